@@ -1,0 +1,1 @@
+//! Palette v1 REST API client.

@@ -1,0 +1,115 @@
+//! The contract between the gRPC layer (`crate::protocol`) and the framework.
+//!
+//! The protocol layer decodes every `DynamicValue` with the schema's type into a
+//! [`Value`] (`Value::Null` for an absent/null object), calls this trait, and
+//! encodes the answer back with the same type. Nothing here knows about protobuf.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use super::diagnostics::{AttributePath, Diagnostics};
+use super::schema::Schema;
+use crate::protocol::value::Value;
+
+/// Every schema the provider serves.
+#[derive(Debug, Clone)]
+pub struct ProviderSchemas {
+    pub provider: Schema,
+    pub resources: BTreeMap<String, Schema>,
+    pub data_sources: BTreeMap<String, Schema>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReadResourceRequest {
+    pub type_name: String,
+    pub current_state: Value,
+    pub private: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadResourceResponse {
+    /// `Value::Null` means the object is gone.
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanResourceChangeRequest {
+    pub type_name: String,
+    pub prior_state: Value,
+    pub proposed_new_state: Value,
+    pub config: Value,
+    pub prior_private: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PlanResourceChangeResponse {
+    pub planned_state: Value,
+    pub requires_replace: Vec<AttributePath>,
+    pub planned_private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplyResourceChangeRequest {
+    pub type_name: String,
+    pub prior_state: Value,
+    pub planned_state: Value,
+    pub config: Value,
+    pub planned_private: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplyResourceChangeResponse {
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportedResource {
+    pub type_name: String,
+    pub state: Value,
+    pub private: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportResourceStateResponse {
+    pub imported: Vec<ImportedResource>,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeResourceStateResponse {
+    /// The state in the current schema, wholly known.
+    pub upgraded_state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadDataSourceResponse {
+    pub state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+/// What the gRPC `tfplugin6.Provider` service delegates to.
+#[async_trait]
+pub trait ProviderService: Send + Sync + 'static {
+    fn schemas(&self) -> &ProviderSchemas;
+    async fn validate_provider_config(&self, config: Value) -> Diagnostics;
+    async fn configure_provider(&self, terraform_version: &str, config: Value) -> Diagnostics;
+    async fn validate_resource_config(&self, type_name: &str, config: Value) -> Diagnostics;
+    async fn validate_data_resource_config(&self, type_name: &str, config: Value) -> Diagnostics;
+    /// `raw_state_json` is the state's `attributes` object as stored, in the
+    /// schema of `version` (which may be older than the current one).
+    async fn upgrade_resource_state(&self, type_name: &str, version: i64, raw_state_json: &[u8]) -> UpgradeResourceStateResponse;
+    async fn read_resource(&self, request: ReadResourceRequest) -> ReadResourceResponse;
+    async fn plan_resource_change(&self, request: PlanResourceChangeRequest) -> PlanResourceChangeResponse;
+    async fn apply_resource_change(&self, request: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse;
+    async fn import_resource_state(&self, type_name: &str, id: &str) -> ImportResourceStateResponse;
+    async fn read_data_source(&self, type_name: &str, config: Value) -> ReadDataSourceResponse;
+    /// Terraform's graceful interrupt: cancel every in-flight wait promptly.
+    async fn stop(&self);
+}

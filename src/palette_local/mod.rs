@@ -1,0 +1,1 @@
+//! palette-local: a local Palette-compatible v1 API server.

@@ -1,0 +1,3 @@
+//! The Terraform plugin protocol: handshake, gRPC service, value codec, logging.
+
+pub mod value;
