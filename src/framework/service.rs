@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::diagnostics::{AttributePath, Diagnostics};
 use super::schema::Schema;
-use crate::protocol::value::Value;
+use crate::protocol::value::{Type, Value};
 
 /// Every schema the provider serves.
 #[derive(Debug, Clone)]
@@ -102,9 +102,12 @@ pub trait ProviderService: Send + Sync + 'static {
     async fn configure_provider(&self, terraform_version: &str, config: Value) -> Diagnostics;
     async fn validate_resource_config(&self, type_name: &str, config: Value) -> Diagnostics;
     async fn validate_data_resource_config(&self, type_name: &str, config: Value) -> Diagnostics;
-    /// `raw_state_json` is the state's `attributes` object as stored, in the
-    /// schema of `version` (which may be older than the current one).
-    async fn upgrade_resource_state(&self, type_name: &str, version: i64, raw_state_json: &[u8]) -> UpgradeResourceStateResponse;
+    /// The type of a resource's stored state as written under schema `version`
+    /// (`None` when that version is unknown). The protocol layer decodes the
+    /// stored JSON with it before calling `upgrade_resource_state`.
+    fn state_type(&self, type_name: &str, version: i64) -> Option<Type>;
+    /// `raw_state` is the stored state decoded with `state_type(type_name, version)`.
+    async fn upgrade_resource_state(&self, type_name: &str, version: i64, raw_state: Value) -> UpgradeResourceStateResponse;
     async fn read_resource(&self, request: ReadResourceRequest) -> ReadResourceResponse;
     async fn plan_resource_change(&self, request: PlanResourceChangeRequest) -> PlanResourceChangeResponse;
     async fn apply_resource_change(&self, request: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse;
