@@ -1,6 +1,29 @@
 //! The provider framework: schemas as data, plan rules, diagnostics and the
 //! resource traits, shaped like HashiCorp's terraform-plugin-framework.
+//!
+//! A provider implements [`ProviderDefinition`], [`Resource`] and
+//! [`DataSource`] and registers them in a [`Framework`], which implements
+//! [`ProviderService`](service::ProviderService) for the protocol layer.
 
+pub mod conform;
+pub mod context;
 pub mod diagnostics;
+pub mod modifiers;
+pub mod plan;
+pub mod private;
+pub mod resource;
 pub mod schema;
+pub mod server;
 pub mod service;
+pub mod timeouts;
+pub mod validation;
+pub mod validators;
+
+pub use context::{Context, ResourceError};
+pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
+pub use modifiers::PlanKind;
+pub use private::PrivateState;
+pub use resource::{ConfigureRequest, CreateRequest, DataSource, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use server::Framework;
+pub use timeouts::{Operation, Timeouts};

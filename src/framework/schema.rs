@@ -5,8 +5,11 @@
 //! Construct schemas with the builder methods, not struct literals.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::protocol::value::Type;
+use super::modifiers::PlanModifier;
+use super::validators::{ConfigValidator, Validator};
+use crate::protocol::value::{Type, Value};
 
 #[derive(Debug, Clone)]
 pub struct Schema {
@@ -20,6 +23,9 @@ pub struct Block {
     pub blocks: Vec<NestedBlock>,
     pub description: String,
     pub deprecated: bool,
+    /// Checks over one instance of this block (e.g. "exactly one of a, b"),
+    /// run by the framework for every instance, the resource's root included.
+    pub validators: Vec<Arc<dyn ConfigValidator>>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +38,11 @@ pub struct Attribute {
     pub computed: bool,
     pub sensitive: bool,
     pub deprecated: bool,
+    /// Planned when the configuration leaves the attribute null. Setting it
+    /// makes the attribute optional+computed, which is what lets a plan carry it.
+    pub default: Option<Value>,
+    pub validators: Vec<Arc<dyn Validator>>,
+    pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +61,11 @@ pub struct NestedBlock {
     pub nesting: Nesting,
     pub min_items: i64,
     pub max_items: i64,
+    /// Validators of the whole block value (the list, set, map or object).
+    pub validators: Vec<Arc<dyn Validator>>,
+    /// Only the requires-replace side of a modifier applies to blocks:
+    /// a plan may not add, remove or reshape configured blocks.
+    pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
 }
 
 impl Schema {
@@ -78,6 +94,16 @@ impl Block {
         self
     }
 
+    pub fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    pub fn validator(mut self, validator: impl ConfigValidator + 'static) -> Self {
+        self.validators.push(Arc::new(validator));
+        self
+    }
+
     pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
@@ -93,14 +119,7 @@ impl Block {
             members.insert(a.name.clone(), a.ty.clone());
         }
         for b in &self.blocks {
-            let inner = b.block.implied_type();
-            let ty = match b.nesting {
-                Nesting::Single | Nesting::Group => inner,
-                Nesting::List => Type::List(Box::new(inner)),
-                Nesting::Set => Type::Set(Box::new(inner)),
-                Nesting::Map => Type::Map(Box::new(inner)),
-            };
-            members.insert(b.type_name.clone(), ty);
+            members.insert(b.type_name.clone(), b.value_type());
         }
         Type::Object(members)
     }
@@ -117,6 +136,9 @@ impl Attribute {
             computed: false,
             sensitive: false,
             deprecated: false,
+            default: None,
+            validators: Vec::new(),
+            plan_modifiers: Vec::new(),
         }
     }
 
@@ -149,11 +171,37 @@ impl Attribute {
         self.description = text.to_string();
         self
     }
+
+    /// A value planned whenever the configuration leaves this attribute null.
+    pub fn default(mut self, value: Value) -> Self {
+        self.optional = true;
+        self.computed = true;
+        self.default = Some(value);
+        self
+    }
+
+    pub fn validator(mut self, validator: impl Validator + 'static) -> Self {
+        self.validators.push(Arc::new(validator));
+        self
+    }
+
+    pub fn plan_modifier(mut self, modifier: impl PlanModifier + 'static) -> Self {
+        self.plan_modifiers.push(Arc::new(modifier));
+        self
+    }
 }
 
 impl NestedBlock {
     pub fn new(type_name: &str, nesting: Nesting, block: Block) -> Self {
-        NestedBlock { type_name: type_name.to_string(), block, nesting, min_items: 0, max_items: 0 }
+        NestedBlock {
+            type_name: type_name.to_string(),
+            block,
+            nesting,
+            min_items: 0,
+            max_items: 0,
+            validators: Vec::new(),
+            plan_modifiers: Vec::new(),
+        }
     }
 
     pub fn min_items(mut self, n: i64) -> Self {
@@ -164,5 +212,96 @@ impl NestedBlock {
     pub fn max_items(mut self, n: i64) -> Self {
         self.max_items = n;
         self
+    }
+
+    pub fn validator(mut self, validator: impl Validator + 'static) -> Self {
+        self.validators.push(Arc::new(validator));
+        self
+    }
+
+    pub fn plan_modifier(mut self, modifier: impl PlanModifier + 'static) -> Self {
+        self.plan_modifiers.push(Arc::new(modifier));
+        self
+    }
+
+    /// The cty type of this block's value inside its parent object.
+    pub fn value_type(&self) -> Type {
+        let inner = self.block.implied_type();
+        match self.nesting {
+            Nesting::Single | Nesting::Group => inner,
+            Nesting::List => Type::List(Box::new(inner)),
+            Nesting::Set => Type::Set(Box::new(inner)),
+            Nesting::Map => Type::Map(Box::new(inner)),
+        }
+    }
+}
+
+impl Schema {
+    /// Everything Terraform would refuse in this schema (its `InternalValidate`
+    /// rules) plus framework rules such as "a default must fit the type".
+    /// Empty when the schema is sound; resources assert this in a unit test.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.version < 0 {
+            problems.push(format!("schema version {} is negative", self.version));
+        }
+        block_problems(&self.block, "", &mut problems);
+        problems
+    }
+}
+
+fn is_valid_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn block_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &block.attributes {
+        let name = format!("{prefix}{}", a.name);
+        if !is_valid_name(&a.name) {
+            problems.push(format!("{name}: invalid attribute name"));
+        }
+        if !seen.insert(a.name.as_str()) {
+            problems.push(format!("{name}: declared twice"));
+        }
+        match (a.required, a.optional, a.computed) {
+            (false, false, false) => problems.push(format!("{name}: must be required, optional or computed")),
+            (true, true, _) => problems.push(format!("{name}: cannot be both required and optional")),
+            (true, _, true) => problems.push(format!("{name}: cannot be both required and computed")),
+            _ => {}
+        }
+        if let Some(default) = &a.default {
+            if !super::conform::fits_type(&a.ty, default) {
+                problems.push(format!("{name}: default does not fit the attribute type"));
+            }
+        }
+        if !a.computed && a.plan_modifiers.iter().any(|m| m.needs_computed()) {
+            problems.push(format!("{name}: a modifier that changes the plan needs a computed attribute"));
+        }
+    }
+    for b in &block.blocks {
+        let name = format!("{prefix}{}", b.type_name);
+        if !is_valid_name(&b.type_name) {
+            problems.push(format!("{name}: invalid block name"));
+        }
+        if !seen.insert(b.type_name.as_str()) {
+            problems.push(format!("{name}: name used twice"));
+        }
+        if b.min_items < 0 || b.max_items < 0 {
+            problems.push(format!("{name}: negative min_items or max_items"));
+        }
+        match b.nesting {
+            Nesting::Single if b.min_items != b.max_items || b.max_items > 1 => {
+                problems.push(format!("{name}: a SINGLE block needs min_items = max_items, 0 or 1"))
+            }
+            Nesting::Group | Nesting::Map if b.min_items != 0 || b.max_items != 0 => {
+                problems.push(format!("{name}: GROUP and MAP blocks take no min_items/max_items"))
+            }
+            Nesting::List | Nesting::Set if b.max_items != 0 && b.min_items > b.max_items => {
+                problems.push(format!("{name}: min_items is above max_items"))
+            }
+            _ => {}
+        }
+        block_problems(&b.block, &format!("{name}."), problems);
     }
 }

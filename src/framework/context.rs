@@ -1,0 +1,178 @@
+//! What every resource operation receives: the configured provider data,
+//! cancellation, the deadline, and a place for warnings.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::protocol::value::Value;
+
+pub struct Context<D> {
+    data: Arc<D>,
+    cancellation: CancellationToken,
+    deadline: Instant,
+    warnings: Mutex<Diagnostics>,
+}
+
+impl<D> Context<D> {
+    /// Resources get their context from the framework; this is public so
+    /// their tests can build one.
+    pub fn new(data: Arc<D>, cancellation: CancellationToken, deadline: Instant) -> Self {
+        Context { data, cancellation, deadline, warnings: Mutex::new(Diagnostics::new()) }
+    }
+
+    /// The provider's configured data (e.g. the API client).
+    pub fn data(&self) -> &D {
+        &self.data
+    }
+
+    pub fn data_arc(&self) -> Arc<D> {
+        self.data.clone()
+    }
+
+    /// Cancelled when Terraform asks the provider to stop (Ctrl-C).
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancellation
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancellation.is_cancelled()
+    }
+
+    /// When this operation must be finished (from the `timeouts` block or the
+    /// resource's default).
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Time left until the deadline (zero once it has passed).
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// A warning shown to the user whether or not the operation succeeds.
+    pub fn warn(&self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push_warning(Diagnostic::warning(summary, detail));
+    }
+
+    pub fn warn_at(&self, path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push_warning(Diagnostic::warning(summary, detail).at(path));
+    }
+
+    fn push_warning(&self, diagnostic: Diagnostic) {
+        self.warnings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(diagnostic);
+    }
+
+    /// The warnings collected so far (the framework drains them into the response).
+    pub fn take_warnings(&self) -> Diagnostics {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+/// A failed operation: diagnostics for the user, and for create and update
+/// the object as it now exists when the failure happened after a change.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceError {
+    pub diagnostics: Diagnostics,
+    /// For a failed create whose object exists, or a failed update: the
+    /// object as it is now. Terraform keeps it (tainted after a create).
+    pub partial_state: Option<Value>,
+}
+
+impl ResourceError {
+    pub fn new(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Diagnostic::error(summary, detail).into()
+    }
+
+    pub fn at(path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Diagnostic::error(summary, detail).at(path).into()
+    }
+
+    /// Attach the object as it exists after the failure.
+    pub fn with_partial_state(mut self, state: Value) -> Self {
+        self.partial_state = Some(state);
+        self
+    }
+
+    /// Wrap any error with a summary saying what was being done, e.g.
+    /// `ResourceError::from_error("Could not create the project", &err)`.
+    pub fn from_error(summary: impl Into<String>, error: &(dyn std::error::Error + 'static)) -> Self {
+        ResourceError::new(summary, error_chain(error))
+    }
+}
+
+impl From<Diagnostic> for ResourceError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        ResourceError { diagnostics: diagnostic.into(), partial_state: None }
+    }
+}
+
+impl From<Diagnostics> for ResourceError {
+    fn from(diagnostics: Diagnostics) -> Self {
+        ResourceError { diagnostics, partial_state: None }
+    }
+}
+
+/// `?` on any error type: the error's message becomes the summary and its
+/// causes the detail.
+impl<E: std::error::Error + 'static> From<E> for ResourceError {
+    fn from(error: E) -> Self {
+        let detail = error.source().map(error_chain).unwrap_or_default();
+        ResourceError::new(error.to_string(), detail)
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("request failed")]
+    struct Outer(#[source] Inner);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("connection refused")]
+    struct Inner;
+
+    fn fails() -> Result<(), ResourceError> {
+        Err(Outer(Inner))?;
+        Ok(())
+    }
+
+    #[test]
+    fn errors_convert_with_their_causes() {
+        let e = fails().unwrap_err();
+        assert_eq!(e.diagnostics.0[0].summary, "request failed");
+        assert_eq!(e.diagnostics.0[0].detail, "connection refused");
+        let e = ResourceError::from_error("Could not create the project", &Outer(Inner));
+        assert_eq!(e.diagnostics.0[0].detail, "request failed: connection refused");
+        assert!(e.diagnostics.has_errors());
+    }
+
+    #[tokio::test]
+    async fn warnings_are_collected_once() {
+        let ctx = Context::new(Arc::new(5u8), CancellationToken::new(), Instant::now() + Duration::from_secs(10));
+        assert_eq!(*ctx.data(), 5);
+        ctx.warn("careful", "detail");
+        ctx.warn_at(AttributePath::attr("x"), "again", "");
+        let warnings = ctx.take_warnings();
+        assert_eq!(warnings.0.len(), 2);
+        assert!(!warnings.has_errors());
+        assert!(ctx.take_warnings().is_empty());
+        assert!(ctx.remaining() > Duration::from_secs(9));
+    }
+}

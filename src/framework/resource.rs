@@ -1,0 +1,159 @@
+//! The traits a provider implements: [`ProviderDefinition`], [`Resource`]
+//! and [`DataSource`], generic over the provider's configured data `D`.
+//!
+//! Values in and out are whole objects of the schema's type ([`Value`]); use
+//! [`convert`](super::convert) to work with typed models. The framework makes
+//! every returned value conform to the schema and to Terraform's rules, so a
+//! resource only has to say what exists.
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use super::context::{Context, ResourceError};
+use super::diagnostics::{AttributePath, Diagnostics};
+use super::modifiers::PlanKind;
+use super::private::PrivateState;
+use super::schema::Schema;
+use super::timeouts::Timeouts;
+use crate::protocol::value::{Type, Value};
+
+/// The provider itself: its configuration block and how to configure it.
+#[async_trait]
+pub trait ProviderDefinition<D>: Send + Sync + 'static {
+    /// The `provider "..." {}` block. Attribute defaults are applied to the
+    /// configuration before `validate_config` and `configure` see it.
+    fn schema(&self) -> Schema;
+
+    /// Checks beyond the schema's validators. The configuration may hold unknowns.
+    fn validate_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Builds the data every resource operation receives (e.g. an API client),
+    /// checking credentials as needed.
+    async fn configure(&self, request: ConfigureRequest<'_>) -> Result<D, Diagnostics>;
+}
+
+pub struct ConfigureRequest<'a> {
+    /// As sent by Terraform, e.g. `"1.11.4"`.
+    pub terraform_version: &'a str,
+    /// The provider block, defaults applied; it may hold unknowns.
+    pub config: &'a Value,
+    /// Cancelled by Terraform's stop request.
+    pub cancellation: &'a CancellationToken,
+}
+
+/// What [`Resource::modify_plan`] sees.
+#[derive(Debug)]
+pub struct PlanRequest<'a> {
+    pub kind: PlanKind,
+    /// Null on create.
+    pub prior: &'a Value,
+    /// Terraform's proposal (config merged with prior computed values); null on delete.
+    pub proposed: &'a Value,
+    /// Null on delete.
+    pub config: &'a Value,
+}
+
+/// The plan being built, after the framework applied defaults, unknown
+/// marking and attribute modifiers. A resource's hook may refine it; the
+/// framework then re-checks it against Terraform's plan rules.
+#[derive(Debug)]
+pub struct Plan {
+    /// The planned object (always null on delete).
+    pub state: Value,
+    /// Extra paths whose change forces replacement (beyond the modifiers').
+    pub requires_replace: Vec<AttributePath>,
+    pub private: PrivateState,
+}
+
+pub struct CreateRequest<'a> {
+    pub config: &'a Value,
+    /// The planned object; unknown values are the ones to fill in.
+    pub planned: &'a Value,
+}
+
+pub struct UpdateRequest<'a> {
+    pub prior: &'a Value,
+    pub planned: &'a Value,
+    pub config: &'a Value,
+}
+
+/// A managed resource type.
+///
+/// Errors: return [`ResourceError`]; for a create that failed after the
+/// object came to exist, attach it with `with_partial_state` so Terraform
+/// records it (tainted) instead of losing track of it.
+#[async_trait]
+pub trait Resource<D>: Send + Sync + 'static {
+    /// The full type name, e.g. `spectrocloud_project`.
+    fn type_name(&self) -> &str;
+
+    fn schema(&self) -> Schema;
+
+    /// Defaults for the `timeouts` block's operations.
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::default()
+    }
+
+    /// Checks beyond the schema's validators. The configuration may hold unknowns.
+    fn validate_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Refines the plan after the attribute modifiers ran; may call the API
+    /// (e.g. to resolve names into IDs at plan time). Called for creates,
+    /// updates and deletes (`request.kind`); on delete the planned state
+    /// stays null whatever the hook does, so a hook only adds diagnostics there.
+    async fn modify_plan(&self, _ctx: &Context<D>, _request: &PlanRequest<'_>, _plan: &mut Plan) -> Result<(), ResourceError> {
+        Ok(())
+    }
+
+    /// Creates the object and returns it. Every attribute that was unknown in
+    /// the plan must be filled in; known planned values are kept regardless.
+    async fn create(&self, ctx: &Context<D>, request: &CreateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError>;
+
+    /// The object as it exists now, or `None` when it is gone.
+    async fn read(&self, ctx: &Context<D>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError>;
+
+    async fn update(&self, ctx: &Context<D>, request: &UpdateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError>;
+
+    async fn delete(&self, ctx: &Context<D>, state: &Value, private: &PrivateState) -> Result<(), ResourceError>;
+
+    /// Turns an import ID into a partial object (at least what `read` needs,
+    /// usually `id`). The framework completes it with nulls, defaults and
+    /// empty collections; Terraform then calls `read`.
+    async fn import(&self, _ctx: &Context<D>, _id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        Err(ResourceError::new("Import not supported", format!("The resource type {} cannot be imported.", self.type_name())))
+    }
+
+    /// The stored-state type of an older schema `version` (the current
+    /// version's is derived from `schema()`); `None` if unsupported.
+    fn state_type(&self, _version: i64) -> Option<Type> {
+        None
+    }
+
+    /// Converts `raw` (decoded with `state_type(version)`) to the current
+    /// schema. The framework conforms the result to the current type.
+    fn upgrade_state(&self, version: i64, _raw: Value) -> Result<Value, ResourceError> {
+        Err(ResourceError::new(
+            "Unsupported state version",
+            format!("{} cannot upgrade state written with schema version {version}.", self.type_name()),
+        ))
+    }
+}
+
+/// A data source type.
+#[async_trait]
+pub trait DataSource<D>: Send + Sync + 'static {
+    fn type_name(&self) -> &str;
+
+    fn schema(&self) -> Schema;
+
+    /// Default read timeout (a `timeouts { read = ... }` block overrides it).
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::default()
+    }
+
+    fn validate_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// The whole object for `config` (computed attributes filled in).
+    /// Configured values are kept by the framework whatever is returned.
+    async fn read(&self, ctx: &Context<D>, config: &Value) -> Result<Value, ResourceError>;
+}

@@ -1,0 +1,190 @@
+//! The `timeouts` block and operation deadlines.
+//!
+//! Timeouts are not a protocol feature: like the SDKs, a resource declares an
+//! ordinary SINGLE block named `timeouts` with optional duration strings, and
+//! the framework turns the configured (or default) duration into the deadline
+//! of the operation's [`Context`](super::context::Context).
+
+use std::time::Duration;
+
+use super::schema::{Attribute, Block, NestedBlock, Nesting};
+use super::validators::duration;
+use crate::protocol::value::{Type, Value};
+
+/// The block's name in every schema.
+pub const BLOCK_NAME: &str = "timeouts";
+
+/// A resource operation that has a timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Read,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    /// The attribute name inside the `timeouts` block.
+    pub fn key(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Read => "read",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+        }
+    }
+}
+
+/// Default timeout per operation, used when the configuration sets none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub create: Duration,
+    pub read: Duration,
+    pub update: Duration,
+    pub delete: Duration,
+}
+
+impl Default for Timeouts {
+    /// Twenty minutes each, like the plugin SDK.
+    fn default() -> Self {
+        Timeouts::uniform(Duration::from_secs(20 * 60))
+    }
+}
+
+impl Timeouts {
+    pub fn uniform(each: Duration) -> Self {
+        Timeouts { create: each, read: each, update: each, delete: each }
+    }
+
+    /// The same, with `operation`'s default replaced.
+    pub fn with(mut self, operation: Operation, timeout: Duration) -> Self {
+        *self.slot(operation) = timeout;
+        self
+    }
+
+    pub fn get(&self, operation: Operation) -> Duration {
+        match operation {
+            Operation::Create => self.create,
+            Operation::Read => self.read,
+            Operation::Update => self.update,
+            Operation::Delete => self.delete,
+        }
+    }
+
+    fn slot(&mut self, operation: Operation) -> &mut Duration {
+        match operation {
+            Operation::Create => &mut self.create,
+            Operation::Read => &mut self.read,
+            Operation::Update => &mut self.update,
+            Operation::Delete => &mut self.delete,
+        }
+    }
+
+    /// The timeout for `operation` of the resource whose object value is
+    /// `object`: its `timeouts` block's setting if valid, else the default.
+    pub fn for_object(&self, object: &Value, operation: Operation) -> Duration {
+        match object.get(BLOCK_NAME).get(operation.key()).as_str() {
+            Some(text) => parse_duration(text).unwrap_or_else(|problem| {
+                tracing::warn!(operation = operation.key(), %problem, "ignoring an invalid timeout");
+                self.get(operation)
+            }),
+            None => self.get(operation),
+        }
+    }
+}
+
+/// The `timeouts` block offering the given operations, each an optional
+/// duration string.
+pub fn block(operations: &[Operation]) -> NestedBlock {
+    let block = operations.iter().fold(Block::new(), |block, op| {
+        block.attribute(
+            Attribute::new(op.key(), Type::String)
+                .optional()
+                .validator(duration())
+                .description(&format!("Timeout for {} operations, e.g. `30s`, `10m` or `1h`.", op.key())),
+        )
+    });
+    NestedBlock::new(BLOCK_NAME, Nesting::Single, block)
+}
+
+/// Parses Go `time.ParseDuration` syntax without a sign: one or more
+/// `<decimal><unit>` terms with units `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`
+/// (e.g. `"1h30m"`, `"1.5s"`), or a bare `"0"`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let invalid = || format!("{text:?} is not a duration such as \"30s\", \"10m\" or \"1h30m\"");
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    let mut rest = text;
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(invalid)?;
+        let (number, tail) = rest.split_at(number_len);
+        if number.is_empty() || number == "." {
+            return Err(invalid());
+        }
+        let amount: f64 = number.parse().map_err(|_| invalid())?;
+        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let seconds_per_unit = match unit {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return Err(invalid()),
+        };
+        total += amount * seconds_per_unit;
+        rest = tail;
+    }
+    Duration::try_from_secs_f64(total).map_err(|_| invalid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_go_durations() {
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("60m"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_duration("2h45m30.5s").unwrap(), Duration::from_millis((2 * 3600 + 45 * 60) * 1000 + 30_500));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        for bad in ["", "10", "m", "10 m", "-5s", "1d", "1h 30m", ".s", "1.2.3s"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn configured_timeout_overrides_default() {
+        let defaults = Timeouts::uniform(Duration::from_secs(600)).with(Operation::Delete, Duration::from_secs(60));
+        let mut object = Value::Object(Default::default());
+        assert_eq!(defaults.for_object(&object, Operation::Create), Duration::from_secs(600));
+        assert_eq!(defaults.for_object(&object, Operation::Delete), Duration::from_secs(60));
+        let mut timeouts = Value::Object(Default::default());
+        timeouts.set("create", Value::string("2s"));
+        timeouts.set("delete", Value::string("bogus"));
+        object.set(BLOCK_NAME, timeouts);
+        assert_eq!(defaults.for_object(&object, Operation::Create), Duration::from_secs(2));
+        assert_eq!(defaults.for_object(&object, Operation::Delete), Duration::from_secs(60));
+        assert_eq!(defaults.for_object(&object, Operation::Update), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn block_has_one_optional_string_per_operation() {
+        let b = block(&[Operation::Create, Operation::Delete]);
+        assert_eq!(b.nesting, Nesting::Single);
+        let names: Vec<&str> = b.block.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["create", "delete"]);
+        assert!(b.block.attributes.iter().all(|a| a.optional && !a.computed && a.ty == Type::String));
+    }
+}
