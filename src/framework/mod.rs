@@ -7,6 +7,7 @@
 
 pub mod conform;
 pub mod context;
+pub mod convert;
 pub mod diagnostics;
 pub mod modifiers;
 pub mod plan;
