@@ -19,6 +19,7 @@ pub mod service;
 pub mod timeouts;
 pub mod validation;
 pub mod validators;
+pub mod wait;
 
 pub use context::{Context, ResourceError};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
