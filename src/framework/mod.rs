@@ -9,6 +9,7 @@ pub mod conform;
 pub mod context;
 pub mod convert;
 pub mod diagnostics;
+pub mod docs;
 pub mod modifiers;
 pub mod plan;
 pub mod private;

@@ -97,12 +97,7 @@ impl Timeouts {
 /// duration string.
 pub fn block(operations: &[Operation]) -> NestedBlock {
     let block = operations.iter().fold(Block::new(), |block, op| {
-        block.attribute(
-            Attribute::new(op.key(), Type::String)
-                .optional()
-                .validator(duration())
-                .description(&format!("Timeout for {} operations, e.g. `30s`, `10m` or `1h`.", op.key())),
-        )
+        block.attribute(Attribute::new(op.key(), Type::String).optional().validator(duration()))
     });
     NestedBlock::new(BLOCK_NAME, Nesting::Single, block)
 }
