@@ -78,7 +78,9 @@ fn conform_nested(nested: &NestedBlock, value: &Value, unknowns: Unknowns, path:
             Value::Null => inner(&Value::Object(BTreeMap::new()), path),
             object => object,
         },
-        // A block collection is never null nor unknown.
+        // A block collection is never null; it is unknown in a plan only
+        // where the configuration's is (dynamic blocks over unknown values).
+        (_, Value::Unknown(_)) if unknowns == Unknowns::Keep => value.clone(),
         (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
             let elements: Vec<Value> = items
                 .iter()
@@ -100,7 +102,7 @@ fn conform_nested(nested: &NestedBlock, value: &Value, unknowns: Unknowns, path:
                 .collect(),
         ),
         (nesting, other) => {
-            if !other.is_null() {
+            if !other.is_null() && !other.is_unknown() {
                 tracing::warn!(%path, kind = kind_of(other), "replacing an invalid block collection with an empty one");
             }
             match nesting {
@@ -268,9 +270,11 @@ mod tests {
         let out = conform_block(&block, &input, Unknowns::Null);
         assert!(out.get("id").is_null());
         assert!(out.is_wholly_known());
-        // Even an unknown block collection never survives.
-        let out = conform_block(&block, &object(&[("pack", Value::unknown())]), Unknowns::Keep);
-        assert_eq!(out.get("pack"), &Value::List(vec![]));
+        // An unknown block collection (from the configuration) stays unknown
+        // in a plan, and is empty in a final state.
+        let input = object(&[("pack", Value::unknown())]);
+        assert!(conform_block(&block, &input, Unknowns::Keep).get("pack").is_unknown());
+        assert_eq!(conform_block(&block, &input, Unknowns::Null).get("pack"), &Value::List(vec![]));
     }
 
     #[test]

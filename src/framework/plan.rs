@@ -18,6 +18,7 @@
 use super::diagnostics::{AttributePath, Diagnostics};
 use super::modifiers::{AttributePlanRequest, PlanKind};
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
+use super::timeouts::BLOCK_NAME as TIMEOUTS;
 use crate::protocol::value::Value;
 
 static NULL: Value = Value::Null;
@@ -198,7 +199,7 @@ pub fn prepare(block: &Block, kind: PlanKind, prior: &Value, proposed: &Value, c
             *value = request.prior.clone();
         }
     });
-    if planned != *prior {
+    if changes_beyond_timeouts(&planned, prior) {
         mark_computed_unknown(block, kind, &mut planned, prior, config);
     }
     walk_attributes(block, kind, &mut planned, prior, config, |attr, request, value| {
@@ -207,6 +208,19 @@ pub fn prepare(block: &Block, kind: PlanKind, prior: &Value, proposed: &Value, c
         }
     });
     planned
+}
+
+/// True when `planned` differs from `prior` in more than the `timeouts`
+/// block. A timeouts-only change touches nothing remote: it is planned
+/// without unknowns and applied without calling the resource.
+pub fn changes_beyond_timeouts(planned: &Value, prior: &Value) -> bool {
+    match (planned, prior) {
+        (Value::Object(p), Value::Object(r)) => {
+            let not_timeouts = |(k, _): &(&String, &Value)| k.as_str() != TIMEOUTS;
+            p.iter().filter(not_timeouts).ne(r.iter().filter(not_timeouts))
+        }
+        _ => planned != prior,
+    }
 }
 
 /// Sets attribute defaults wherever the configuration leaves them null.

@@ -333,6 +333,13 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             Ok(ctx) => ctx,
             Err(diags) => return failed(request.prior_state.clone(), diags),
         };
+        if !creating && !plan::changes_beyond_timeouts(&request.planned_state, &request.prior_state) {
+            return ApplyResourceChangeResponse {
+                new_state: final_state(block, &request.planned_state),
+                private: private.to_bytes(),
+                diagnostics: Diagnostics::new(),
+            };
+        }
         let result = if creating {
             let create = CreateRequest { config: &request.config, planned: &request.planned_state };
             implementation.create(&ctx, &create, &mut private).await

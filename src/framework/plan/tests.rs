@@ -366,3 +366,32 @@ fn numbers_compare_by_value_in_plans() {
     finish(&block, PlanKind::Update, &prior, &config, prepared, &mut state);
     assert_eq!(format!("{state:?}"), format!("{prior:?}"));
 }
+
+#[test]
+fn unknown_block_collections_from_configuration_stay_unknown() {
+    let mut config = base_config();
+    config.set("pack", Value::unknown());
+    let planned = plan(&base_state(), &config);
+    assert!(planned.state.get("pack").is_unknown());
+    assert_eq!(planned.state.get("id"), &s("uid-1"));
+}
+
+#[test]
+fn a_value_left_to_the_provider_does_not_force_replacement() {
+    let block = Block::new()
+        .attribute(Attribute::new("name", Type::String).required())
+        .attribute(Attribute::new("zone", Type::String).optional().computed().plan_modifier(requires_replace()));
+    let prior = obj(&[("name", s("a")), ("zone", s("z1"))]);
+    let replacements = |config: &Value| {
+        let proposed = propose(&block, &prior, config);
+        let prepared = prepare(&block, PlanKind::Update, &prior, &proposed, config, &mut Diagnostics::new());
+        let mut state = prepared.clone();
+        finish(&block, PlanKind::Update, &prior, config, prepared, &mut state)
+    };
+    // The name changes, so zone (not configured) becomes unknown: not a reason to replace.
+    assert!(replacements(&obj(&[("name", s("b")), ("zone", Value::Null)])).is_empty());
+    // A configured zone change is.
+    assert_eq!(replacements(&obj(&[("name", s("a")), ("zone", s("z2"))])), [AttributePath::attr("zone")]);
+    // So is a configured value not known yet.
+    assert_eq!(replacements(&obj(&[("name", s("a")), ("zone", Value::unknown())])), [AttributePath::attr("zone")]);
+}

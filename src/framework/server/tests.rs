@@ -560,3 +560,18 @@ async fn stop_cancels_operations_in_flight_and_configure_resets_it() {
     fw.configure_provider("1.11.4", obj(&[("host", Value::Null), ("project_name", Value::Null)])).await;
     assert!(!fw.context(Duration::from_secs(1)).unwrap().is_cancelled(), "a new configuration starts uncancelled");
 }
+
+#[tokio::test]
+async fn a_timeouts_only_change_touches_nothing_remote() {
+    let fw = configured().await;
+    let cfg = config(&[("name", s("a"))]);
+    let state = create(&fw, &cfg).await.new_state;
+    let mut longer = cfg.clone();
+    longer.set("timeouts", obj(&[("create", s("1h")), ("delete", Value::Null)]));
+    let planned = plan(&fw, &state, &longer, &[]).await;
+    assert_eq!(planned.planned_state.get("status"), &s("ready"), "nothing becomes unknown");
+    assert!(planned.planned_state.is_wholly_known());
+    let applied = apply(&fw, &state, &planned, &longer).await;
+    assert_eq!(applied.new_state.get("timeouts").get("create"), &s("1h"));
+    assert_eq!(applied.new_state.get("status"), &s("ready"), "update was not called (it would say \"updated\")");
+}
