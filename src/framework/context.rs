@@ -79,7 +79,7 @@ pub struct ResourceError {
     pub diagnostics: Diagnostics,
     /// For a failed create whose object exists, or a failed update: the
     /// object as it is now. Terraform keeps it (tainted after a create).
-    pub partial_state: Option<Value>,
+    pub partial_state: Option<Box<Value>>,
 }
 
 impl ResourceError {
@@ -93,7 +93,7 @@ impl ResourceError {
 
     /// Attach the object as it exists after the failure.
     pub fn with_partial_state(mut self, state: Value) -> Self {
-        self.partial_state = Some(state);
+        self.partial_state = Some(Box::new(state));
         self
     }
 

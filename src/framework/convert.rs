@@ -80,6 +80,26 @@ pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ConvertError>
     T::deserialize(ValueDeserializer { value, path: root.clone() }).map_err(|e| e.locate(&root))
 }
 
+/// Reads a planned object into `T`, taking values still unknown (the ones
+/// the resource is about to compute) as null. Create and update read their
+/// plan with it: unlike the configuration, the plan carries defaults.
+pub fn from_planned<T: DeserializeOwned>(planned: &Value) -> Result<T, ConvertError> {
+    from_value(&unknowns_as_null(planned))
+}
+
+fn unknowns_as_null(value: &Value) -> Value {
+    match value {
+        Value::Unknown(_) => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(unknowns_as_null).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(unknowns_as_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(unknowns_as_null).collect()),
+        Value::Map(items) => Value::Map(items.iter().map(|(k, v)| (k.clone(), unknowns_as_null(v))).collect()),
+        Value::Object(items) => Value::Object(items.iter().map(|(k, v)| (k.clone(), unknowns_as_null(v))).collect()),
+        Value::Dynamic(ty, inner) => Value::Dynamic(ty.clone(), Box::new(unknowns_as_null(inner))),
+        other => other.clone(),
+    }
+}
+
 /// Turns `model` into a value of type `ty`.
 pub fn to_value<T: Serialize>(model: &T, ty: &Type) -> Result<Value, ConvertError> {
     let root = AttributePath::root();
@@ -485,6 +505,17 @@ mod tests {
         assert_eq!(error.to_string(), "pack[0].manifest[0].uid: the value is not known yet");
         let diagnostic = Diagnostic::from(error);
         assert_eq!(diagnostic.path.unwrap().to_string(), "pack[0].manifest[0].uid");
+    }
+
+    #[test]
+    fn planned_values_read_unknowns_as_null() {
+        let ty = block().implied_type();
+        let mut value = to_value(&sample(), &ty).unwrap();
+        value.set("id", Value::unknown());
+        assert!(from_value::<Profile>(&value).is_err());
+        let profile: Profile = from_planned(&value).unwrap();
+        assert_eq!(profile.id, None);
+        assert_eq!(profile.name, "web");
     }
 
     #[test]

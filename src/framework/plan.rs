@@ -122,8 +122,10 @@ fn same_configuration(block: &Block, a: &Value, b: &Value) -> bool {
 struct Walk<'w> {
     kind: PlanKind,
     attribute: &'w mut dyn FnMut(&Attribute, &AttributePlanRequest<'_>, &mut Value),
-    block: Option<&'w mut dyn FnMut(&NestedBlock, &AttributePlanRequest<'_>, &Value)>,
+    block: Option<BlockVisitor<'w>>,
 }
+
+type BlockVisitor<'w> = &'w mut dyn FnMut(&NestedBlock, &AttributePlanRequest<'_>, &Value);
 
 impl Walk<'_> {
     fn object(&mut self, block: &Block, planned: &mut Value, prior: &Value, config: &Value, path: &AttributePath) {
@@ -221,6 +223,18 @@ pub fn changes_beyond_timeouts(planned: &Value, prior: &Value) -> bool {
         }
         _ => planned != prior,
     }
+}
+
+/// An empty collection read back where the prior state held null stays null:
+/// APIs rarely tell "no tags" from "tags not set", Terraform does, and the
+/// difference would show as a change on every plan.
+pub fn keep_null_for_empty(block: &Block, result: &mut Value, prior: &Value) {
+    walk_attributes(block, PlanKind::Update, result, prior, prior, |_, request, value| {
+        let empty = value.as_elements().is_some_and(<[Value]>::is_empty) || value.as_members().is_some_and(|m| m.is_empty());
+        if empty && request.prior.is_null() {
+            *value = Value::Null;
+        }
+    });
 }
 
 /// Sets attribute defaults wherever the configuration leaves them null.

@@ -242,7 +242,11 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         match entry.implementation.read(&ctx, &request.current_state, &mut private).await {
             Ok(found) => {
                 let new_state = match found {
-                    Some(object) => final_state(&entry.schema.block, &carry_timeouts(&entry.schema, &request.current_state, object)),
+                    Some(object) => {
+                        let mut state = final_state(&entry.schema.block, &carry_timeouts(&entry.schema, &request.current_state, object));
+                        plan::keep_null_for_empty(&entry.schema.block, &mut state, &request.current_state);
+                        state
+                    }
                     None => Value::Null,
                 };
                 ReadResourceResponse { new_state, private: private.to_bytes(), diagnostics: outcome_diagnostics(&ctx, None) }
@@ -362,7 +366,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
                 // What exists now: the partial object, else nothing after a
                 // failed create, else the unchanged prior object.
                 let state = match error.partial_state.take() {
-                    Some(partial) => final_state(block, &carry_timeouts(&entry.schema, &request.planned_state, partial)),
+                    Some(partial) => final_state(block, &carry_timeouts(&entry.schema, &request.planned_state, *partial)),
                     None => request.prior_state.clone(),
                 };
                 ApplyResourceChangeResponse { new_state: state, private: private.to_bytes(), diagnostics: outcome_diagnostics(&ctx, Some(error)) }

@@ -395,3 +395,19 @@ fn a_value_left_to_the_provider_does_not_force_replacement() {
     // So is a configured value not known yet.
     assert_eq!(replacements(&obj(&[("name", s("a")), ("zone", Value::unknown())])), [AttributePath::attr("zone")]);
 }
+
+#[test]
+fn empty_collections_read_back_stay_null_where_state_was_null() {
+    let block = schema();
+    let mut prior = base_state();
+    prior.set("tags", Value::Null);
+    let mut read = base_state();
+    read.set("tags", Value::Set(vec![]));
+    keep_null_for_empty(&block, &mut read, &prior);
+    assert!(read.get("tags").is_null());
+    // Where the state had a value (even an empty one), what was read counts.
+    let mut read = base_state();
+    read.set("tags", Value::Set(vec![]));
+    keep_null_for_empty(&block, &mut read, &base_state());
+    assert_eq!(read.get("tags"), &Value::Set(vec![]));
+}

@@ -575,3 +575,107 @@ async fn a_timeouts_only_change_touches_nothing_remote() {
     assert_eq!(applied.new_state.get("timeouts").get("create"), &s("1h"));
     assert_eq!(applied.new_state.get("status"), &s("ready"), "update was not called (it would say \"updated\")");
 }
+
+/// The shape the report recommends for real resources: a typed model read
+/// with `from_planned`/`from_value` and written with `to_value`.
+mod typed_model {
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::framework::convert::{from_planned, from_value, to_value};
+    use crate::framework::validators::{key_value_tags, not_empty};
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct ProjectModel {
+        id: Option<String>,
+        name: String,
+        description: Option<String>,
+        tags: Option<Vec<String>>,
+    }
+
+    struct Project;
+
+    fn project_schema() -> Schema {
+        Schema::new(
+            2,
+            Block::new()
+                .attribute(Attribute::new("id", Type::String).computed().plan_modifier(use_state_for_unknown()))
+                .attribute(Attribute::new("name", Type::String).required().validator(not_empty()))
+                .attribute(Attribute::new("description", Type::String).optional())
+                .attribute(Attribute::new("tags", Type::Set(Box::new(Type::String))).optional().validator(key_value_tags()))
+                .block(timeouts::block(&[timeouts::Operation::Create, timeouts::Operation::Update, timeouts::Operation::Delete])),
+        )
+    }
+
+    fn save(ctx: &Context<Api>, model: &ProjectModel) -> Result<Value, ResourceError> {
+        let value = to_value(model, &project_schema().block.implied_type())?;
+        let id = model.id.clone().unwrap_or_default();
+        ctx.data().objects.lock().unwrap().insert(id, value.clone());
+        Ok(value)
+    }
+
+    #[async_trait]
+    impl Resource<Api> for Project {
+        fn type_name(&self) -> &str {
+            "test_project"
+        }
+
+        fn schema(&self) -> Schema {
+            project_schema()
+        }
+
+        async fn create(&self, ctx: &Context<Api>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+            let mut model: ProjectModel = from_planned(request.planned)?;
+            model.id = Some(format!("p-{}", model.name));
+            save(ctx, &model)
+        }
+
+        async fn read(&self, ctx: &Context<Api>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
+            let model: ProjectModel = from_value(state)?;
+            Ok(ctx.data().stored(&model.id.unwrap_or_default()))
+        }
+
+        async fn update(&self, ctx: &Context<Api>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+            save(ctx, &from_planned(request.planned)?)
+        }
+
+        async fn delete(&self, ctx: &Context<Api>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
+            let model: ProjectModel = from_value(state)?;
+            ctx.data().objects.lock().unwrap().remove(&model.id.unwrap_or_default());
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn typed_resource_round_trip() {
+        let fw = Framework::new(TestProvider).resource(Project);
+        assert!(fw.schema_problems().is_empty());
+        fw.configure_provider("1.11.4", obj(&[("host", Value::Null), ("project_name", Value::Null)])).await;
+        let schema = project_schema();
+        let cfg = conform_block(&schema.block, &obj(&[("name", s("web")), ("tags", Value::Set(vec![s("team:a:b")]))]), Unknowns::Keep);
+        let planned = fw
+            .plan_resource_change(PlanResourceChangeRequest {
+                type_name: "test_project".into(),
+                prior_state: Value::Null,
+                proposed_new_state: cfg.clone(),
+                config: cfg.clone(),
+                prior_private: vec![],
+            })
+            .await;
+        assert!(planned.planned_state.get("id").is_unknown());
+        let applied = fw
+            .apply_resource_change(ApplyResourceChangeRequest {
+                type_name: "test_project".into(),
+                prior_state: Value::Null,
+                planned_state: planned.planned_state,
+                config: cfg.clone(),
+                planned_private: planned.planned_private,
+            })
+            .await;
+        assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+        assert_eq!(applied.new_state.get("id"), &s("p-web"));
+        assert_eq!(applied.new_state.get("tags"), &Value::Set(vec![s("team:a:b")]));
+        let read = fw.read_resource(ReadResourceRequest { type_name: "test_project".into(), current_state: applied.new_state.clone(), private: vec![] }).await;
+        assert_eq!(read.new_state, applied.new_state);
+    }
+}
