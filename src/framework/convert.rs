@@ -132,7 +132,10 @@ fn from_json(json: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Conv
             Value::Set(elements)
         }
         (Type::Map(t), Json::Object(items)) => Value::Map(
-            items.iter().map(|(k, item)| Ok((k.clone(), from_json(item, t, &path.clone().key(k))?))).collect::<Result<_, ConvertError>>()?,
+            items
+                .iter()
+                .map(|(k, item)| Ok((k.clone(), from_json(item, t, &path.clone().key(k))?)))
+                .collect::<Result<_, ConvertError>>()?,
         ),
         (Type::Object(members), Json::Object(items)) => {
             if let Some(extra) = items.keys().find(|k| !members.contains_key(*k)) {
@@ -146,7 +149,12 @@ fn from_json(json: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Conv
             )
         }
         (Type::Tuple(types), Json::Array(items)) if types.len() == items.len() => Value::Tuple(
-            types.iter().zip(items).enumerate().map(|(i, (t, item))| from_json(item, t, &path.clone().index(i))).collect::<Result<_, _>>()?,
+            types
+                .iter()
+                .zip(items)
+                .enumerate()
+                .map(|(i, (t, item))| from_json(item, t, &path.clone().index(i)))
+                .collect::<Result<_, _>>()?,
         ),
         _ => return Err(mismatch()),
     })
@@ -270,7 +278,12 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
         }
     }
 
-    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, ConvertError> {
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ConvertError> {
         match self.value {
             // Every field is offered, absent ones as null, so models need no
             // `#[serde(default)]` to read nulls.
@@ -282,7 +295,12 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
         }
     }
 
-    fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value, ConvertError> {
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ConvertError> {
         match self.value {
             Value::String(s) => visitor.visit_enum(IntoDeserializer::<ConvertError>::into_deserializer(s.as_str())),
             _ => self.deserialize_any(visitor),
@@ -434,7 +452,11 @@ mod tests {
             .attribute(Attribute::new("skip_destroy", Type::Bool).optional())
             .attribute(Attribute::new("extra", Type::String).optional())
             .block(NestedBlock::new("pack", Nesting::List, pack))
-            .block(NestedBlock::new("settings", Nesting::Single, Block::new().attribute(Attribute::new("timezone", Type::String).optional())))
+            .block(NestedBlock::new(
+                "settings",
+                Nesting::Single,
+                Block::new().attribute(Attribute::new("timezone", Type::String).optional()),
+            ))
     }
 
     fn sample() -> Profile {

@@ -13,8 +13,15 @@ use crate::protocol::value::{Type, Value};
 
 /// The page of a managed resource. `import_text` holds shell lines such as
 /// `terraform import spectrocloud_project.example <uid>`.
-pub fn render_resource(type_name: &str, schema: &Schema, description: &str, example_hcl: Option<&str>, import_text: Option<&str>) -> String {
-    let mut page = page_head(&format!("{type_name} Resource - {}", binary_name(type_name)), &format!("{type_name} (Resource)"), description);
+pub fn render_resource(
+    type_name: &str,
+    schema: &Schema,
+    description: &str,
+    example_hcl: Option<&str>,
+    import_text: Option<&str>,
+) -> String {
+    let mut page =
+        page_head(&format!("{type_name} Resource - {}", binary_name(type_name)), &format!("{type_name} (Resource)"), description);
     push_example(&mut page, example_hcl);
     push_schema(&mut page, &schema.block);
     if let Some(import) = import_text {
@@ -25,7 +32,8 @@ pub fn render_resource(type_name: &str, schema: &Schema, description: &str, exam
 
 /// The page of a data source.
 pub fn render_data_source(type_name: &str, schema: &Schema, description: &str, example_hcl: Option<&str>) -> String {
-    let mut page = page_head(&format!("{type_name} Data Source - {}", binary_name(type_name)), &format!("{type_name} (Data Source)"), description);
+    let mut page =
+        page_head(&format!("{type_name} Data Source - {}", binary_name(type_name)), &format!("{type_name} (Data Source)"), description);
     push_example(&mut page, example_hcl);
     push_schema(&mut page, &schema.block);
     page
@@ -123,7 +131,13 @@ fn push_nested_block(page: &mut String, anchor: &str, path: &str, nested: &Neste
 /// and collects the nested blocks to document after them. `heading` is `###`
 /// at the top level (sections are headings) and empty inside nested sections
 /// (sections are `Required:` lines).
-fn push_members<'a>(page: &mut String, block: &'a Block, path_prefix: &str, heading: &str, nested_sections: &mut Vec<(String, String, &'a NestedBlock)>) {
+fn push_members<'a>(
+    page: &mut String,
+    block: &'a Block,
+    path_prefix: &str,
+    heading: &str,
+    nested_sections: &mut Vec<(String, String, &'a NestedBlock)>,
+) {
     let mut entries: Vec<Entry> = block.attributes.iter().map(attribute_entry).collect();
     for nested in &block.blocks {
         let path = format!("{path_prefix}{}", nested.type_name);
@@ -235,7 +249,9 @@ fn hcl(value: &Value) -> String {
         Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
         Value::Number(n) => number_text(n),
         Value::Bool(b) => b.to_string(),
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => format!("[{}]", items.iter().map(hcl).collect::<Vec<_>>().join(", ")),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            format!("[{}]", items.iter().map(hcl).collect::<Vec<_>>().join(", "))
+        }
         Value::Map(items) | Value::Object(items) => {
             format!("{{ {} }}", items.iter().map(|(k, v)| format!("{k} = {}", hcl(v))).collect::<Vec<_>>().join(", "))
         }
@@ -276,7 +292,11 @@ mod tests {
                 .attribute(Attribute::new("tags", Type::Set(Box::new(Type::String))).optional().validator(key_value_tags()))
                 .attribute(Attribute::new("kubeconfig", Type::String).computed().sensitive())
                 .block(NestedBlock::new("pack", Nesting::List, pack))
-                .block(NestedBlock::new("config", Nesting::List, Block::new().attribute(Attribute::new("values", Type::String).optional())).min_items(1).max_items(1))
+                .block(
+                    NestedBlock::new("config", Nesting::List, Block::new().attribute(Attribute::new("values", Type::String).optional()))
+                        .min_items(1)
+                        .max_items(1),
+                )
                 .block(timeouts::block(&[Operation::Create, Operation::Delete])),
         )
     }
@@ -382,7 +402,12 @@ terraform import spectrocloud_cluster_profile.p uid:project
 
     #[test]
     fn data_source_and_provider_pages() {
-        let schema = Schema::new(0, Block::new().attribute(Attribute::new("name", Type::String).optional()).attribute(Attribute::new("id", Type::String).optional().computed()));
+        let schema = Schema::new(
+            0,
+            Block::new()
+                .attribute(Attribute::new("name", Type::String).optional())
+                .attribute(Attribute::new("id", Type::String).optional().computed()),
+        );
         let page = render_data_source("spectrocloud_project", &schema, "Look up a project.", None);
         assert!(page.starts_with("---\npage_title: \"spectrocloud_project Data Source - terraform-provider-spectrocloud\"\n"));
         assert!(page.contains("# spectrocloud_project (Data Source)\n"));

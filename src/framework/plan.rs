@@ -104,7 +104,9 @@ fn same_configuration(block: &Block, a: &Value, b: &Value) -> bool {
                 (Nesting::Set, Some(xs), Some(ys)) => {
                     xs.len() == ys.len() && xs.iter().all(|xe| ys.iter().any(|ye| same_configuration(&nested.block, xe, ye)))
                 }
-                (_, Some(xs), Some(ys)) => xs.len() == ys.len() && xs.iter().zip(ys).all(|(xe, ye)| same_configuration(&nested.block, xe, ye)),
+                (_, Some(xs), Some(ys)) => {
+                    xs.len() == ys.len() && xs.iter().zip(ys).all(|(xe, ye)| same_configuration(&nested.block, xe, ye))
+                }
                 (Nesting::Map, _, _) => match (x.as_members(), y.as_members()) {
                     (Some(xm), Some(ym)) => {
                         xm.len() == ym.len()
@@ -351,9 +353,7 @@ fn object_differs(block: &Block, planned: &Value, prior: &Value, config: &Value)
         return planned.is_null() != prior.is_null();
     }
     block.attributes.iter().any(|a| attribute_differs(planned.get(&a.name), prior.get(&a.name), config.get(&a.name)))
-        || block.blocks.iter().any(|b| {
-            block_differs(b, planned.get(&b.type_name), prior.get(&b.type_name), config.get(&b.type_name))
-        })
+        || block.blocks.iter().any(|b| block_differs(b, planned.get(&b.type_name), prior.get(&b.type_name), config.get(&b.type_name)))
 }
 
 fn block_differs(nested: &NestedBlock, planned: &Value, prior: &Value, config: &Value) -> bool {
@@ -366,7 +366,11 @@ fn block_differs(nested: &NestedBlock, planned: &Value, prior: &Value, config: &
         (Nesting::Single | Nesting::Group, _) => object_differs(&nested.block, planned, prior, config),
         (Nesting::List, Value::List(items)) => {
             let priors = prior.as_elements().unwrap_or(&[]);
-            items.iter().zip(configs).enumerate().any(|(i, (item, (_, c)))| object_differs(&nested.block, item, priors.get(i).unwrap_or(&NULL), c))
+            items
+                .iter()
+                .zip(configs)
+                .enumerate()
+                .any(|(i, (item, (_, c)))| object_differs(&nested.block, item, priors.get(i).unwrap_or(&NULL), c))
         }
         (Nesting::Map, Value::Map(items)) => {
             items.iter().zip(configs).any(|((k, item), (_, c))| object_differs(&nested.block, item, prior.get(k), c))
@@ -454,12 +458,16 @@ pub fn keep_planned(block: &Block, planned: &Value, result: &Value, path: &Attri
             (Nesting::List, Value::List(items)) => {
                 let results = r.as_elements().unwrap_or(&[]);
                 Value::List(
-                    items.iter().enumerate().map(|(i, item)| keep_planned(&nested.block, item, results.get(i).unwrap_or(&NULL), &at.clone().index(i))).collect(),
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| keep_planned(&nested.block, item, results.get(i).unwrap_or(&NULL), &at.clone().index(i)))
+                        .collect(),
                 )
             }
-            (Nesting::Map, Value::Map(items)) => {
-                Value::Map(items.iter().map(|(k, item)| (k.clone(), keep_planned(&nested.block, item, r.get(k), &at.clone().key(k)))).collect())
-            }
+            (Nesting::Map, Value::Map(items)) => Value::Map(
+                items.iter().map(|(k, item)| (k.clone(), keep_planned(&nested.block, item, r.get(k), &at.clone().key(k)))).collect(),
+            ),
             (Nesting::Set, Value::Set(items)) => {
                 let results = r.as_elements().unwrap_or(&[]);
                 let mut used = vec![false; results.len()];

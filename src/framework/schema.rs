@@ -305,3 +305,73 @@ fn block_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
         block_problems(&b.block, &format!("{name}."), problems);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::modifiers::use_state_for_unknown;
+
+    #[test]
+    fn default_makes_an_attribute_optional_and_computed() {
+        let a = Attribute::new("version", Type::String).default(Value::string("1.0.0"));
+        assert!(a.optional && a.computed && !a.required);
+        assert_eq!(a.default, Some(Value::string("1.0.0")));
+    }
+
+    #[test]
+    fn sound_schema_has_no_problems() {
+        let schema = Schema::new(
+            2,
+            Block::new()
+                .attribute(Attribute::new("id", Type::String).computed().plan_modifier(use_state_for_unknown()))
+                .attribute(Attribute::new("name", Type::String).required())
+                .block(
+                    NestedBlock::new("config", Nesting::List, Block::new().attribute(Attribute::new("x", Type::Number).optional()))
+                        .max_items(1),
+                )
+                .block(NestedBlock::new("timeouts", Nesting::Single, Block::new())),
+        );
+        assert_eq!(schema.problems(), Vec::<String>::new());
+        assert_eq!(
+            schema.block.find_block("config").unwrap().value_type(),
+            Type::List(Box::new(Type::Object([("x".to_string(), Type::Number)].into_iter().collect())))
+        );
+    }
+
+    #[test]
+    fn problems_name_every_mistake() {
+        let schema = Schema::new(
+            -1,
+            Block::new()
+                .attribute(Attribute::new("neither", Type::String))
+                .attribute(Attribute::new("both", Type::String).required().optional())
+                .attribute(Attribute::new("Bad-Name", Type::String).optional())
+                .attribute(Attribute::new("size", Type::Number).default(Value::string("big")))
+                .attribute(Attribute::new("stable", Type::String).optional().plan_modifier(use_state_for_unknown()))
+                .attribute(Attribute::new("twice", Type::String).optional())
+                .block(NestedBlock::new("twice", Nesting::List, Block::new()))
+                .block(NestedBlock::new("single", Nesting::Single, Block::new()).max_items(2))
+                .block(NestedBlock::new("group", Nesting::Group, Block::new()).min_items(1))
+                .block(
+                    NestedBlock::new("list", Nesting::List, Block::new().attribute(Attribute::new("inner", Type::String)))
+                        .min_items(3)
+                        .max_items(2),
+                ),
+        );
+        let problems = schema.problems();
+        let expected = [
+            "schema version -1 is negative",
+            "neither: must be required, optional or computed",
+            "both: cannot be both required and optional",
+            "Bad-Name: invalid attribute name",
+            "size: default does not fit the attribute type",
+            "stable: a modifier that changes the plan needs a computed attribute",
+            "twice: name used twice",
+            "single: a SINGLE block needs min_items = max_items, 0 or 1",
+            "group: GROUP and MAP blocks take no min_items/max_items",
+            "list: min_items is above max_items",
+            "list.inner: must be required, optional or computed",
+        ];
+        assert_eq!(problems, expected);
+    }
+}

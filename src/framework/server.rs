@@ -218,7 +218,9 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         };
         let upgraded = if version == entry.schema.version { Ok(raw_state) } else { entry.implementation.upgrade_state(version, raw_state) };
         match upgraded {
-            Ok(state) => UpgradeResourceStateResponse { upgraded_state: final_state(&entry.schema.block, &state), diagnostics: Diagnostics::new() },
+            Ok(state) => {
+                UpgradeResourceStateResponse { upgraded_state: final_state(&entry.schema.block, &state), diagnostics: Diagnostics::new() }
+            }
             Err(error) => UpgradeResourceStateResponse { upgraded_state: Value::Null, diagnostics: error.diagnostics },
         }
     }
@@ -282,8 +284,10 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             PlanKind::Delete => Value::Null,
             _ => plan::prepare(block, kind, &request.prior_state, &request.proposed_new_state, &request.config, &mut diags),
         };
-        let mut plan = Plan { state: prepared.clone(), requires_replace: Vec::new(), private: PrivateState::from_bytes(&request.prior_private) };
-        let hook_request = PlanRequest { kind, prior: &request.prior_state, proposed: &request.proposed_new_state, config: &request.config };
+        let mut plan =
+            Plan { state: prepared.clone(), requires_replace: Vec::new(), private: PrivateState::from_bytes(&request.prior_private) };
+        let hook_request =
+            PlanRequest { kind, prior: &request.prior_state, proposed: &request.proposed_new_state, config: &request.config };
         let hook_result = entry.implementation.modify_plan(&ctx, &hook_request, &mut plan).await;
         diags.extend(outcome_diagnostics(&ctx, hook_result.err()));
         if diags.has_errors() {
@@ -303,7 +307,12 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
                 }
             }
         }
-        PlanResourceChangeResponse { planned_state: plan.state, requires_replace, planned_private: plan.private.to_bytes(), diagnostics: diags }
+        PlanResourceChangeResponse {
+            planned_state: plan.state,
+            requires_replace,
+            planned_private: plan.private.to_bytes(),
+            diagnostics: diags,
+        }
     }
 
     async fn apply_resource_change(&self, request: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse {
@@ -326,7 +335,11 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
                 Err(diags) => return failed(request.prior_state.clone(), diags),
             };
             return match implementation.delete(&ctx, &request.prior_state, &private).await {
-                Ok(()) => ApplyResourceChangeResponse { new_state: Value::Null, private: Vec::new(), diagnostics: outcome_diagnostics(&ctx, None) },
+                Ok(()) => ApplyResourceChangeResponse {
+                    new_state: Value::Null,
+                    private: Vec::new(),
+                    diagnostics: outcome_diagnostics(&ctx, None),
+                },
                 Err(error) => failed(request.prior_state.clone(), outcome_diagnostics(&ctx, Some(error))),
             };
         }
@@ -369,7 +382,11 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
                     Some(partial) => final_state(block, &carry_timeouts(&entry.schema, &request.planned_state, *partial)),
                     None => request.prior_state.clone(),
                 };
-                ApplyResourceChangeResponse { new_state: state, private: private.to_bytes(), diagnostics: outcome_diagnostics(&ctx, Some(error)) }
+                ApplyResourceChangeResponse {
+                    new_state: state,
+                    private: private.to_bytes(),
+                    diagnostics: outcome_diagnostics(&ctx, Some(error)),
+                }
             }
         }
     }

@@ -96,9 +96,9 @@ impl Timeouts {
 /// The `timeouts` block offering the given operations, each an optional
 /// duration string.
 pub fn block(operations: &[Operation]) -> NestedBlock {
-    let block = operations.iter().fold(Block::new(), |block, op| {
-        block.attribute(Attribute::new(op.key(), Type::String).optional().validator(duration()))
-    });
+    let block = operations
+        .iter()
+        .fold(Block::new(), |block, op| block.attribute(Attribute::new(op.key(), Type::String).optional().validator(duration())));
     NestedBlock::new(BLOCK_NAME, Nesting::Single, block)
 }
 

@@ -117,13 +117,16 @@ pub fn one_of(allowed: &[&str]) -> ScalarCheck {
 pub fn regex(pattern: &str, message: &str) -> ScalarCheck {
     let re = regex::Regex::new(pattern).unwrap_or_else(|e| panic!("invalid validator pattern {pattern:?}: {e}"));
     let expected = message.to_string();
-    ScalarCheck::string(format!("Must be {message}."), move |s| {
-        if re.is_match(s) {
-            Ok(())
-        } else {
-            Err(format!("{s:?} is not {expected}"))
-        }
-    })
+    ScalarCheck::string(
+        format!("Must be {message}."),
+        move |s| {
+            if re.is_match(s) {
+                Ok(())
+            } else {
+                Err(format!("{s:?} is not {expected}"))
+            }
+        },
+    )
 }
 
 fn show(n: f64) -> String {
@@ -462,7 +465,18 @@ mod tests {
         for ok in ["* * * * *", "0 3 * * 1-5", "*/15 0-6,22 1 JAN-mar SUN", "0 0 ? * 7", "@daily", "@every 1h30m", "5,10 */2 1-31/3 12 0"] {
             assert!(check_cron(ok).is_ok(), "{ok}: {:?}", check_cron(ok));
         }
-        for bad in ["* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "*/0 * * * *", "5-1 * * * *", "@sometimes", "a * * * *", "* * * * * *"] {
+        for bad in [
+            "* * * *",
+            "60 * * * *",
+            "* 24 * * *",
+            "* * 0 * *",
+            "* * * 13 *",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "@sometimes",
+            "a * * * *",
+            "* * * * * *",
+        ] {
             assert!(check_cron(bad).is_err(), "{bad}");
         }
         assert_eq!(errors(&cron(), Value::string("* * *")).len(), 1);

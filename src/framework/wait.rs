@@ -26,8 +26,13 @@ pub enum Poll<T> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WaitError<E> {
-    TimedOut { waited: Duration, last_state: Option<String> },
-    Cancelled { last_state: Option<String> },
+    TimedOut {
+        waited: Duration,
+        last_state: Option<String>,
+    },
+    Cancelled {
+        last_state: Option<String>,
+    },
     /// The check itself failed.
     Failed(E),
 }
@@ -191,7 +196,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn check_errors_end_the_wait() {
         let ctx = context(Duration::from_secs(60));
-        let result: Result<(), _> = poll(&ctx, Instant::now() + Duration::from_secs(60), || async { Err::<Poll<()>, _>("boom".to_string()) }).await;
+        let result: Result<(), _> =
+            poll(&ctx, Instant::now() + Duration::from_secs(60), || async { Err::<Poll<()>, _>("boom".to_string()) }).await;
         assert_eq!(result, Err(WaitError::Failed("boom".to_string())));
     }
 

@@ -24,7 +24,9 @@ fn trimmed_equal(a: &Value, b: &Value) -> bool {
 fn schema() -> Block {
     let manifest = Block::new()
         .attribute(Attribute::new("name", Type::String).required())
-        .attribute(Attribute::new("content", Type::String).required().plan_modifier(semantic_equality("in surrounding whitespace", trimmed_equal)))
+        .attribute(
+            Attribute::new("content", Type::String).required().plan_modifier(semantic_equality("in surrounding whitespace", trimmed_equal)),
+        )
         .attribute(Attribute::new("uid", Type::String).computed());
     let pack = Block::new()
         .attribute(Attribute::new("name", Type::String).required())
@@ -72,7 +74,9 @@ fn propose(block: &Block, prior: &Value, config: &Value) -> Value {
         let merged = match (b.nesting, c) {
             (Nesting::List, Value::List(items)) => {
                 let priors = p.as_elements().unwrap_or(&[]);
-                Value::List(items.iter().enumerate().map(|(i, item)| propose(&b.block, priors.get(i).unwrap_or(&Value::Null), item)).collect())
+                Value::List(
+                    items.iter().enumerate().map(|(i, item)| propose(&b.block, priors.get(i).unwrap_or(&Value::Null), item)).collect(),
+                )
             }
             (Nesting::Set, Value::Set(items)) => {
                 let priors = p.as_elements().unwrap_or(&[]);
@@ -127,7 +131,13 @@ fn base_config() -> Value {
         ("name", s("alpha")),
         ("region", s("eu")),
         ("tags", strings(&["a", "b:c:d"])),
-        ("pack", Value::List(vec![pack("k8s", "1.30", Value::Null, vec![manifest("m", "x: 1", Value::Null)]), pack("cni", "3.0", Value::Null, vec![])])),
+        (
+            "pack",
+            Value::List(vec![
+                pack("k8s", "1.30", Value::Null, vec![manifest("m", "x: 1", Value::Null)]),
+                pack("cni", "3.0", Value::Null, vec![]),
+            ]),
+        ),
         ("rule", Value::Set(vec![rule(80, Value::Null, Value::Null), rule(443, s("tls"), Value::Null)])),
     ])
 }
@@ -141,7 +151,10 @@ fn base_state() -> Value {
         ("version", s("1.0.0")),
         ("tags", strings(&["b:c:d", "a"])),
         ("status", s("ready")),
-        ("pack", Value::List(vec![pack("k8s", "1.30", s("p1"), vec![manifest("m", "x: 1", s("m1"))]), pack("cni", "3.0", s("p2"), vec![])])),
+        (
+            "pack",
+            Value::List(vec![pack("k8s", "1.30", s("p1"), vec![manifest("m", "x: 1", s("m1"))]), pack("cni", "3.0", s("p2"), vec![])]),
+        ),
         ("rule", Value::Set(vec![rule(443, s("tls"), s("r443")), rule(80, s("auto"), s("r80"))])),
     ])
 }
@@ -354,9 +367,8 @@ fn apply_with_missing_values_leaves_unknowns_for_conform_to_null() {
 
 #[test]
 fn numbers_compare_by_value_in_plans() {
-    let block = Block::new()
-        .attribute(Attribute::new("size", Type::Number).optional())
-        .attribute(Attribute::new("id", Type::String).computed());
+    let block =
+        Block::new().attribute(Attribute::new("size", Type::Number).optional()).attribute(Attribute::new("id", Type::String).computed());
     let prior = obj(&[("size", Value::Number(Number::Float(3.0))), ("id", s("x"))]);
     let config = obj(&[("size", Value::int(3)), ("id", Value::Null)]);
     let proposed = obj(&[("size", Value::int(3)), ("id", s("x"))]);

@@ -131,7 +131,9 @@ impl Resource<Api> for Thing {
         ctx.data().objects.lock().unwrap().insert(id.clone(), object.clone());
         private.set("created", &ctx.data().project).map_err(|e| ResourceError::from_error("private", &e))?;
         if name == "fails-after-create" {
-            return Err(ResourceError::new("Create half done", "the object exists").with_partial_state(obj(&[("id", s(&id)), ("name", s(&name))])));
+            return Err(
+                ResourceError::new("Create half done", "the object exists").with_partial_state(obj(&[("id", s(&id)), ("name", s(&name))]))
+            );
         }
         // Resources may return only what they know; the framework fills the rest.
         Ok(obj(&[("id", s(&id)), ("name", object.get("name").clone()), ("status", object.get("status").clone())]))
@@ -360,7 +362,9 @@ async fn apply_keeps_planned_values_and_nulls_leftover_unknowns() {
 #[tokio::test]
 async fn failed_create_returns_the_partial_object_with_the_error() {
     let fw = configured().await;
-    let applied = create(&fw, &config(&[("name", s("fails-after-create")), ("timeouts", obj(&[("create", s("5m")), ("delete", Value::Null)]))])).await;
+    let applied =
+        create(&fw, &config(&[("name", s("fails-after-create")), ("timeouts", obj(&[("create", s("5m")), ("delete", Value::Null)]))]))
+            .await;
     assert_eq!(summaries(&applied.diagnostics), ["Create half done"]);
     assert_eq!(applied.new_state.get("id"), &s("id-0"));
     assert!(applied.new_state.is_wholly_known());
@@ -458,7 +462,11 @@ async fn read_echoes_private_keeps_timeouts_and_reports_gone_objects() {
     let cfg = config(&[("name", s("a")), ("timeouts", obj(&[("create", s("1m")), ("delete", Value::Null)]))]);
     let created = create(&fw, &cfg).await;
     let read = fw
-        .read_resource(ReadResourceRequest { type_name: "test_thing".into(), current_state: created.new_state.clone(), private: created.private.clone() })
+        .read_resource(ReadResourceRequest {
+            type_name: "test_thing".into(),
+            current_state: created.new_state.clone(),
+            private: created.private.clone(),
+        })
         .await;
     assert!(read.diagnostics.is_empty());
     assert_eq!(read.new_state.get("timeouts").get("create"), &s("1m"), "the API knows no timeouts: state's are kept");
@@ -466,8 +474,13 @@ async fn read_echoes_private_keeps_timeouts_and_reports_gone_objects() {
     assert_eq!(private.get::<String>("created").as_deref(), Some("Default"));
     assert_eq!(private.get::<bool>("read"), Some(true));
 
-    fw.resources["test_thing"].implementation.delete(&fw.context(Duration::from_secs(1)).unwrap(), &created.new_state, &PrivateState::new()).await.unwrap();
-    let gone = fw.read_resource(ReadResourceRequest { type_name: "test_thing".into(), current_state: created.new_state, private: vec![] }).await;
+    fw.resources["test_thing"]
+        .implementation
+        .delete(&fw.context(Duration::from_secs(1)).unwrap(), &created.new_state, &PrivateState::new())
+        .await
+        .unwrap();
+    let gone =
+        fw.read_resource(ReadResourceRequest { type_name: "test_thing".into(), current_state: created.new_state, private: vec![] }).await;
     assert!(gone.new_state.is_null());
 }
 
@@ -486,7 +499,13 @@ async fn import_returns_one_complete_object() {
     assert_eq!(imported.state.get("version"), &s("1.0.0"), "defaults fill what import left null");
     assert_eq!(imported.state.get("rule"), &Value::List(vec![]));
     assert_eq!(PrivateState::from_bytes(&imported.private).get::<String>("imported").as_deref(), Some("id-0"));
-    let read = fw.read_resource(ReadResourceRequest { type_name: "test_thing".into(), current_state: imported.state.clone(), private: imported.private.clone() }).await;
+    let read = fw
+        .read_resource(ReadResourceRequest {
+            type_name: "test_thing".into(),
+            current_state: imported.state.clone(),
+            private: imported.private.clone(),
+        })
+        .await;
     assert_eq!(read.new_state.get("name"), created.new_state.get("name"));
 
     let missing = fw.import_resource_state("test_thing", "nope").await;
@@ -624,7 +643,12 @@ mod typed_model {
             project_schema()
         }
 
-        async fn create(&self, ctx: &Context<Api>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        async fn create(
+            &self,
+            ctx: &Context<Api>,
+            request: &CreateRequest<'_>,
+            _private: &mut PrivateState,
+        ) -> Result<Value, ResourceError> {
             let mut model: ProjectModel = from_planned(request.planned)?;
             model.id = Some(format!("p-{}", model.name));
             save(ctx, &model)
@@ -635,7 +659,12 @@ mod typed_model {
             Ok(ctx.data().stored(&model.id.unwrap_or_default()))
         }
 
-        async fn update(&self, ctx: &Context<Api>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        async fn update(
+            &self,
+            ctx: &Context<Api>,
+            request: &UpdateRequest<'_>,
+            _private: &mut PrivateState,
+        ) -> Result<Value, ResourceError> {
             save(ctx, &from_planned(request.planned)?)
         }
 
@@ -675,7 +704,13 @@ mod typed_model {
         assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
         assert_eq!(applied.new_state.get("id"), &s("p-web"));
         assert_eq!(applied.new_state.get("tags"), &Value::Set(vec![s("team:a:b")]));
-        let read = fw.read_resource(ReadResourceRequest { type_name: "test_project".into(), current_state: applied.new_state.clone(), private: vec![] }).await;
+        let read = fw
+            .read_resource(ReadResourceRequest {
+                type_name: "test_project".into(),
+                current_state: applied.new_state.clone(),
+                private: vec![],
+            })
+            .await;
         assert_eq!(read.new_state, applied.new_state);
     }
 }
