@@ -92,6 +92,9 @@ fn equivalent(attribute: &Attribute, a: &Value, b: &Value) -> bool {
 /// True when two objects of `block` agree on everything the user configures
 /// (computed attributes may legitimately differ): how set elements correlate.
 fn same_configuration(block: &Block, a: &Value, b: &Value) -> bool {
+    if a.is_unknown() || b.is_unknown() {
+        return true;
+    }
     if !matches!((a, b), (Value::Object(_), Value::Object(_))) {
         return a.is_null() && b.is_null();
     }
@@ -294,6 +297,10 @@ fn enforce_plan_rules(block: &Block, planned: &mut Value, prior: &Value, config:
         let Some(planned_block) = planned.get_mut(&nested.type_name) else {
             return Err(format!("{at}: missing"));
         };
+        // Blocks generated from values not known yet are planned as unknown.
+        if config_block.is_unknown() && planned_block.is_unknown() {
+            continue;
+        }
         match nested.nesting {
             Nesting::Single | Nesting::Group => {
                 if planned_block.is_null() != config_block.is_null() && nested.nesting == Nesting::Single {
@@ -305,10 +312,7 @@ fn enforce_plan_rules(block: &Block, planned: &mut Value, prior: &Value, config:
             }
             Nesting::List => {
                 let (Value::List(items), Some(configured)) = (planned_block, config_block.as_elements()) else {
-                    if config_block.is_unknown() {
-                        continue;
-                    }
-                    return Err(format!("{at}: not a list"));
+                    return Err(format!("{at}: planned blocks do not match the configuration"));
                 };
                 if items.len() != configured.len() {
                     return Err(format!("{at}: {} planned blocks for {} configured", items.len(), configured.len()));
@@ -320,10 +324,7 @@ fn enforce_plan_rules(block: &Block, planned: &mut Value, prior: &Value, config:
             }
             Nesting::Map => {
                 let (Value::Map(items), Some(configured)) = (planned_block, config_block.as_members()) else {
-                    if config_block.is_unknown() {
-                        continue;
-                    }
-                    return Err(format!("{at}: not a map"));
+                    return Err(format!("{at}: planned blocks do not match the configuration"));
                 };
                 if items.keys().ne(configured.keys()) {
                     return Err(format!("{at}: planned keys differ from the configuration"));

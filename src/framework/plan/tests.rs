@@ -423,3 +423,20 @@ fn empty_collections_read_back_stay_null_where_state_was_null() {
     keep_null_for_empty(&block, &mut read, &base_state());
     assert_eq!(read.get("tags"), &Value::Set(vec![]));
 }
+
+#[test]
+fn unknown_single_blocks_from_configuration_stay_unknown() {
+    let block = schema();
+    let prior = base_state();
+    let mut config = base_config();
+    config.set("timeouts", Value::unknown());
+    let proposed = propose(&block, &prior, &config);
+    let prepared = prepare(&block, PlanKind::Update, &prior, &proposed, &config, &mut Diagnostics::new());
+    assert!(prepared.get("timeouts").is_unknown());
+    // A hook's valid change survives the checks next to the unknown block.
+    let mut hooked = prepared.clone();
+    hooked.set("status", s("resolved by the hook"));
+    finish(&block, PlanKind::Update, &prior, &config, prepared, &mut hooked);
+    assert_eq!(hooked.get("status"), &s("resolved by the hook"));
+    assert!(hooked.get("timeouts").is_unknown());
+}
