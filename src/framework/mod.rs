@@ -11,14 +11,14 @@ pub mod convert;
 pub mod diagnostics;
 pub mod docs;
 pub mod modifiers;
-pub mod plan;
+mod plan;
 pub mod private;
 pub mod resource;
 pub mod schema;
 pub mod server;
 pub mod service;
 pub mod timeouts;
-pub mod validation;
+mod validation;
 pub mod validators;
 pub mod wait;
 
