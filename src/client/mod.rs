@@ -1,1 +1,24 @@
 //! Palette v1 REST API client.
+//!
+//! [`PaletteClient`] sends every request with the `ApiKey` header, a scope
+//! chosen per request ([`Scope`]), a timeout, and retries with jittered
+//! backoff for the requests that are safe to repeat. Every call takes a
+//! [`CallContext`] carrying the operation's cancellation and deadline.
+//! Errors ([`ClientError`]) read as sentences and never contain the key.
+
+mod config;
+mod context;
+mod create;
+mod error;
+mod pagination;
+mod retry;
+mod transport;
+
+pub mod conventions;
+pub mod models;
+
+pub use config::{ClientConfig, Endpoint, EndpointError, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_ATTEMPTS};
+pub use context::{CallContext, CancellationToken, Cancelled};
+pub use error::{ApiError, ClientError};
+pub use retry::{BackoffPolicy, FailureKind, Idempotency};
+pub use transport::{PaletteClient, Scope};
