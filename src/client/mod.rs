@@ -14,8 +14,21 @@ mod pagination;
 mod retry;
 mod transport;
 
+pub mod app_profiles;
+pub mod cluster_groups;
+pub mod cluster_profiles;
+pub mod clusters;
 pub mod conventions;
+pub mod identity;
 pub mod models;
+pub mod packs;
+pub mod projects;
+pub mod registries;
+
+#[cfg(test)]
+mod test_server;
+#[cfg(test)]
+mod tests;
 
 pub use config::{ClientConfig, Endpoint, EndpointError, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_ATTEMPTS};
 pub use context::{CallContext, CancellationToken, Cancelled};

@@ -406,6 +406,15 @@ impl PaletteClient {
         self.execute(ctx, &request).await.map(drop)
     }
 
+    /// Sends a delete; an object that is already gone counts as deleted
+    /// (a retried delete whose first attempt worked gets a 404).
+    pub(crate) async fn send_delete(&self, ctx: &CallContext, request: Request) -> Result<(), ClientError> {
+        match self.send(ctx, request).await {
+            Err(error) if error.is_not_found() => Ok(()),
+            other => other,
+        }
+    }
+
     /// Sends a create and returns the new object's UID from `{"uid": ...}`.
     pub(crate) async fn create(&self, ctx: &CallContext, request: Request) -> Result<String, ClientError> {
         let uid: Uid = self.fetch(ctx, request).await?;
