@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::cluster_profiles::effective_version;
 use super::context::CallContext;
 use super::error::ClientError;
-use super::models::{nullable, ManifestDocument, ManifestInput, ManifestRef, NameValue, ObjectMeta, ObjectRef, VersionRef};
+use super::models::{
+    nullable, ManifestDocument, ManifestInput, ManifestRef, NameValue, ObjectMeta, ObjectRef, VersionRef,
+};
 use super::transport::{PaletteClient, Request, Scope};
 
 /// `v1AppProfileEntity`: the create and update body.
@@ -231,7 +233,12 @@ struct TierManifests {
 impl PaletteClient {
     /// `POST /v1/appProfiles`; returns the new UID. A lost answer is
     /// resolved by looking up name and version.
-    pub async fn create_app_profile(&self, ctx: &CallContext, scope: &Scope, profile: &AppProfileEntity) -> Result<String, ClientError> {
+    pub async fn create_app_profile(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        profile: &AppProfileEntity,
+    ) -> Result<String, ClientError> {
         let request = Request::post(&["appProfiles"]).scope(scope).json(profile);
         let (name, version) = (profile.metadata.name.as_str(), profile.spec.version.as_str());
         self.create_idempotently(
@@ -243,7 +250,12 @@ impl PaletteClient {
     }
 
     /// `GET /v1/appProfiles/{uid}`; `None` when it does not exist.
-    pub async fn get_app_profile(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<AppProfile>, ClientError> {
+    pub async fn get_app_profile(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<AppProfile>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["appProfiles", uid]).scope(scope)).await
     }
 
@@ -276,7 +288,12 @@ impl PaletteClient {
     }
 
     /// `GET /v1/appProfiles/{uid}/tiers`.
-    pub async fn list_app_profile_tiers(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<AppTier>, ClientError> {
+    pub async fn list_app_profile_tiers(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<AppTier>, ClientError> {
         let tiers: AppTiers = self.fetch(ctx, Request::get(&["appProfiles", uid, "tiers"]).scope(scope)).await?;
         Ok(tiers.spec.app_tiers)
     }
@@ -327,7 +344,13 @@ impl PaletteClient {
     }
 
     /// `DELETE /v1/appProfiles/{uid}/tiers/{tierUid}`; already gone is fine.
-    pub async fn delete_app_profile_tier(&self, ctx: &CallContext, scope: &Scope, uid: &str, tier_uid: &str) -> Result<(), ClientError> {
+    pub async fn delete_app_profile_tier(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        tier_uid: &str,
+    ) -> Result<(), ClientError> {
         self.send_delete(ctx, Request::delete(&["appProfiles", uid, "tiers", tier_uid]).scope(scope)).await
     }
 
@@ -392,7 +415,8 @@ impl PaletteClient {
         manifest: &ManifestInput,
     ) -> Result<(), ClientError> {
         let body = ManifestInput { uid: manifest_uid.to_string(), ..manifest.clone() };
-        let request = Request::put(&["appProfiles", uid, "tiers", tier_uid, "manifests", manifest_uid]).scope(scope).json(&body);
+        let request =
+            Request::put(&["appProfiles", uid, "tiers", tier_uid, "manifests", manifest_uid]).scope(scope).json(&body);
         self.send(ctx, request).await
     }
 
@@ -411,7 +435,11 @@ impl PaletteClient {
 
     /// `POST /v1/dashboard/appProfiles?limit=0` (no filter), every page:
     /// all application profiles visible in `scope`.
-    pub async fn list_app_profiles(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<AppProfileSummary>, ClientError> {
+    pub async fn list_app_profiles(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<AppProfileSummary>, ClientError> {
         let request = Request::post(&["dashboard", "appProfiles"]).scope(scope).query("limit", "0").idempotent();
         self.fetch_all(ctx, request).await
     }
@@ -459,7 +487,11 @@ mod tests {
                             name: "cfg".into(),
                             tier_type: "manifest".into(),
                             install_order: 10,
-                            manifests: vec![ManifestInput { name: "cm".into(), content: "kind: ConfigMap".into(), ..Default::default() }],
+                            manifests: vec![ManifestInput {
+                                name: "cm".into(),
+                                content: "kind: ConfigMap".into(),
+                                ..Default::default()
+                            }],
                             ..AppTierEntity::default()
                         },
                     ],
@@ -482,7 +514,8 @@ mod tests {
 
     #[test]
     fn tier_update_and_meta_bodies() {
-        let update = AppTierUpdateEntity { name: "web".into(), version: "1.0.0".into(), install_order: 2, ..Default::default() };
+        let update =
+            AppTierUpdateEntity { name: "web".into(), version: "1.0.0".into(), install_order: 2, ..Default::default() };
         assert_eq!(
             serde_json::to_value(&update).unwrap(),
             json!({"name": "web", "version": "1.0.0", "values": "", "installOrder": 2, "properties": [], "manifests": []})

@@ -6,8 +6,8 @@ use super::context::CallContext;
 use super::conventions::context_for_scope;
 use super::error::ClientError;
 use super::models::{
-    nullable, AttachedProfile, AttachedProfiles, ClusterProfileTemplate, Items, ObjectMeta, ObjectRef, ProfileAttachment,
-    ProfileAttachments,
+    nullable, AttachedProfile, AttachedProfiles, ClusterProfileTemplate, Items, ObjectMeta, ObjectRef,
+    ProfileAttachment, ProfileAttachments,
 };
 use super::transport::{PaletteClient, Request, Scope};
 
@@ -199,7 +199,12 @@ struct Summaries {
 impl PaletteClient {
     /// `POST /v1/clustergroups`; returns the new UID. A lost answer is
     /// resolved by looking the name up in `scope`.
-    pub async fn create_cluster_group(&self, ctx: &CallContext, scope: &Scope, group: &ClusterGroupEntity) -> Result<String, ClientError> {
+    pub async fn create_cluster_group(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        group: &ClusterGroupEntity,
+    ) -> Result<String, ClientError> {
         let request = Request::post(&["clustergroups"]).scope(scope).json(group);
         let name = group.metadata.name.as_str();
         self.create_idempotently(
@@ -212,13 +217,25 @@ impl PaletteClient {
 
     /// `GET /v1/clustergroups/{uid}`; `None` when it does not exist or is
     /// soft-deleted (`status.isActive == false`).
-    pub async fn get_cluster_group(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<ClusterGroup>, ClientError> {
-        let group: Option<ClusterGroup> = self.fetch_optional(ctx, Request::get(&["clustergroups", uid]).scope(scope)).await?;
+    pub async fn get_cluster_group(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<ClusterGroup>, ClientError> {
+        let group: Option<ClusterGroup> =
+            self.fetch_optional(ctx, Request::get(&["clustergroups", uid]).scope(scope)).await?;
         Ok(group.filter(|g| g.status.is_active != Some(false)))
     }
 
     /// `PUT /v1/clustergroups/{uid}/meta`: name, labels, annotations.
-    pub async fn update_cluster_group_meta(&self, ctx: &CallContext, scope: &Scope, uid: &str, meta: &ObjectMeta) -> Result<(), ClientError> {
+    pub async fn update_cluster_group_meta(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        meta: &ObjectMeta,
+    ) -> Result<(), ClientError> {
         self.send(ctx, Request::put(&["clustergroups", uid, "meta"]).scope(scope).json(meta)).await
     }
 
@@ -234,8 +251,14 @@ impl PaletteClient {
     }
 
     /// `GET /v1/clustergroups/{uid}/profiles`.
-    pub async fn get_cluster_group_profiles(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<AttachedProfile>, ClientError> {
-        let body: AttachedProfiles = self.fetch(ctx, Request::get(&["clustergroups", uid, "profiles"]).scope(scope)).await?;
+    pub async fn get_cluster_group_profiles(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<AttachedProfile>, ClientError> {
+        let body: AttachedProfiles =
+            self.fetch(ctx, Request::get(&["clustergroups", uid, "profiles"]).scope(scope)).await?;
         Ok(body.profiles)
     }
 
@@ -256,14 +279,22 @@ impl PaletteClient {
     }
 
     /// `GET /v1/clustergroups/hostCluster`: the groups visible in `scope`.
-    pub async fn list_cluster_group_summaries(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<ClusterGroupSummary>, ClientError> {
+    pub async fn list_cluster_group_summaries(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<ClusterGroupSummary>, ClientError> {
         let body: Summaries = self.fetch(ctx, Request::get(&["clustergroups", "hostCluster"]).scope(scope)).await?;
         Ok(body.summaries)
     }
 
     /// `GET /v1/clustergroups/hostCluster/metadata`: `{uid, name, scope}` of
     /// the groups visible in `scope` (tenant and system ones included).
-    pub async fn list_cluster_group_metadata(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<ClusterGroupMetadata>, ClientError> {
+    pub async fn list_cluster_group_metadata(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<ClusterGroupMetadata>, ClientError> {
         let list: Items<ClusterGroupMetadata> =
             self.fetch(ctx, Request::get(&["clustergroups", "hostCluster", "metadata"]).scope(scope)).await?;
         Ok(list.items)
@@ -272,7 +303,12 @@ impl PaletteClient {
     /// The UID of the group named `name` that lives in `scope` itself: a
     /// tenant group (from the metadata listing) for [`Scope::Tenant`], a
     /// project group (from the summaries, as the official provider does) otherwise.
-    pub async fn find_cluster_group(&self, ctx: &CallContext, scope: &Scope, name: &str) -> Result<Option<String>, ClientError> {
+    pub async fn find_cluster_group(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        name: &str,
+    ) -> Result<Option<String>, ClientError> {
         let wanted = context_for_scope(scope);
         let in_scope = |found: &str| found.is_empty() || found == wanted;
         match scope {
@@ -282,7 +318,10 @@ impl PaletteClient {
             }
             Scope::Project(_) => {
                 let groups = self.list_cluster_group_summaries(ctx, scope).await?;
-                Ok(groups.into_iter().find(|g| g.metadata.name == name && in_scope(&g.spec.scope)).map(|g| g.metadata.uid))
+                Ok(groups
+                    .into_iter()
+                    .find(|g| g.metadata.name == name && in_scope(&g.spec.scope))
+                    .map(|g| g.metadata.uid))
             }
         }
     }
@@ -305,7 +344,12 @@ mod tests {
                 }),
             }],
             kubernetes_distro_type: "vcluster-generic".into(),
-            limit_config: Some(LimitConfig { cpu_milli_core: 6000, memory_mib: 8192, storage_gib: 10, over_subscription: 120 }),
+            limit_config: Some(LimitConfig {
+                cpu_milli_core: 6000,
+                memory_mib: 8192,
+                storage_gib: 10,
+                over_subscription: 120,
+            }),
             values: String::new(),
         }
     }
@@ -340,7 +384,8 @@ mod tests {
 
     #[test]
     fn inactive_groups_read_as_gone_but_a_missing_flag_does_not() {
-        let inactive: ClusterGroup = serde_json::from_value(json!({"metadata": {"uid": "g"}, "status": {"isActive": false}})).unwrap();
+        let inactive: ClusterGroup =
+            serde_json::from_value(json!({"metadata": {"uid": "g"}, "status": {"isActive": false}})).unwrap();
         assert_eq!(inactive.status.is_active, Some(false));
         let unknown: ClusterGroup = serde_json::from_value(json!({"metadata": {"uid": "g"}, "status": {}})).unwrap();
         assert_eq!(unknown.status.is_active, None);
@@ -361,7 +406,10 @@ mod tests {
         let config = group.spec.clusters_config.unwrap();
         assert_eq!(config.values, "a: 1");
         assert_eq!(config.limit_config.unwrap().memory_mib, 4096);
-        assert_eq!(config.host_clusters_config[0].endpoint_config.as_ref().unwrap().ingress_config.as_ref().unwrap().port, Some(443));
+        assert_eq!(
+            config.host_clusters_config[0].endpoint_config.as_ref().unwrap().ingress_config.as_ref().unwrap().port,
+            Some(443)
+        );
         assert_eq!(group.spec.cluster_refs[0].cluster_name, "host-1");
     }
 

@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use super::context::CallContext;
 use super::conventions::{context_for_scope, scope_annotation};
 use super::error::ClientError;
-use super::models::{nullable, ClusterProfileTemplate, Items, ManifestDocument, ManifestInput, ObjectMeta, ObjectRef, Variable, VersionRef};
+use super::models::{
+    nullable, ClusterProfileTemplate, Items, ManifestDocument, ManifestInput, ObjectMeta, ObjectRef, Variable,
+    VersionRef,
+};
 use super::transport::{PaletteClient, Request, Scope};
 
 /// The version a profile without one has.
@@ -196,7 +199,10 @@ impl PaletteClient {
         profile: &ClusterProfileEntity,
         publish: bool,
     ) -> Result<String, ClientError> {
-        let request = Request::post(&["clusterprofiles"]).scope(scope).query_opt("publish", publish.then_some("true")).json(profile);
+        let request = Request::post(&["clusterprofiles"])
+            .scope(scope)
+            .query_opt("publish", publish.then_some("true"))
+            .json(profile);
         let (name, version) = (profile.metadata.name.as_str(), profile.spec.version.as_str());
         self.create_idempotently(
             ctx,
@@ -207,7 +213,12 @@ impl PaletteClient {
     }
 
     /// `GET /v1/clusterprofiles/{uid}`; `None` when it does not exist.
-    pub async fn get_cluster_profile(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<ClusterProfile>, ClientError> {
+    pub async fn get_cluster_profile(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<ClusterProfile>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["clusterprofiles", uid]).scope(scope)).await
     }
 
@@ -237,7 +248,12 @@ impl PaletteClient {
     /// `PATCH /v1/clusterprofiles/{uid}/publish`. Publishing twice is not
     /// the same as once, so a lost answer is settled by reading the profile:
     /// no draft left and published means it worked.
-    pub async fn publish_cluster_profile(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<(), ClientError> {
+    pub async fn publish_cluster_profile(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<(), ClientError> {
         let request = Request::patch(&["clusterprofiles", uid, "publish"]).scope(scope);
         self.create_idempotently(
             ctx,
@@ -276,8 +292,14 @@ impl PaletteClient {
     }
 
     /// `GET /v1/clusterprofiles/{uid}/variables`.
-    pub async fn get_cluster_profile_variables(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<Variable>, ClientError> {
-        let body: Variables = self.fetch(ctx, Request::get(&["clusterprofiles", uid, "variables"]).scope(scope)).await?;
+    pub async fn get_cluster_profile_variables(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<Variable>, ClientError> {
+        let body: Variables =
+            self.fetch(ctx, Request::get(&["clusterprofiles", uid, "variables"]).scope(scope)).await?;
         Ok(body.variables)
     }
 
@@ -302,7 +324,8 @@ impl PaletteClient {
         variables: &[Variable],
     ) -> Result<(), ClientError> {
         let body = Variables { variables: variables.to_vec() };
-        self.send(ctx, Request::patch(&["clusterprofiles", uid, "variables"]).scope(scope).json(&body).idempotent()).await
+        self.send(ctx, Request::patch(&["clusterprofiles", uid, "variables"]).scope(scope).json(&body).idempotent())
+            .await
     }
 
     /// `GET /v1/clusterprofiles/{uid}/packs/{packName}/manifests`: the
@@ -386,7 +409,11 @@ mod tests {
                             registry_uid: "r1".into(),
                             uid: "p1".into(),
                             values: "a: 1".into(),
-                            manifests: vec![ManifestInput { name: "extra".into(), content: "k: v".into(), ..Default::default() }],
+                            manifests: vec![ManifestInput {
+                                name: "extra".into(),
+                                content: "k: v".into(),
+                                ..Default::default()
+                            }],
                         },
                         PackManifestEntity {
                             name: "my-manifests".into(),
@@ -464,7 +491,10 @@ mod tests {
 
     #[test]
     fn meta_and_clone_bodies() {
-        let meta = ProfileMetaEntity { metadata: ObjectMeta::named("p"), spec: Some(ProfileMetaSpec { version: "1.0.0".into() }) };
+        let meta = ProfileMetaEntity {
+            metadata: ObjectMeta::named("p"),
+            spec: Some(ProfileMetaSpec { version: "1.0.0".into() }),
+        };
         assert_eq!(
             serde_json::to_value(&meta).unwrap(),
             json!({"metadata": {"name": "p", "labels": {}, "annotations": {}}, "spec": {"version": "1.0.0"}})
@@ -484,8 +514,10 @@ mod tests {
 
     #[test]
     fn metadata_items_default_the_version() {
-        let item: ClusterProfileMetadata =
-            serde_json::from_value(json!({"metadata": {"name": "a", "uid": "u"}, "spec": {"cloudType": "all", "version": ""}})).unwrap();
+        let item: ClusterProfileMetadata = serde_json::from_value(
+            json!({"metadata": {"name": "a", "uid": "u"}, "spec": {"cloudType": "all", "version": ""}}),
+        )
+        .unwrap();
         assert_eq!(item.version(), "1.0.0");
         assert_eq!(item.spec.cloud_type, "all");
     }

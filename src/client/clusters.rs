@@ -884,34 +884,63 @@ impl PaletteClient {
 
     /// `GET /v1/spectroclusters/{uid}`; `None` on 404. A cluster that is
     /// still listed as `Deleted` is returned: check [`SpectroCluster::is_deleted`].
-    pub async fn get_cluster(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<SpectroCluster>, ClientError> {
+    pub async fn get_cluster(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<SpectroCluster>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["spectroclusters", uid]).scope(scope)).await
     }
 
     /// `GET /v1/spectroclusters/{uid}/status`: `status.state` alone (empty
     /// while there is no status); `None` on 404.
-    pub async fn get_cluster_state(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<String>, ClientError> {
+    pub async fn get_cluster_state(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<String>, ClientError> {
         let status: Option<StatusOnly> =
             self.fetch_optional(ctx, Request::get(&["spectroclusters", uid, "status"]).scope(scope)).await?;
         Ok(status.map(|s| s.status.map(|s| s.state).unwrap_or_default()))
     }
 
     /// `GET /v1/dashboard/spectroclusters/{uid}/overview` (health); `None` on 404.
-    pub async fn get_cluster_overview(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<ClusterOverview>, ClientError> {
+    pub async fn get_cluster_overview(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<ClusterOverview>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["dashboard", "spectroclusters", uid, "overview"]).scope(scope)).await
     }
 
     /// `DELETE /v1/spectroclusters/{uid}[?forceDelete=true]`; already gone
     /// is not an error. Deletion continues asynchronously: poll [`get_cluster`](Self::get_cluster).
-    pub async fn delete_cluster(&self, ctx: &CallContext, scope: &Scope, uid: &str, force: bool) -> Result<(), ClientError> {
-        let request = Request::delete(&["spectroclusters", uid]).scope(scope).query_opt("forceDelete", force.then_some("true"));
+    pub async fn delete_cluster(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        force: bool,
+    ) -> Result<(), ClientError> {
+        let request =
+            Request::delete(&["spectroclusters", uid]).scope(scope).query_opt("forceDelete", force.then_some("true"));
         self.send_delete(ctx, request).await
     }
 
     /// `PATCH .../clusterConfig/lifecycleConfig`: pause (`true`) or resume.
-    pub async fn set_cluster_paused(&self, ctx: &CallContext, scope: &Scope, uid: &str, pause: bool) -> Result<(), ClientError> {
+    pub async fn set_cluster_paused(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        pause: bool,
+    ) -> Result<(), ClientError> {
         let body = LifecycleUpdate { lifecycle_config: LifecycleConfig { pause } };
-        let request = Request::patch(&["spectroclusters", uid, "clusterConfig", "lifecycleConfig"]).scope(scope).json(&body);
+        let request =
+            Request::patch(&["spectroclusters", uid, "clusterConfig", "lifecycleConfig"]).scope(scope).json(&body);
         self.send(ctx, request.idempotent()).await
     }
 
@@ -938,8 +967,14 @@ impl PaletteClient {
     }
 
     /// `GET /v1/spectroclusters/{uid}/profiles`.
-    pub async fn get_cluster_profiles(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<AttachedProfile>, ClientError> {
-        let body: AttachedProfiles = self.fetch(ctx, Request::get(&["spectroclusters", uid, "profiles"]).scope(scope)).await?;
+    pub async fn get_cluster_profiles(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<AttachedProfile>, ClientError> {
+        let body: AttachedProfiles =
+            self.fetch(ctx, Request::get(&["spectroclusters", uid, "profiles"]).scope(scope)).await?;
         Ok(body.profiles)
     }
 
@@ -968,12 +1003,18 @@ impl PaletteClient {
         uid: &str,
         profile_uids: &[String],
     ) -> Result<(), ClientError> {
-        let request = Request::delete(&["spectroclusters", uid, "profiles"]).scope(scope).json(&ProfileUids { profile_uids });
+        let request =
+            Request::delete(&["spectroclusters", uid, "profiles"]).scope(scope).json(&ProfileUids { profile_uids });
         self.send(ctx, request).await
     }
 
     /// `GET /v1/spectroclusters/{uid}/variables` (a top-level array).
-    pub async fn get_cluster_variables(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<ProfileVariables>, ClientError> {
+    pub async fn get_cluster_variables(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<ProfileVariables>, ClientError> {
         self.fetch(ctx, Request::get(&["spectroclusters", uid, "variables"]).scope(scope)).await
     }
 
@@ -990,15 +1031,29 @@ impl PaletteClient {
     }
 
     /// `PATCH /v1/spectroclusters/{uid}/metadata`: name, labels, annotations.
-    pub async fn patch_cluster_metadata(&self, ctx: &CallContext, scope: &Scope, uid: &str, meta: &ObjectMeta) -> Result<(), ClientError> {
-        let request = Request::patch(&["spectroclusters", uid, "metadata"]).scope(scope).json(&MetadataBody { metadata: meta });
+    pub async fn patch_cluster_metadata(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        meta: &ObjectMeta,
+    ) -> Result<(), ClientError> {
+        let request =
+            Request::patch(&["spectroclusters", uid, "metadata"]).scope(scope).json(&MetadataBody { metadata: meta });
         self.send(ctx, request.idempotent()).await
     }
 
     /// `PATCH .../clusterConfig/timezone`.
-    pub async fn set_cluster_timezone(&self, ctx: &CallContext, scope: &Scope, uid: &str, timezone: &str) -> Result<(), ClientError> {
-        let request =
-            Request::patch(&["spectroclusters", uid, "clusterConfig", "timezone"]).scope(scope).json(&TimezoneBody { timezone });
+    pub async fn set_cluster_timezone(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        timezone: &str,
+    ) -> Result<(), ClientError> {
+        let request = Request::patch(&["spectroclusters", uid, "clusterConfig", "timezone"])
+            .scope(scope)
+            .json(&TimezoneBody { timezone });
         self.send(ctx, request.idempotent()).await
     }
 
@@ -1017,7 +1072,12 @@ impl PaletteClient {
     }
 
     /// `GET /v1/spectroclusters/{uid}/config/namespaces`.
-    pub async fn get_cluster_namespaces(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<ClusterNamespace>, ClientError> {
+    pub async fn get_cluster_namespaces(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<ClusterNamespace>, ClientError> {
         let list: Items<ClusterNamespace> =
             self.fetch(ctx, Request::get(&["spectroclusters", uid, "config", "namespaces"]).scope(scope)).await?;
         Ok(list.items)
@@ -1036,21 +1096,39 @@ impl PaletteClient {
     }
 
     /// `GET /v1/spectroclusters/{uid}/config/rbacs`.
-    pub async fn get_cluster_rbacs(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Vec<ClusterRbac>, ClientError> {
-        let list: Items<ClusterRbac> = self.fetch(ctx, Request::get(&["spectroclusters", uid, "config", "rbacs"]).scope(scope)).await?;
+    pub async fn get_cluster_rbacs(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Vec<ClusterRbac>, ClientError> {
+        let list: Items<ClusterRbac> =
+            self.fetch(ctx, Request::get(&["spectroclusters", uid, "config", "rbacs"]).scope(scope)).await?;
         Ok(list.items)
     }
 
     /// `PUT /v1/spectroclusters/{uid}/config/rbacs`: replaces them all.
-    pub async fn put_cluster_rbacs(&self, ctx: &CallContext, scope: &Scope, uid: &str, rbacs: &[ClusterRbac]) -> Result<(), ClientError> {
+    pub async fn put_cluster_rbacs(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        rbacs: &[ClusterRbac],
+    ) -> Result<(), ClientError> {
         let request = Request::put(&["spectroclusters", uid, "config", "rbacs"]).scope(scope);
         self.send(ctx, request.json(&RbacsBody { rbacs })).await
     }
 
     /// `GET .../features/backup`; `None` when no backup is configured
     /// (404, or the API's `BackupNotConfigured`).
-    pub async fn get_cluster_backup(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<ClusterBackup>, ClientError> {
-        let request = Request::get(&["spectroclusters", uid, "features", ClusterFeature::Backup.segment()]).scope(scope);
+    pub async fn get_cluster_backup(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<ClusterBackup>, ClientError> {
+        let request =
+            Request::get(&["spectroclusters", uid, "features", ClusterFeature::Backup.segment()]).scope(scope);
         match self.fetch_optional(ctx, request).await {
             Err(ClientError::Api(api)) if api.code == "BackupNotConfigured" => Ok(None),
             other => other,
@@ -1076,7 +1154,8 @@ impl PaletteClient {
         scope: &Scope,
         uid: &str,
     ) -> Result<Option<ClusterComplianceScan>, ClientError> {
-        let request = Request::get(&["spectroclusters", uid, "features", ClusterFeature::ComplianceScan.segment()]).scope(scope);
+        let request =
+            Request::get(&["spectroclusters", uid, "features", ClusterFeature::ComplianceScan.segment()]).scope(scope);
         self.fetch_optional(ctx, request).await
     }
 
@@ -1112,7 +1191,8 @@ impl PaletteClient {
             ctx,
             || self.send(ctx, request.clone()),
             |lookup| async move {
-                let exists: Option<serde_json::Value> = self.fetch_optional(&lookup, Request::get(&path).scope(scope)).await?;
+                let exists: Option<serde_json::Value> =
+                    self.fetch_optional(&lookup, Request::get(&path).scope(scope)).await?;
                 Ok(exists.map(drop))
             },
         )
@@ -1121,7 +1201,13 @@ impl PaletteClient {
 
     /// `POST /v1/spectroclusters/{uid}/upgrade/settings`: lock (`true`) or
     /// unlock Palette agent upgrades.
-    pub async fn set_cluster_upgrade_lock(&self, ctx: &CallContext, scope: &Scope, uid: &str, lock: bool) -> Result<(), ClientError> {
+    pub async fn set_cluster_upgrade_lock(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+        lock: bool,
+    ) -> Result<(), ClientError> {
         let body = UpgradeSettings { spectro_components: if lock { "lock" } else { "unlock" } };
         let request = Request::post(&["spectroclusters", uid, "upgrade", "settings"]).scope(scope).json(&body);
         self.send(ctx, request.idempotent()).await
@@ -1129,17 +1215,33 @@ impl PaletteClient {
 
     /// `GET .../assets/kubeconfigclient`: the client kubeconfig, decoded
     /// from base64 when sent that way; `None` until it exists. Never logged.
-    pub async fn get_cluster_kubeconfig(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<String>, ClientError> {
-        self.download_text(ctx, Request::get(&["spectroclusters", uid, "assets", "kubeconfigclient"]).scope(scope)).await
+    pub async fn get_cluster_kubeconfig(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<String>, ClientError> {
+        self.download_text(ctx, Request::get(&["spectroclusters", uid, "assets", "kubeconfigclient"]).scope(scope))
+            .await
     }
 
     /// `GET .../assets/adminKubeconfig`: like [`get_cluster_kubeconfig`](Self::get_cluster_kubeconfig).
-    pub async fn get_cluster_admin_kubeconfig(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<String>, ClientError> {
+    pub async fn get_cluster_admin_kubeconfig(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<String>, ClientError> {
         self.download_text(ctx, Request::get(&["spectroclusters", uid, "assets", "adminKubeconfig"]).scope(scope)).await
     }
 
     /// `POST /v1/dashboard/spectroclusters/search`, every page.
-    pub async fn search_clusters(&self, ctx: &CallContext, scope: &Scope, search: &ClusterSearch) -> Result<Vec<ClusterSummary>, ClientError> {
+    pub async fn search_clusters(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        search: &ClusterSearch,
+    ) -> Result<Vec<ClusterSummary>, ClientError> {
         let request = Request::post(&["dashboard", "spectroclusters", "search"])
             .scope(scope)
             .query("limit", PAGE_SIZE)
@@ -1151,7 +1253,9 @@ impl PaletteClient {
     /// `GET /v1/dashboard/spectroclusters/metadata?quickFilter=hostclusters`:
     /// the clusters able to host virtual clusters.
     pub async fn list_host_clusters(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<ObjectMeta>, ClientError> {
-        let request = Request::get(&["dashboard", "spectroclusters", "metadata"]).scope(scope).query("quickFilter", "hostclusters");
+        let request = Request::get(&["dashboard", "spectroclusters", "metadata"])
+            .scope(scope)
+            .query("quickFilter", "hostclusters");
         let list: Items<ObjectMeta> = self.fetch(ctx, request).await?;
         Ok(list.items)
     }
@@ -1172,13 +1276,21 @@ mod tests {
                     ..VirtualClusterConfig::default()
                 },
                 cluster_config: ClusterConfigEntity {
-                    host_cluster_config: HostPlacement { cluster_group: ObjectRef::uid("cg1"), host_cluster: ObjectRef::default() },
+                    host_cluster_config: HostPlacement {
+                        cluster_group: ObjectRef::uid("cg1"),
+                        host_cluster: ObjectRef::default(),
+                    },
                     timezone: "America/New_York".into(),
                     ..ClusterConfigEntity::default()
                 },
                 machine_pool_config: vec![VirtualMachinePoolEntity {
                     cloud_config: VirtualMachinePoolCloudConfig {
-                        instance_type: VirtualInstanceType { max_cpu: 4, max_mem_in_mib: 8192, max_storage_gib: 10, ..Default::default() },
+                        instance_type: VirtualInstanceType {
+                            max_cpu: 4,
+                            max_mem_in_mib: 8192,
+                            max_storage_gib: 10,
+                            ..Default::default()
+                        },
                     },
                 }],
                 profiles: vec![ProfileAttachment { uid: "p1".into(), ..ProfileAttachment::default() }],
@@ -1196,7 +1308,10 @@ mod tests {
             json!([{"cloudConfig": {"instanceType": {"maxCPU": 4, "maxMemInMiB": 8192, "maxStorageGiB": 10,
                                                       "minCPU": 0, "minMemInMiB": 0, "minStorageGiB": 0}}}])
         );
-        assert_eq!(body["spec"]["cloudConfig"], json!({"helmRelease": {"chart": {"name": "", "repo": "", "version": ""}, "values": ""}}));
+        assert_eq!(
+            body["spec"]["cloudConfig"],
+            json!({"helmRelease": {"chart": {"name": "", "repo": "", "version": ""}, "values": ""}})
+        );
         assert_eq!(body["spec"]["profiles"], json!([{"uid": "p1", "packValues": [], "variables": []}]));
         assert!(body["spec"].get("policies").is_none());
     }
@@ -1227,7 +1342,11 @@ mod tests {
                     binding_type: "ClusterRoleBinding".into(),
                     namespace: String::new(),
                     role: RbacRole { kind: "ClusterRole".into(), name: "admin".into() },
-                    subjects: vec![RbacSubject { subject_type: "User".into(), name: "alice".into(), namespace: String::new() }],
+                    subjects: vec![RbacSubject {
+                        subject_type: "User".into(),
+                        name: "alice".into(),
+                        namespace: String::new(),
+                    }],
                 }],
                 is_system: true,
             },
@@ -1250,7 +1369,10 @@ mod tests {
             serde_json::to_value(ProfileUids { profile_uids: &["a".to_string()] }).unwrap(),
             json!({"profileUids": ["a"]})
         );
-        assert_eq!(serde_json::to_value(UpgradeSettings { spectro_components: "lock" }).unwrap(), json!({"spectroComponents": "lock"}));
+        assert_eq!(
+            serde_json::to_value(UpgradeSettings { spectro_components: "lock" }).unwrap(),
+            json!({"spectroComponents": "lock"})
+        );
         let values = [ProfileVariableValues { profile_uid: "p1".into(), variables: vec![NameValue::new("a", "1")] }];
         assert_eq!(
             serde_json::to_value(&values[..]).unwrap(),
@@ -1336,7 +1458,10 @@ mod tests {
             kube_bench: Some(ScanSchedule { schedule: Schedule { scheduled_run_time: "0 0 * * *".into() } }),
             ..ScanPolicy::default()
         };
-        assert_eq!(serde_json::to_value(&policy).unwrap(), json!({"kubeBench": {"schedule": {"scheduledRunTime": "0 0 * * *"}}}));
+        assert_eq!(
+            serde_json::to_value(&policy).unwrap(),
+            json!({"kubeBench": {"schedule": {"scheduledRunTime": "0 0 * * *"}}})
+        );
     }
 
     #[test]

@@ -101,8 +101,7 @@ impl Endpoint {
         if trimmed.is_empty() {
             return Err(EndpointError::Empty);
         }
-        let with_scheme =
-            if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
+        let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
         let mut url = Url::parse(&with_scheme).map_err(|_| EndpointError::Invalid(trimmed.to_string()))?;
         if url.scheme() != "http" && url.scheme() != "https" {
             return Err(EndpointError::UnsupportedScheme(trimmed.to_string()));

@@ -86,7 +86,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_earlier_deadline_wins() {
-        let context = CallContext::background().with_timeout(Duration::from_secs(10)).with_timeout(Duration::from_secs(60));
+        let context =
+            CallContext::background().with_timeout(Duration::from_secs(10)).with_timeout(Duration::from_secs(60));
         assert!(close_to(context.remaining(), Duration::from_secs(10)), "{:?}", context.remaining());
         let tighter = context.with_timeout(Duration::from_secs(2));
         assert!(close_to(tighter.remaining(), Duration::from_secs(2)), "{:?}", tighter.remaining());

@@ -31,7 +31,13 @@ const MAX_QUOTED_BODY: usize = 200;
 impl ApiError {
     /// Builds the error from a response. `redact` removes secrets the
     /// server might echo back (the caller passes one that hides the API key).
-    pub fn from_response(status: u16, method: &str, path: &str, body: &[u8], redact: &dyn Fn(&str) -> String) -> ApiError {
+    pub fn from_response(
+        status: u16,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        redact: &dyn Fn(&str) -> String,
+    ) -> ApiError {
         let mut error = ApiError {
             status,
             code: String::new(),
@@ -117,7 +123,7 @@ impl fmt::Display for ApiError {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
     #[error(transparent)]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// No connection could be made: nothing reached the server.
     #[error("cannot reach Palette at {endpoint}: {reason}")]
     Unreachable { endpoint: String, reason: String },
@@ -158,7 +164,7 @@ impl ClientError {
     /// The API error, if the server answered with one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            ClientError::Api(api) => Some(api),
+            ClientError::Api(api) => Some(api.as_ref()),
             _ => None,
         }
     }
@@ -189,7 +195,7 @@ impl ClientError {
 
 impl From<ApiError> for ClientError {
     fn from(error: ApiError) -> Self {
-        ClientError::Api(error)
+        ClientError::Api(Box::new(error))
     }
 }
 
@@ -249,7 +255,10 @@ mod tests {
     fn non_json_bodies_fall_back_to_status_text_and_a_short_quote() {
         let error = parse(502, "GET", "/v1/projects/abc", "<html>bad gateway</html>");
         assert_eq!(error.code, "");
-        assert_eq!(error.to_string(), "Palette API error 502 Bad Gateway: <html>bad gateway</html> (GET /v1/projects/abc)");
+        assert_eq!(
+            error.to_string(),
+            "Palette API error 502 Bad Gateway: <html>bad gateway</html> (GET /v1/projects/abc)"
+        );
         let empty = parse(503, "GET", "/v1/x", "");
         assert_eq!(empty.to_string(), "Palette API error 503 Service Unavailable (GET /v1/x)");
         let long = parse(500, "GET", "/v1/x", &"é".repeat(1000));
@@ -275,7 +284,10 @@ mod tests {
         let body = format!(r#"{{"code":"Unauthorized","message":"invalid api key {KEY}"}}"#);
         let error = parse(401, "GET", "/v1/dashboard/projects/metadata", &body);
         let text = error.to_string();
-        assert!(text.starts_with("Palette rejected the API key (HTTP 401 on GET /v1/dashboard/projects/metadata)"), "{text}");
+        assert!(
+            text.starts_with("Palette rejected the API key (HTTP 401 on GET /v1/dashboard/projects/metadata)"),
+            "{text}"
+        );
         assert!(text.contains("SPECTROCLOUD_APIKEY"));
         assert!(!text.contains(KEY), "{text}");
         assert!(!format!("{error:?}").contains(KEY));
@@ -310,7 +322,7 @@ mod tests {
 
     #[test]
     fn outcome_unknown_covers_what_a_lost_create_can_look_like() {
-        let api = |status| ClientError::Api(parse(status, "POST", "/v1/projects", ""));
+        let api = |status| ClientError::from(parse(status, "POST", "/v1/projects", ""));
         assert!(api(500).outcome_unknown());
         assert!(api(503).outcome_unknown());
         assert!(!api(409).outcome_unknown());

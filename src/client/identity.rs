@@ -28,7 +28,8 @@ impl PaletteClient {
     /// the key can see, as `{name, uid}` metadata. This is also the
     /// credential check: a rejected key fails here with a 401 error.
     pub async fn list_projects_metadata(&self, ctx: &CallContext) -> Result<Vec<ObjectMeta>, ClientError> {
-        let list: Items<ProjectMetadataItem> = self.fetch(ctx, Request::get(&["dashboard", "projects", "metadata"])).await?;
+        let list: Items<ProjectMetadataItem> =
+            self.fetch(ctx, Request::get(&["dashboard", "projects", "metadata"])).await?;
         Ok(list.items.into_iter().map(|item| item.metadata).collect())
     }
 

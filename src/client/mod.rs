@@ -30,7 +30,9 @@ mod test_server;
 #[cfg(test)]
 mod tests;
 
-pub use config::{ClientConfig, Endpoint, EndpointError, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_ATTEMPTS};
+pub use config::{
+    ClientConfig, Endpoint, EndpointError, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRY_ATTEMPTS,
+};
 pub use context::{CallContext, CancellationToken, Cancelled};
 pub use error::{ApiError, ClientError};
 pub use retry::{BackoffPolicy, FailureKind, Idempotency};

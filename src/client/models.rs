@@ -427,7 +427,10 @@ mod tests {
             "manifests": [{"uid": "m1", "name": "extra", "kind": ""}], "presets": [], "schema": []
         }))
         .unwrap();
-        assert_eq!((pack.pack_type.as_str(), pack.pack_uid.as_str(), pack.registry_uid.as_str()), ("spectro", "p1", "r1"));
+        assert_eq!(
+            (pack.pack_type.as_str(), pack.pack_uid.as_str(), pack.registry_uid.as_str()),
+            ("spectro", "p1", "r1")
+        );
         assert_eq!(pack.manifests[0].uid, "m1");
     }
 

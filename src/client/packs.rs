@@ -238,14 +238,25 @@ pub fn join_filters<'a>(terms: impl IntoIterator<Item = &'a str>) -> String {
 impl PaletteClient {
     /// `GET /v1/packs?filters=...`, every page. Build `filters` with
     /// [`join_filters`], e.g. `spec.name=nginxANDspec.version=1.2.3`.
-    pub async fn list_packs(&self, ctx: &CallContext, scope: &Scope, filters: &str) -> Result<Vec<PackSummary>, ClientError> {
+    pub async fn list_packs(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        filters: &str,
+    ) -> Result<Vec<PackSummary>, ClientError> {
         let request = Request::get(&["packs"]).scope(scope).query("filters", filters).query("limit", PAGE_SIZE);
         self.fetch_all(ctx, request).await
     }
 
     /// `POST /v1/packs/search`, every page.
-    pub async fn search_packs(&self, ctx: &CallContext, scope: &Scope, search: &PackSearch) -> Result<Vec<PackMetadata>, ClientError> {
-        let request = Request::post(&["packs", "search"]).scope(scope).query("limit", PAGE_SIZE).json(search).idempotent();
+    pub async fn search_packs(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        search: &PackSearch,
+    ) -> Result<Vec<PackMetadata>, ClientError> {
+        let request =
+            Request::post(&["packs", "search"]).scope(scope).query("limit", PAGE_SIZE).json(search).idempotent();
         self.fetch_all(ctx, request).await
     }
 
@@ -267,7 +278,12 @@ impl PaletteClient {
     }
 
     /// `GET /v1/packs/{uid}`; `None` when no pack has this UID.
-    pub async fn get_pack(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<PackTagEntity>, ClientError> {
+    pub async fn get_pack(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<PackTagEntity>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["packs", uid]).scope(scope)).await
     }
 }

@@ -90,12 +90,22 @@ impl PaletteClient {
     }
 
     /// `PUT /v1/projects/{uid}`: replaces name, labels and annotations.
-    pub async fn update_project(&self, ctx: &CallContext, uid: &str, project: &ProjectEntity) -> Result<(), ClientError> {
+    pub async fn update_project(
+        &self,
+        ctx: &CallContext,
+        uid: &str,
+        project: &ProjectEntity,
+    ) -> Result<(), ClientError> {
         self.send(ctx, Request::put(&["projects", uid]).json(project)).await
     }
 
     /// `PUT /v1/projects/{uid}/meta`: metadata only.
-    pub async fn update_project_meta(&self, ctx: &CallContext, uid: &str, meta: &ObjectMeta) -> Result<(), ClientError> {
+    pub async fn update_project_meta(
+        &self,
+        ctx: &CallContext,
+        uid: &str,
+        meta: &ObjectMeta,
+    ) -> Result<(), ClientError> {
         self.send(ctx, Request::put(&["projects", uid, "meta"]).json(meta)).await
     }
 
@@ -134,7 +144,10 @@ mod tests {
                 ..ProjectEntitySpec::default()
             }),
         };
-        assert_eq!(serde_json::to_value(&with_spec).unwrap()["spec"], json!({"teams": [{"teamId": "t", "roles": ["r"]}], "users": []}));
+        assert_eq!(
+            serde_json::to_value(&with_spec).unwrap()["spec"],
+            json!({"teams": [{"teamId": "t", "roles": ["r"]}], "users": []})
+        );
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub enum RegistryKind {
 }
 
 impl RegistryKind {
-    fn sync_status_path<'a>(self, uid: &'a str) -> Vec<&'a str> {
+    fn sync_status_path(self, uid: &str) -> Vec<&str> {
         match self {
             RegistryKind::Pack => vec!["registries", "pack", uid, "sync", "status"],
             RegistryKind::Helm => vec!["registries", "helm", uid, "sync", "status"],
@@ -139,28 +139,50 @@ impl RegistryKind {
 
 impl PaletteClient {
     /// `GET /v1/registries/metadata`: every registry of every kind.
-    pub async fn list_registries_metadata(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<RegistryMetadata>, ClientError> {
-        let list: Items<RegistryMetadata> = self.fetch(ctx, Request::get(&["registries", "metadata"]).scope(scope)).await?;
+    pub async fn list_registries_metadata(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<RegistryMetadata>, ClientError> {
+        let list: Items<RegistryMetadata> =
+            self.fetch(ctx, Request::get(&["registries", "metadata"]).scope(scope)).await?;
         Ok(list.items)
     }
 
     /// `GET /v1/registries/pack`, every page.
-    pub async fn list_pack_registries(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<PackRegistry>, ClientError> {
+    pub async fn list_pack_registries(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<PackRegistry>, ClientError> {
         self.fetch_all(ctx, Request::get(&["registries", "pack"]).scope(scope)).await
     }
 
     /// `GET /v1/registries/helm`, every page.
-    pub async fn list_helm_registries(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<HelmRegistry>, ClientError> {
+    pub async fn list_helm_registries(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<HelmRegistry>, ClientError> {
         self.fetch_all(ctx, Request::get(&["registries", "helm"]).scope(scope)).await
     }
 
     /// `GET /v1/registries/helm/{uid}`; `None` when there is none.
-    pub async fn get_helm_registry(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<Option<HelmRegistry>, ClientError> {
+    pub async fn get_helm_registry(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<Option<HelmRegistry>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["registries", "helm", uid]).scope(scope)).await
     }
 
     /// `GET /v1/registries/oci/summary`.
-    pub async fn list_oci_registries(&self, ctx: &CallContext, scope: &Scope) -> Result<Vec<OciRegistrySummary>, ClientError> {
+    pub async fn list_oci_registries(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+    ) -> Result<Vec<OciRegistrySummary>, ClientError> {
         self.fetch_all(ctx, Request::get(&["registries", "oci", "summary"]).scope(scope)).await
     }
 

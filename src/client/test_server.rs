@@ -35,7 +35,11 @@ impl Recorded {
 }
 
 pub(crate) enum Reply {
-    Respond { status: u16, headers: Vec<(&'static str, String)>, body: String },
+    Respond {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: String,
+    },
     /// Close the connection without answering.
     Drop,
     /// Answer after a pause.
@@ -126,7 +130,8 @@ async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handl
             }
             Reply::Drop => return,
             Reply::Respond { status, headers, body } => {
-                let mut head = format!("HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+                let mut head =
+                    format!("HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
                 for (name, value) in headers {
                     head.push_str(&format!("{name}: {value}\r\n"));
                 }

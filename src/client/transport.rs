@@ -331,11 +331,12 @@ impl PaletteClient {
         let redact = |text: &str| self.redact(text);
         let error = ApiError::from_response(status, request.method.as_str(), &path, &body, &redact);
         let retry_after = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-        Err(AttemptError { error: ClientError::Api(error), retry_after })
+        Err(AttemptError { error: error.into(), retry_after })
     }
 
     fn build(&self, request: &Request, timeout: Duration) -> Result<reqwest::Request, ClientError> {
-        let mut url: Url = self.inner.endpoint.url_for("/v1").parse().map_err(|_| self.setup_error("invalid base URL"))?;
+        let mut url: Url =
+            self.inner.endpoint.url_for("/v1").parse().map_err(|_| self.setup_error("invalid base URL"))?;
         url.path_segments_mut().map_err(|_| self.setup_error("invalid base URL"))?.extend(&request.segments);
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
@@ -347,8 +348,9 @@ impl PaletteClient {
         key.set_sensitive(true);
         headers.insert(API_KEY_HEADER, key);
         if let Some(project) = request.scope.project_uid() {
-            let value = HeaderValue::from_str(project)
-                .map_err(|_| self.setup_error("the project UID contains characters that cannot be sent in an HTTP header"))?;
+            let value = HeaderValue::from_str(project).map_err(|_| {
+                self.setup_error("the project UID contains characters that cannot be sent in an HTTP header")
+            })?;
             headers.insert(PROJECT_HEADER, value);
         }
         headers.insert(ACCEPT, HeaderValue::from_static(if request.download { OCTET_STREAM } else { JSON }));
@@ -374,7 +376,12 @@ impl PaletteClient {
         if error.is_connect() {
             ClientError::Unreachable { endpoint, reason }
         } else if error.is_timeout() {
-            ClientError::TimedOut { endpoint, method: request.method.to_string(), path: path.to_string(), after: timeout }
+            ClientError::TimedOut {
+                endpoint,
+                method: request.method.to_string(),
+                path: path.to_string(),
+                after: timeout,
+            }
         } else {
             ClientError::ConnectionLost { endpoint, method: request.method.to_string(), path: path.to_string(), reason }
         }
@@ -383,7 +390,11 @@ impl PaletteClient {
     // Typed helpers used by the endpoint modules.
 
     /// Sends and decodes a JSON answer.
-    pub(crate) async fn fetch<T: DeserializeOwned>(&self, ctx: &CallContext, request: Request) -> Result<T, ClientError> {
+    pub(crate) async fn fetch<T: DeserializeOwned>(
+        &self,
+        ctx: &CallContext,
+        request: Request,
+    ) -> Result<T, ClientError> {
         let response = self.execute(ctx, &request).await?;
         decode(&request, &response.body)
     }
@@ -423,7 +434,11 @@ impl PaletteClient {
 
     /// Downloads a file as text: raw YAML or the same YAML in base64.
     /// A 404 (not available yet) is `None`. The content is never logged.
-    pub(crate) async fn download_text(&self, ctx: &CallContext, request: Request) -> Result<Option<String>, ClientError> {
+    pub(crate) async fn download_text(
+        &self,
+        ctx: &CallContext,
+        request: Request,
+    ) -> Result<Option<String>, ClientError> {
         let request = request.download();
         match self.execute(ctx, &request).await {
             Ok(response) if response.status == 204 || response.body.is_empty() => Ok(None),
@@ -444,8 +459,8 @@ pub(crate) fn decode_download(body: &[u8]) -> String {
     use base64::Engine as _;
     let text = String::from_utf8_lossy(body);
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let looks_base64 = !compact.is_empty()
-        && compact.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    let looks_base64 =
+        !compact.is_empty() && compact.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
     if looks_base64 {
         if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
             if let Ok(decoded) = String::from_utf8(decoded) {
@@ -503,7 +518,8 @@ mod tests {
     #[test]
     fn segments_and_queries_are_percent_encoded() {
         let client = PaletteClient::new(ClientConfig::new("http://127.0.0.1:1", "key")).unwrap();
-        let request = Request::get(&["packs", "a/b c", "registries", "r1"]).query("filters", "spec.name=xANDspec.version=1");
+        let request =
+            Request::get(&["packs", "a/b c", "registries", "r1"]).query("filters", "spec.name=xANDspec.version=1");
         let built = client.build(&request, Duration::from_secs(1)).unwrap();
         assert_eq!(
             built.url().as_str(),
