@@ -875,8 +875,8 @@ impl PaletteClient {
             ctx,
             || self.create(ctx, request.clone()),
             |lookup| async move {
-                let found = self.search_clusters(&lookup, scope, &ClusterSearch::by_name(name, true)).await?;
-                Ok(found.into_iter().find(|c| c.metadata.name == name).map(|c| c.metadata.uid))
+                let found = self.find_clusters_by_name(&lookup, scope, name, true).await?;
+                Ok(found.into_iter().next().map(|c| c.metadata.uid))
             },
         )
         .await
@@ -1248,6 +1248,19 @@ impl PaletteClient {
             .json(search)
             .idempotent();
         self.fetch_all(ctx, request).await
+    }
+
+    /// Live clusters named exactly `name` (virtual ones, or with
+    /// `virtual_clusters` false every other kind), from a search over all pages.
+    pub async fn find_clusters_by_name(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        name: &str,
+        virtual_clusters: bool,
+    ) -> Result<Vec<ClusterSummary>, ClientError> {
+        let found = self.search_clusters(ctx, scope, &ClusterSearch::by_name(name, virtual_clusters)).await?;
+        Ok(found.into_iter().filter(|c| c.metadata.name == name).collect())
     }
 
     /// `GET /v1/dashboard/spectroclusters/metadata?quickFilter=hostclusters`:

@@ -489,3 +489,23 @@ async fn logs_show_requests_but_never_the_key_or_kubeconfigs() {
     assert!(!text.contains(KEY), "the API key reached the logs: {text}");
     assert!(!text.contains("secret-token-xyz"), "a kubeconfig reached the logs: {text}");
 }
+
+#[tokio::test]
+async fn a_create_lost_while_cancelling_is_still_looked_up() {
+    let server = TestServer::start(|request, _| match request.method.as_str() {
+        "POST" => Reply::After(Duration::from_millis(300), Box::new(Reply::Drop)),
+        _ => Reply::json(200, json!({"items": [{"metadata": {"name": "p", "uid": "exists"}}]})),
+    })
+    .await;
+    let client = client_for(&server, 5);
+    let token = CancellationToken::new();
+    let context = CallContext::new(token.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        token.cancel();
+    });
+    let uid =
+        client.create_project(&context, &ProjectEntity { metadata: ObjectMeta::named("p"), spec: None }).await.unwrap();
+    assert_eq!(uid, "exists");
+    assert_eq!(count(&server.requests(), "POST", "/v1/projects"), 1);
+}

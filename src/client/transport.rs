@@ -247,7 +247,12 @@ impl PaletteClient {
                 Err(failure) => failure,
             };
             if ctx.is_cancelled() {
-                return Err(self.cancelled(request));
+                // A create keeps its real error: whether it took effect is
+                // still to be found out (see `create_idempotently`).
+                return Err(match request.idempotency {
+                    Idempotency::Idempotent => self.cancelled(request),
+                    Idempotency::NotIdempotent => failure.error,
+                });
             }
             let failed = FailedAttempt {
                 kind: failure.error.failure_kind(),
