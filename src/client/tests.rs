@@ -509,3 +509,82 @@ async fn a_create_lost_while_cancelling_is_still_looked_up() {
     assert_eq!(uid, "exists");
     assert_eq!(count(&server.requests(), "POST", "/v1/projects"), 1);
 }
+
+#[tokio::test]
+async fn profile_lookup_checks_the_scope_of_each_candidate() {
+    let server = TestServer::start(|request, _| match request.path() {
+        "/v1/dashboard/clusterprofiles/metadata" => Reply::json(
+            200,
+            json!({"items": [
+                {"metadata": {"name": "addon", "uid": "tenant-one"}, "spec": {"version": "1.0.0"}},
+                {"metadata": {"name": "addon", "uid": "other-version"}, "spec": {"version": "2.0.0"}},
+                {"metadata": {"name": "addon", "uid": "project-one"}, "spec": {"version": ""}}
+            ]}),
+        ),
+        "/v1/clusterprofiles/tenant-one" => {
+            Reply::json(200, json!({"metadata": {"uid": "tenant-one", "annotations": {"scope": "tenant"}}}))
+        }
+        "/v1/clusterprofiles/project-one" => {
+            Reply::json(200, json!({"metadata": {"uid": "project-one", "annotations": {"scope": "project"}}}))
+        }
+        _ => Reply::error(404, "ResourceNotFound", "no"),
+    })
+    .await;
+    let client = client_for(&server, 0);
+    let scope = Scope::project("p");
+    let found = client.find_cluster_profile(&ctx(), &scope, "addon", "1.0.0", "project").await.unwrap();
+    assert_eq!(found.as_deref(), Some("project-one"));
+    let tenant = client.find_cluster_profile(&ctx(), &scope, "addon", "", "tenant").await.unwrap();
+    assert_eq!(tenant.as_deref(), Some("tenant-one"));
+    assert_eq!(client.find_cluster_profile(&ctx(), &scope, "addon", "3.0.0", "project").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_lost_virtual_cluster_create_is_found_by_a_search() {
+    let server = TestServer::start(|request, _| match request.path() {
+        "/v1/spectroclusters/virtual" => Reply::Drop,
+        "/v1/dashboard/spectroclusters/search" => Reply::json(
+            200,
+            json!({
+                "items": [{"metadata": {"name": "vc-1", "uid": "c1"}, "status": {"state": "Pending"}}],
+                "listmeta": {"continue": "", "count": 1, "limit": 50, "offset": 0}
+            }),
+        ),
+        _ => Reply::empty(500),
+    })
+    .await;
+    let client = client_for(&server, 5);
+    let cluster = clusters::VirtualClusterEntity { metadata: ObjectMeta::named("vc-1"), ..Default::default() };
+    let uid = client.create_virtual_cluster(&ctx(), &Scope::project("p"), &cluster).await.unwrap();
+    assert_eq!(uid, "c1");
+    let requests = server.requests();
+    assert_eq!(count(&requests, "POST", "/v1/spectroclusters/virtual"), 1);
+    let search = requests.iter().find(|r| r.path() == "/v1/dashboard/spectroclusters/search").unwrap();
+    assert_eq!(search.header("ProjectUid"), Some("p"));
+    assert_eq!(
+        search.json()["filter"]["filterGroups"][0]["filters"][2]["condition"]["string"]["match"]["values"],
+        json!(["vc-1"])
+    );
+}
+
+#[tokio::test]
+async fn patches_marked_idempotent_are_retried() {
+    let server = TestServer::start(|_, before| match before.len() {
+        0 => Reply::Drop,
+        _ => Reply::empty(204),
+    })
+    .await;
+    let client = client_for(&server, 3);
+    client.set_cluster_paused(&ctx(), &Scope::project("p"), "c1", true).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].path(), "/v1/spectroclusters/c1/clusterConfig/lifecycleConfig");
+    assert_eq!(requests[1].json(), json!({"lifecycleConfig": {"pause": true}}));
+}
+
+#[tokio::test]
+async fn an_unconfigured_backup_reads_as_none() {
+    let server = TestServer::start(|_, _| Reply::error(400, "BackupNotConfigured", "no backup")).await;
+    let client = client_for(&server, 0);
+    assert!(client.get_cluster_backup(&ctx(), &Scope::project("p"), "c1").await.unwrap().is_none());
+}
