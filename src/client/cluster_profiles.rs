@@ -207,7 +207,9 @@ impl PaletteClient {
         self.create_idempotently(
             ctx,
             || self.create(ctx, request.clone()),
-            |lookup| async move { self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await },
+            |lookup| async move {
+                self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await
+            },
         )
         .await
     }
@@ -286,7 +288,9 @@ impl PaletteClient {
         self.create_idempotently(
             ctx,
             || self.create(ctx, request.clone()),
-            |lookup| async move { self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await },
+            |lookup| async move {
+                self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await
+            },
         )
         .await
     }

@@ -106,7 +106,9 @@ mod tests {
     proptest! {
         // Any set of tags with distinct keys comes back unchanged.
         #[test]
-        fn tags_round_trip(tags in proptest::collection::btree_map("[a-z0-9_.-]{1,12}", proptest::option::of("[a-zA-Z0-9:/._ -]{0,16}"), 0..8)) {
+        fn tags_round_trip(
+            tags in proptest::collection::btree_map("[a-z0-9_.-]{1,12}", proptest::option::of("[a-zA-Z0-9:/._ -]{0,16}"), 0..8)
+        ) {
             let written: BTreeSet<String> = tags
                 .iter()
                 .map(|(key, value)| match value { Some(value) => format!("{key}:{value}"), None => key.clone() })

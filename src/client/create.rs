@@ -43,7 +43,7 @@ impl PaletteClient {
             let lookup_ctx = if ctx.is_cancelled() { ctx.detached(self.request_timeout()) } else { ctx.clone() };
             match lookup(lookup_ctx).await {
                 Ok(Some(found)) => {
-                    tracing::info!(error = %error, "the create's answer was lost but it took effect; using the existing object");
+                    tracing::info!(error = %error, "a create's answer was lost but it took effect; using that object");
                     return Ok(found);
                 }
                 Ok(None) => tracing::debug!(error = %error, "the create did not take effect"),

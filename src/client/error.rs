@@ -101,7 +101,8 @@ impl fmt::Display for ApiError {
             None => format!("{} {}", self.method, self.path),
         };
         if self.status == 401 {
-            write!(f, "Palette rejected the API key (HTTP 401 on {request}); check the provider's api_key or SPECTROCLOUD_APIKEY")?;
+            write!(f, "Palette rejected the API key (HTTP 401 on {request}); ")?;
+            write!(f, "check the provider's api_key or SPECTROCLOUD_APIKEY")?;
             if !self.message.is_empty() {
                 write!(f, ": {}", self.message)?;
             }

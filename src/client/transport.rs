@@ -292,7 +292,8 @@ impl PaletteClient {
         let http_request = self.build(request, timeout)?;
         if self.inner.trace && !request.download {
             if let Some(body) = &request.body {
-                tracing::trace!(method = %request.method, path = %path, body = %String::from_utf8_lossy(body), "Palette request body");
+                let body = String::from_utf8_lossy(body);
+                tracing::trace!(method = %request.method, path = %path, body = %body, "Palette request body");
             }
         }
 
@@ -300,9 +301,10 @@ impl PaletteClient {
         let exchange = async {
             let response = self.inner.http.execute(http_request).await?;
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            let retry_after =
+                response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
             let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>((status, headers, body))
+            Ok::<_, reqwest::Error>((status, retry_after, body))
         };
         // A request that creates something is never abandoned half-way: its
         // answer (bounded by the request timeout) tells whether it took effect.
@@ -317,17 +319,32 @@ impl PaletteClient {
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
 
-        let (status, headers, body) = match outcome {
+        let (status, retry_after, body) = match outcome {
             Ok(parts) => parts,
             Err(error) => {
                 let error = self.transport_error(request, &path, timeout, &error);
-                tracing::debug!(method = %request.method, path = %path, attempt, duration_ms = elapsed_ms, error = %error, "Palette request failed");
+                tracing::debug!(
+                    method = %request.method,
+                    path = %path,
+                    attempt,
+                    duration_ms = elapsed_ms,
+                    error = %error,
+                    "Palette request failed"
+                );
                 return Err(error.into());
             }
         };
-        tracing::debug!(method = %request.method, path = %path, status, attempt, duration_ms = elapsed_ms, "Palette request");
+        tracing::debug!(
+            method = %request.method,
+            path = %path,
+            status,
+            attempt,
+            duration_ms = elapsed_ms,
+            "Palette request"
+        );
         if self.inner.trace && !request.download && !body.is_empty() {
-            tracing::trace!(method = %request.method, path = %path, status, body = %self.redact(&String::from_utf8_lossy(&body)), "Palette response body");
+            let body = self.redact(&String::from_utf8_lossy(&body));
+            tracing::trace!(method = %request.method, path = %path, status, body = %body, "Palette response body");
         }
 
         if (200..300).contains(&status) {
@@ -335,7 +352,6 @@ impl PaletteClient {
         }
         let redact = |text: &str| self.redact(text);
         let error = ApiError::from_response(status, request.method.as_str(), &path, &body, &redact);
-        let retry_after = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
         Err(AttemptError { error: error.into(), retry_after })
     }
 
