@@ -2,13 +2,13 @@
 //! records every request and answers with what the test's handler says,
 //! including dropping the connection. It stops when dropped.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Recorded {
@@ -77,29 +77,52 @@ impl Reply {
 type Handler = dyn Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync;
 
 pub(crate) struct TestServer {
-    addr: SocketAddr,
+    url: String,
     recorded: Arc<Mutex<Vec<Recorded>>>,
     accept_loop: JoinHandle<()>,
 }
 
 impl TestServer {
-    /// Starts a server whose `handler` sees each request and the ones before it.
+    /// Starts a plain HTTP server whose `handler` sees each request and the ones before it.
     pub async fn start(handler: impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static) -> TestServer {
+        TestServer::listen(handler, None).await
+    }
+
+    /// Like [`start`](Self::start), but HTTPS with a fresh self-signed certificate.
+    pub async fn start_tls(handler: impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static) -> TestServer {
+        TestServer::listen(handler, Some(self_signed_acceptor())).await
+    }
+
+    async fn listen(
+        handler: impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static,
+        tls: Option<TlsAcceptor>,
+    ) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let recorded = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let shared = recorded.clone();
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let accept_loop = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, shared.clone(), handler.clone()));
+                let (recorded, handler, tls) = (shared.clone(), handler.clone(), tls.clone());
+                tokio::spawn(async move {
+                    match tls {
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                serve(stream, recorded, handler).await;
+                            }
+                        }
+                        None => serve(stream, recorded, handler).await,
+                    }
+                });
             }
         });
-        TestServer { addr, recorded, accept_loop }
+        TestServer { url: format!("{scheme}://{addr}"), recorded, accept_loop }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.url.clone()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -113,7 +136,11 @@ impl Drop for TestServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handler: Arc<Handler>) {
+async fn serve(
+    mut stream: impl AsyncRead + AsyncWrite + Unpin,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+    handler: Arc<Handler>,
+) {
     let Some(request) = read_request(&mut stream).await else { return };
     let reply = {
         let mut all = recorded.lock().unwrap();
@@ -145,7 +172,7 @@ async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handl
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+async fn read_request(stream: &mut (impl AsyncRead + Unpin)) -> Option<Recorded> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -178,4 +205,20 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         body.extend_from_slice(&chunk[..read]);
     }
     Some(Recorded { method, target, headers, body: String::from_utf8_lossy(&body).to_string() })
+}
+
+/// A TLS acceptor with a certificate no client trusts, speaking HTTP/1.1.
+fn self_signed_acceptor() -> TlsAcceptor {
+    use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).expect("self-signed certificate");
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .expect("server certificate");
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    TlsAcceptor::from(Arc::new(config))
 }

@@ -588,3 +588,22 @@ async fn an_unconfigured_backup_reads_as_none() {
     let client = client_for(&server, 0);
     assert!(client.get_cluster_backup(&ctx(), &Scope::project("p"), "c1").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn https_checks_certificates_unless_told_not_to() {
+    let server = TestServer::start_tls(|_, _| Reply::json(200, json!({"items": []}))).await;
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+
+    let strict = client_for(&server, 0);
+    let error = strict.list_projects_metadata(&ctx()).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("cannot reach Palette at {}: invalid peer certificate: UnknownIssuer", server.url())
+    );
+    assert!(server.requests().is_empty());
+
+    let config = ClientConfig { retry_attempts: 0, insecure_tls: true, ..ClientConfig::new(server.url(), KEY) };
+    let insecure = PaletteClient::new(config).unwrap();
+    assert!(insecure.list_projects_metadata(&ctx()).await.unwrap().is_empty());
+    assert_eq!(server.requests()[0].header("ApiKey"), Some(KEY));
+}
