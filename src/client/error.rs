@@ -128,6 +128,10 @@ pub enum ClientError {
     /// No connection could be made: nothing reached the server.
     #[error("cannot reach Palette at {endpoint}: {reason}")]
     Unreachable { endpoint: String, reason: String },
+    /// The TLS handshake failed (an untrusted certificate, ...): asking
+    /// again cannot help.
+    #[error("cannot reach Palette at {endpoint}: {reason}")]
+    Tls { endpoint: String, reason: String },
     /// The connection broke after the request was sent.
     #[error("the connection to Palette at {endpoint} broke during {method} {path}: {reason}")]
     ConnectionLost { endpoint: String, method: String, path: String, reason: String },

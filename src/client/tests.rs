@@ -594,8 +594,9 @@ async fn https_checks_certificates_unless_told_not_to() {
     let server = TestServer::start_tls(|_, _| Reply::json(200, json!({"items": []}))).await;
     assert!(server.url().starts_with("https://127.0.0.1:"));
 
-    let strict = client_for(&server, 0);
+    let strict = client_for(&server, 5);
     let error = strict.list_projects_metadata(&ctx()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Tls { .. }), "a certificate error is not retried: {error:?}");
     assert_eq!(
         error.to_string(),
         format!("cannot reach Palette at {}: invalid peer certificate: UnknownIssuer", server.url())

@@ -394,7 +394,9 @@ impl PaletteClient {
     fn transport_error(&self, request: &Request, path: &str, timeout: Duration, error: &reqwest::Error) -> ClientError {
         let endpoint = self.inner.endpoint.to_string();
         let reason = self.redact(&innermost_reason(error));
-        if error.is_connect() {
+        if is_tls_failure(error) {
+            ClientError::Tls { endpoint, reason }
+        } else if error.is_connect() {
             ClientError::Unreachable { endpoint, reason }
         } else if error.is_timeout() {
             ClientError::TimedOut {
@@ -492,14 +494,27 @@ pub(crate) fn decode_download(body: &[u8]) -> String {
     text.into_owned()
 }
 
+/// The causes of an error, outermost first. An `io::Error` that wraps
+/// another error is followed into it (its own `source` skips a level).
+fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |current| match current.downcast_ref::<std::io::Error>() {
+        Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+        None => current.source(),
+    })
+}
+
+/// Whether a TLS error (certificate, handshake) is behind a transport error.
+fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    causes(error).any(|cause| cause.is::<rustls::Error>())
+}
+
 /// The most specific cause of a transport error, in words:
 /// "connection refused" rather than "error sending request".
 fn innermost_reason(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current: &(dyn std::error::Error + 'static) = error;
-    while let Some(source) = current.source() {
-        current = source;
-    }
-    if let Some(io) = current.downcast_ref::<std::io::Error>() {
+    let innermost = causes(error).last().unwrap_or(error);
+    if let Some(io) = innermost.downcast_ref::<std::io::Error>() {
         use std::io::ErrorKind::*;
         let known = match io.kind() {
             ConnectionRefused => Some("connection refused"),
@@ -513,7 +528,7 @@ fn innermost_reason(error: &(dyn std::error::Error + 'static)) -> String {
             return known.to_string();
         }
     }
-    current.to_string()
+    innermost.to_string()
 }
 
 #[cfg(test)]
