@@ -1,0 +1,15 @@
+terraform {
+  required_providers {
+    spectrocloud = {
+      source = "spectrocloud/spectrocloud"
+    }
+  }
+}
+
+# Credentials usually come from the environment:
+#   SPECTROCLOUD_HOST   (a host name such as api.spectrocloud.com, or a URL such as http://127.0.0.1:8080)
+#   SPECTROCLOUD_APIKEY
+#   SPECTROCLOUD_PROJECT (optional, defaults to "Default")
+provider "spectrocloud" {
+  project_name = "Default"
+}

@@ -1,0 +1,53 @@
+//! `spectrocloud_project` data source: a project by name or by UID.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::framework::context::{Context, ResourceError};
+use crate::framework::convert::{from_value, to_value};
+use crate::framework::resource::DataSource;
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::validators::{exactly_one_of, not_empty};
+use crate::protocol::value::{Type, Value};
+use crate::provider::{call, Palette};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProjectLookup {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+pub struct ProjectDataSource;
+
+#[async_trait]
+impl DataSource<Palette> for ProjectDataSource {
+    fn type_name(&self) -> &str {
+        crate::resources::project::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .description("Looks up a Palette project by name or by UID.")
+                .attribute(Attribute::new("id", Type::String).optional().computed().description("The project's UID.").validator(not_empty()))
+                .attribute(Attribute::new("name", Type::String).optional().computed().description("The project's name.").validator(not_empty()))
+                .validator(exactly_one_of(&["id", "name"])),
+        )
+    }
+
+    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
+        let lookup: ProjectLookup = from_value(config)?;
+        let client = &ctx.data().client;
+        let found = match (&lookup.id, &lookup.name) {
+            (Some(uid), _) => client.get_project(&call(ctx), uid).await?.map(|p| ProjectLookup { id: Some(p.metadata.uid), name: Some(p.metadata.name) }),
+            (None, Some(name)) => client.find_project(&call(ctx), name).await?.map(|uid| ProjectLookup { id: Some(uid), name: Some(name.clone()) }),
+            (None, None) => None,
+        };
+        let found = found.ok_or_else(|| {
+            let what = lookup.id.as_ref().map(|id| format!("with UID {id:?}")).or(lookup.name.as_ref().map(|n| format!("named {n:?}"))).unwrap_or_default();
+            ResourceError::new(format!("Project {what} not found"), "No project the API key can see matches.")
+        })?;
+        Ok(to_value(&found, &self.schema().block.implied_type())?)
+    }
+}

@@ -1,0 +1,22 @@
+//! Every resource and data source the provider serves.
+
+use crate::data_sources;
+use crate::framework::Framework;
+use crate::provider::{Palette, PaletteProvider};
+use crate::resources;
+
+/// The provider with all its resources and data sources registered.
+pub fn framework() -> Framework<Palette> {
+    Framework::new(PaletteProvider)
+        .resource(resources::project::ProjectResource)
+        .data_source(data_sources::project::ProjectDataSource)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_schema_is_valid() {
+        let problems = super::framework().schema_problems();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}

@@ -1,0 +1,93 @@
+//! Conventions every resource shares: tags and description in object metadata,
+//! import-ID parsing, and UID recognition.
+
+use std::collections::BTreeSet;
+
+use crate::client::conventions::{description, labels_to_tags, set_description, tags_to_labels};
+use crate::client::models::ObjectMeta;
+use crate::framework::modifiers::use_state_for_unknown;
+use crate::framework::schema::Attribute;
+use crate::framework::validators::key_value_tags;
+use crate::protocol::value::Type;
+
+/// The computed `id` attribute: the Palette UID, stable across updates.
+pub fn id_attribute() -> Attribute {
+    Attribute::new("id", Type::String).computed().description("The Palette UID of the object.").plan_modifier(use_state_for_unknown())
+}
+
+/// The optional `tags` set (`key` or `key:value`).
+pub fn tags_attribute() -> Attribute {
+    Attribute::new("tags", Type::Set(Box::new(Type::String)))
+        .optional()
+        .description("Tags, each `key` or `key:value` (the value may itself contain colons). Stored as metadata labels.")
+        .validator(key_value_tags())
+}
+
+/// Builds object metadata from a name, tags and description.
+pub fn object_meta(name: &str, tags: Option<&BTreeSet<String>>, description_text: Option<&str>) -> ObjectMeta {
+    let mut meta = ObjectMeta { name: name.to_string(), ..ObjectMeta::default() };
+    if let Some(tags) = tags {
+        meta.labels = tags_to_labels(tags.iter().map(String::as_str));
+    }
+    set_description(&mut meta, description_text.unwrap_or(""));
+    meta
+}
+
+/// Tags as read back: `None` when the object has none and the prior state had
+/// none either, so an absent `tags` never shows a diff.
+pub fn read_tags(meta: &ObjectMeta, prior: Option<&BTreeSet<String>>) -> Option<BTreeSet<String>> {
+    let tags = labels_to_tags(&meta.labels);
+    if tags.is_empty() && prior.is_none() {
+        None
+    } else {
+        Some(tags)
+    }
+}
+
+/// The description as read back: an empty description reads as whatever the
+/// prior state held (`null` or `""`), so neither form shows a diff.
+pub fn read_description(meta: &ObjectMeta, prior: Option<&str>) -> Option<String> {
+    let text = description(meta);
+    if text.is_empty() && prior.is_none_or(str::is_empty) {
+        prior.map(str::to_string)
+    } else {
+        Some(text.to_string())
+    }
+}
+
+/// Palette UIDs are 24 lowercase hexadecimal characters.
+pub fn looks_like_uid(text: &str) -> bool {
+    text.len() == 24 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uids_are_24_lowercase_hex() {
+        assert!(looks_like_uid("69791bbdb68bd0033ad275a5"));
+        assert!(!looks_like_uid("69791BBDB68BD0033AD275A5"));
+        assert!(!looks_like_uid("team-a"));
+        assert!(!looks_like_uid("69791bbdb68bd0033ad275a"));
+    }
+
+    #[test]
+    fn empty_description_keeps_the_prior_form() {
+        let meta = ObjectMeta::default();
+        assert_eq!(read_description(&meta, None), None);
+        assert_eq!(read_description(&meta, Some("")), Some(String::new()));
+        assert_eq!(read_description(&meta, Some("old")), Some(String::new()));
+        let meta = object_meta("x", None, Some("new"));
+        assert_eq!(read_description(&meta, None), Some("new".to_string()));
+    }
+
+    #[test]
+    fn tags_with_several_colons_round_trip() {
+        let tags: BTreeSet<String> = ["a:b:c".to_string(), "bare".to_string()].into();
+        let meta = object_meta("x", Some(&tags), None);
+        assert_eq!(read_tags(&meta, None), Some(tags));
+        assert_eq!(read_tags(&ObjectMeta::default(), None), None);
+        assert_eq!(read_tags(&ObjectMeta::default(), Some(&BTreeSet::new())), Some(BTreeSet::new()));
+    }
+}

@@ -1,0 +1,138 @@
+//! `spectrocloud_project`: a Palette project (tenant scope).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
+use crate::client::projects::{Project, ProjectEntity};
+use crate::framework::context::{Context, ResourceError};
+use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::private::PrivateState;
+use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::timeouts::{self, Operation, Timeouts};
+use crate::framework::validators::not_empty;
+use crate::protocol::value::{Type, Value};
+use crate::provider::{call, Palette};
+
+pub const TYPE_NAME: &str = "spectrocloud_project";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProjectModel {
+    id: Option<String>,
+    name: String,
+    description: Option<String>,
+    tags: Option<BTreeSet<String>>,
+}
+
+impl ProjectModel {
+    fn entity(&self) -> ProjectEntity {
+        ProjectEntity { metadata: object_meta(&self.name, self.tags.as_ref(), self.description.as_deref()), spec: None }
+    }
+
+    /// The model as the API reports it, keeping the prior state's form of
+    /// empty values.
+    fn from_api(project: &Project, prior: &ProjectModel) -> ProjectModel {
+        ProjectModel {
+            id: Some(project.metadata.uid.clone()),
+            name: project.metadata.name.clone(),
+            description: read_description(&project.metadata, prior.description.as_deref()),
+            tags: read_tags(&project.metadata, prior.tags.as_ref()),
+        }
+    }
+}
+
+pub struct ProjectResource;
+
+impl ProjectResource {
+    fn state(&self, model: &ProjectModel) -> Result<Value, ResourceError> {
+        Ok(to_value(model, &self.schema().block.implied_type())?)
+    }
+
+    async fn read_model(&self, ctx: &Context<Palette>, uid: &str, prior: &ProjectModel) -> Result<Option<ProjectModel>, ResourceError> {
+        let project = ctx.data().client.get_project(&call(ctx), uid).await?;
+        Ok(project.map(|p| ProjectModel::from_api(&p, prior)))
+    }
+}
+
+#[async_trait]
+impl Resource<Palette> for ProjectResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            2,
+            Block::new()
+                .description("A Palette project: the unit of isolation for profiles and clusters in a tenant.")
+                .attribute(id_attribute())
+                .attribute(Attribute::new("name", Type::String).required().description("The project's name, unique in the tenant.").validator(not_empty()))
+                .attribute(Attribute::new("description", Type::String).optional().description("A description, stored as the `description` annotation."))
+                .attribute(tags_attribute())
+                .block(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete])),
+        )
+    }
+
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::uniform(Duration::from_secs(600))
+    }
+
+    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let mut model: ProjectModel = from_planned(request.planned)?;
+        let uid = ctx.data().client.create_project(&call(ctx), &model.entity()).await?;
+        model.id = Some(uid);
+        self.state(&model)
+    }
+
+    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
+        let prior: ProjectModel = from_value(state)?;
+        let uid = prior.id.clone().unwrap_or_default();
+        match self.read_model(ctx, &uid, &prior).await? {
+            Some(model) => Ok(Some(self.state(&model)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let model: ProjectModel = from_planned(request.planned)?;
+        let uid = model.id.clone().unwrap_or_default();
+        // The metadata endpoint changes name, labels and annotations while
+        // keeping the project's teams and users.
+        ctx.data().client.update_project_meta(&call(ctx), &uid, &model.entity().metadata).await?;
+        self.state(&model)
+    }
+
+    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
+        let model: ProjectModel = from_value(state)?;
+        ctx.data().client.delete_project(&call(ctx), model.id.as_deref().unwrap_or_default()).await?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let client = &ctx.data().client;
+        let by_uid = if looks_like_uid(id) { client.get_project(&call(ctx), id).await?.map(|p| p.metadata.uid) } else { None };
+        let uid = match by_uid {
+            Some(uid) => uid,
+            None => client.find_project(&call(ctx), id).await?.ok_or_else(|| {
+                ResourceError::new(format!("Cannot import project {id:?}"), "No project has this UID or name. The import ID is a project UID or name.")
+            })?,
+        };
+        self.state(&ProjectModel { id: Some(uid), ..ProjectModel::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_valid_and_version_2() {
+        let schema = ProjectResource.schema();
+        assert_eq!(schema.version, 2);
+        assert!(schema.problems().is_empty(), "{:?}", schema.problems());
+    }
+}
