@@ -41,7 +41,11 @@ pub mod projects;
 pub mod registries;
 
 pub fn router() -> Router<SharedState> {
-    Router::new().merge(identity::routes()).merge(projects::routes())
+    Router::new()
+        .merge(identity::routes())
+        .merge(projects::routes())
+        .merge(registries::routes())
+        .merge(packs::routes())
 }
 
 /// The store kind of spectroclusters (host and virtual clusters). Projects count
