@@ -128,6 +128,14 @@ pub fn digest(content: &str) -> String {
     format!("{hash:016x}")
 }
 
+/// Parses `value` into one of the string enums of the API (e.g. a profile type),
+/// or a 400 naming `field` and the accepted values.
+pub fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, value: &str, accepted: &[&str]) -> ApiResult<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_string())).map_err(|_| {
+        ApiError::bad_request(format!("{field}: invalid value '{value}', expected one of {}", accepted.join(", ")))
+    })
+}
+
 /// A profile version: `1`, `1.2`, `1.2.3`, optionally prefixed with `v`.
 /// Pre-release suffixes and other forms are rejected, as by the real API.
 pub fn validate_profile_version(version: &str) -> ApiResult<()> {

@@ -35,10 +35,12 @@ use axum::Router;
 
 use super::server::SharedState;
 
+pub mod clusterprofiles;
 pub mod identity;
 pub mod packs;
 pub mod projects;
 pub mod registries;
+pub mod versioned;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -46,6 +48,7 @@ pub fn router() -> Router<SharedState> {
         .merge(projects::routes())
         .merge(registries::routes())
         .merge(packs::routes())
+        .merge(clusterprofiles::routes())
 }
 
 /// The store kind of spectroclusters (host and virtual clusters). Projects count

@@ -27,7 +27,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/packs", get(list))
         .route("/v1/packs/search", post(search))
         .route("/v1/packs/{uid}", get(by_uid))
-        .route("/v1/packs/{name}/registries/{registry_uid}", get(by_name_in_registry))
+        .route("/v1/packs/{packName}/registries/{registryUid}", get(by_name_in_registry))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
