@@ -109,6 +109,26 @@ impl MetaInput {
     }
 }
 
+/// `text` trimmed, when present and not blank.
+pub fn non_empty(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|text| !text.is_empty())
+}
+
+/// The `kind:` of the first document of a manifest, if it names one.
+pub fn manifest_kind(content: &str) -> String {
+    content
+        .lines()
+        .find_map(|line| line.strip_prefix("kind:"))
+        .map(|kind| kind.trim().trim_matches('"').to_string())
+        .unwrap_or_default()
+}
+
+/// Tags as the provider writes them, from labels: `k:v`, or a bare `k` for the
+/// `spectro__tag` value.
+pub fn tags_from_labels(labels: &BTreeMap<String, String>) -> Vec<String> {
+    labels.iter().map(|(key, value)| if value == "spectro__tag" { key.clone() } else { format!("{key}:{value}") }).collect()
+}
+
 /// The provider's tag convention: `k:v` becomes label `k` = `v`, a bare tag `t`
 /// becomes label `t` = `spectro__tag`.
 pub fn labels_from_tags(tags: &[String]) -> BTreeMap<String, String> {
@@ -218,10 +238,20 @@ mod tests {
     }
 
     #[test]
-    fn tags_become_labels() {
+    fn tags_become_labels_and_back() {
         let labels = labels_from_tags(&["team:a".into(), "prod".into()]);
         assert_eq!(labels["team"], "a");
         assert_eq!(labels["prod"], "spectro__tag");
+        assert_eq!(tags_from_labels(&labels), ["prod", "team:a"]);
+    }
+
+    #[test]
+    fn manifest_kind_is_read_from_the_content() {
+        assert_eq!(manifest_kind("apiVersion: v1\nkind: ConfigMap\nmetadata: {}"), "ConfigMap");
+        assert_eq!(manifest_kind("kind: \"Secret\""), "Secret");
+        assert_eq!(manifest_kind("data: 1"), "");
+        assert_eq!(non_empty(&Some("  ".into())), None);
+        assert_eq!(non_empty(&Some(" a ".into())), Some("a"));
     }
 
     #[test]

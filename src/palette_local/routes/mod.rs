@@ -35,6 +35,7 @@ use axum::Router;
 
 use super::server::SharedState;
 
+pub mod appprofiles;
 pub mod clusterprofiles;
 pub mod identity;
 pub mod packs;
@@ -49,6 +50,7 @@ pub fn router() -> Router<SharedState> {
         .merge(registries::routes())
         .merge(packs::routes())
         .merge(clusterprofiles::routes())
+        .merge(appprofiles::routes())
 }
 
 /// The store kind of spectroclusters (host and virtual clusters). Projects count

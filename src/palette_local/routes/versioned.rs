@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::projects;
 use crate::palette_local::error::{ApiError, ApiResult};
-use crate::palette_local::model::{digest, require_uid};
+use crate::palette_local::model::{digest, non_empty, require_uid};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::store::Tx;
 
@@ -103,6 +103,19 @@ pub fn ensure_unused(tx: &Tx<'_>, kind: &str, label: &str, uid: &str) -> ApiResu
     }
     let names: Vec<String> = users.iter().map(|(kind, uid)| format!("{kind} {uid}")).collect();
     Err(ApiError::in_use(format!("{label} '{uid}' is in use by {}", names.join(", "))).with_details(json!({ "inUseBy": names })))
+}
+
+/// The body of a manifest create/update: `{name, content, uid}` (`uid` is ignored).
+#[derive(Debug, Deserialize)]
+pub struct ManifestBody {
+    pub name: Option<String>,
+    pub content: Option<String>,
+}
+
+impl ManifestBody {
+    pub fn name(&self) -> ApiResult<String> {
+        non_empty(&self.name).map(str::to_string).ok_or_else(|| ApiError::bad_request("name is required"))
+    }
 }
 
 /// Manifest contents of a profile, by manifest UID, for its draft and published

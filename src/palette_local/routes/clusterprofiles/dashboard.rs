@@ -12,6 +12,7 @@ use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{OptionalJsonBody, PathParams, QueryParams};
 use crate::palette_local::filters::{allowed, sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
 use crate::palette_local::listing::PageQuery;
+use crate::palette_local::model::tags_from_labels;
 use crate::palette_local::routes::versioned;
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
@@ -34,16 +35,6 @@ async fn metadata(State(app): State<SharedState>, scope: Scope) -> ApiResult<Jso
         })
         .collect();
     Ok(Json(json!({ "items": items })))
-}
-
-/// Tags as the provider writes them: `k:v` for labels, bare `k` for `spectro__tag`.
-fn tags(profile: &ClusterProfile) -> Vec<String> {
-    profile
-        .metadata
-        .labels
-        .iter()
-        .map(|(key, value)| if value == "spectro__tag" { key.clone() } else { format!("{key}:{value}") })
-        .collect()
 }
 
 fn template_summary(template: Option<&Template>) -> Value {
@@ -137,7 +128,7 @@ impl ProfilesFilter {
             && self.version.as_ref().is_none_or(|filter| filter.matches(&profile.version))
             && allowed(&self.profile_type, profile_type)
             && allowed(&self.environment, cloud_type)
-            && self.tags.as_ref().is_none_or(|filter| filter.matches(&tags(profile)))
+            && self.tags.as_ref().is_none_or(|filter| filter.matches(&tags_from_labels(&profile.metadata.labels)))
             && self.scope.as_deref().is_none_or(|scope| scope.is_empty() || scope == row.owner.as_str())
             && matches!(self.fips.as_deref(), None | Some("" | "none" | "all"))
     }

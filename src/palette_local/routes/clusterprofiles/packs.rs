@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 use super::{load, save, ClusterProfile, ManifestRef, PackRef, Template};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
-use crate::palette_local::model::{digest, is_uid, new_uid, parse_enum};
+use crate::palette_local::model::{digest, is_uid, manifest_kind, new_uid, non_empty, parse_enum};
 use crate::palette_local::routes::packs::{self as catalog, Pack, PackLayer, PackType};
 use crate::palette_local::routes::registries::{self, Registry};
-use crate::palette_local::routes::versioned::ManifestContents;
+use crate::palette_local::routes::versioned::{ManifestBody, ManifestContents};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
 use crate::palette_local::store::Tx;
@@ -59,19 +59,6 @@ pub struct ManifestInput {
 
 /// Manifest UIDs and contents to store as draft contents.
 type Drafts = Vec<(String, String)>;
-
-fn non_empty(text: &Option<String>) -> Option<&str> {
-    text.as_deref().map(str::trim).filter(|text| !text.is_empty())
-}
-
-/// The `kind:` of the first document of a manifest, if it names one.
-fn manifest_kind(content: &str) -> String {
-    content
-        .lines()
-        .find_map(|line| line.strip_prefix("kind:"))
-        .map(|kind| kind.trim().trim_matches('"').to_string())
-        .unwrap_or_default()
-}
 
 fn parse_pack_type(text: &Option<String>) -> ApiResult<PackType> {
     let Some(text) = non_empty(text) else { return Ok(PackType::Spectro) };
@@ -457,18 +444,6 @@ async fn read_manifest(
     Ok(Json(view))
 }
 
-#[derive(Debug, Deserialize)]
-struct ManifestBody {
-    name: Option<String>,
-    content: Option<String>,
-}
-
-impl ManifestBody {
-    fn name(&self) -> ApiResult<String> {
-        non_empty(&self.name).map(str::to_string).ok_or_else(|| ApiError::bad_request("name is required"))
-    }
-}
-
 fn pack_in_draft<'t>(draft: &'t mut Template, name: &str) -> ApiResult<&'t mut PackRef> {
     draft.packs.iter_mut().find(|pack| pack.name == name).ok_or_else(|| ApiError::not_found("pack", name))
 }
@@ -538,13 +513,6 @@ async fn remove_manifest(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn manifest_kind_is_read_from_the_content() {
-        assert_eq!(manifest_kind("apiVersion: v1\nkind: ConfigMap\nmetadata: {}"), "ConfigMap");
-        assert_eq!(manifest_kind("kind: \"Secret\""), "Secret");
-        assert_eq!(manifest_kind("data: 1"), "");
-    }
 
     #[test]
     fn pack_types_outside_profiles_are_rejected() {
