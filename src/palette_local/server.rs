@@ -309,37 +309,38 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Out
     Ok(())
 }
 
-/// Completes on SIGINT, SIGTERM, or (when asked) end of standard input.
-async fn shutdown_signal(exit_on_stdin_eof: bool) {
-    let stdin_closed = async {
-        if !exit_on_stdin_eof {
-            return std::future::pending().await;
-        }
+/// Completes on SIGINT, SIGTERM, or (when asked) end of standard input. The signal
+/// handlers are installed before this returns, so no signal is missed between the
+/// start-up line and the first poll.
+fn shutdown_signal(exit_on_stdin_eof: bool) -> anyhow::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    let stdin_closed = exit_on_stdin_eof.then(|| {
         let (closed_tx, closed_rx) = tokio::sync::oneshot::channel::<()>();
         // A plain thread: a blocked stdin read must not keep the runtime from exiting.
         std::thread::spawn(move || {
             let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
             let _ = closed_tx.send(());
         });
-        let _ = closed_rx.await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+        closed_rx
+    });
+    Ok(async move {
+        let stdin_closed = async {
+            match stdin_closed {
+                Some(closed) => {
+                    let _ = closed.await;
+                }
+                None => std::future::pending().await,
             }
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+        };
+        tokio::select! {
+            _ = interrupt.recv() => tracing::info!("SIGINT received"),
+            _ = terminate.recv() => tracing::info!("SIGTERM received"),
+            () = stdin_closed => tracing::info!("standard input closed"),
         }
-    };
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => if let Err(err) = result { tracing::warn!(error = %err, "cannot listen for SIGINT") },
-        () = terminate => {}
-        () = stdin_closed => tracing::info!("standard input closed"),
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
 
 /// Starts the server described by `config` and serves until a shutdown signal.
@@ -347,9 +348,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState::open(&config)?;
     let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
+    let shutdown = shutdown_signal(config.exit_on_stdin_eof)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "palette-local listening on http://{address}")?;
     stdout.flush()?;
     drop(stdout);
-    serve(listener, router(state), shutdown_signal(config.exit_on_stdin_eof)).await
+    serve(listener, router(state), shutdown).await
 }
