@@ -110,7 +110,7 @@ fn report(label: &str, ok: u64, failed: u64, elapsed: Duration) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    if args.workers == 0 || !(args.seconds > 0.0) {
+    if args.workers == 0 || args.seconds.is_nan() || args.seconds <= 0.0 {
         bail!("--workers and --seconds must be positive");
     }
     let (_server, url) = match &args.url {

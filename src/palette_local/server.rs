@@ -65,7 +65,7 @@ impl AppState {
             None => SeedFile::builtin(),
         };
         let store = Store::open(&config.db).with_context(|| format!("opening database {}", config.db))?;
-        let clock = store.run_blocking(|tx| Clock::load(tx))?;
+        let clock = store.run_blocking(Clock::load)?;
         let loaded = store.run_blocking(|tx| seed::load_if_empty(tx, &seed, &clock.timestamp()))?;
         if loaded {
             tracing::info!(db = %config.db, "seed loaded into the empty database");
