@@ -211,16 +211,21 @@ async fn metadata_put_versions_and_clone() {
     assert_eq!(profile["metadata"]["name"], "meta");
     f.local.patch(&format!("/v1/appProfiles/{uid}/metadata"), json!({"version": "1.0.0"})).project(&f.project).send().await.error(400, "BadRequest");
 
-    // PUT replaces the tiers; same-named tiers keep their UID.
+    // PUT replaces the tiers; same-named tiers keep their UID and, when sent
+    // without manifests, their manifests.
     let redis_tier = f.tier_uid(&uid, "redis-1").await;
+    let cfg_tier = f.tier_uid(&uid, "cfg").await;
     let put = json!({"metadata": {"name": "meta"}, "spec": {"version": "1.0.1", "template": {"appTiers": [
-        {"name": "redis-1", "type": "operator-instance", "sourceAppTierUid": f.redis}
+        {"name": "redis-1", "type": "operator-instance", "sourceAppTierUid": f.redis},
+        {"name": "cfg", "type": "manifest"}
     ]}}});
     f.local.put(&format!("/v1/appProfiles/{uid}"), put).project(&f.project).send().await.ok(204);
     let profile = f.get(&format!("/v1/appProfiles/{uid}")).await;
     assert_eq!(profile["spec"]["version"], "1.0.1");
-    assert_eq!(profile["spec"]["template"]["appTiers"].as_array().unwrap().len(), 1);
+    assert_eq!(profile["spec"]["template"]["appTiers"].as_array().unwrap().len(), 2);
     assert_eq!(profile["spec"]["template"]["appTiers"][0]["uid"], redis_tier.as_str());
+    let kept = f.get(&format!("/v1/appProfiles/{uid}/tiers/{cfg_tier}/manifests")).await;
+    assert_eq!(kept["manifests"][0]["spec"]["published"]["content"], "apiVersion: v1\nkind: ConfigMap\n");
     let renamed = json!({"metadata": {"name": "other"}, "spec": {"template": {"appTiers": []}}});
     f.local.put(&format!("/v1/appProfiles/{uid}"), renamed).project(&f.project).send().await.error(400, "BadRequest");
 
@@ -236,6 +241,9 @@ async fn metadata_put_versions_and_clone() {
     assert_eq!(copy["spec"]["parentUid"], uid.as_str());
     assert_eq!(copy["spec"]["versions"].as_array().unwrap().len(), 2);
     assert_ne!(copy["spec"]["template"]["appTiers"][0]["uid"], redis_tier.as_str());
+    let copied_cfg = copy["spec"]["template"]["appTiers"][1]["uid"].as_str().unwrap().to_string();
+    let copied = f.get(&format!("/v1/appProfiles/{clone}/tiers/{copied_cfg}/manifests")).await;
+    assert_eq!(copied["manifests"][0]["spec"]["published"]["content"], "apiVersion: v1\nkind: ConfigMap\n");
     f.local
         .post(&format!("/v1/appProfiles/{uid}/clone"), json!({"metadata": {"name": "meta", "version": "2.0.0"}}))
         .project(&f.project)

@@ -33,7 +33,7 @@ use super::auth::Auth;
 use super::clock::Clock;
 use super::config::{Config, LifecycleTimings};
 use super::error::{codes, ApiError};
-use super::faults::{Fault, FaultSettings, Faults};
+use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
 use super::seed::{self, SeedFile};
 use super::stats::Stats;
 use super::store::Store;
@@ -62,7 +62,7 @@ impl AppState {
     pub fn open(config: &Config) -> anyhow::Result<SharedState> {
         let seed = match &config.seed {
             Some(path) => SeedFile::read(path)?,
-            None => SeedFile::builtin(),
+            None => SeedFile::builtin()?,
         };
         let store = Store::open(&config.db).with_context(|| format!("opening database {}", config.db))?;
         let clock = store.run_blocking(Clock::load)?;
@@ -77,7 +77,7 @@ impl AppState {
             reset_rate: config.fault_reset_rate,
             latency_ms: config.latency_ms,
             seed: config.fault_seed.unwrap_or_else(rand::random),
-            retry_after_seconds: FaultSettings::default().retry_after_seconds,
+            retry_after_seconds: DEFAULT_RETRY_AFTER_SECONDS,
         })
         .map_err(|err| anyhow::anyhow!("invalid fault settings: {}", err.message))?;
         let state = AppState {
