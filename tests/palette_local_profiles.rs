@@ -484,3 +484,36 @@ async fn invalid_profiles_are_rejected_and_nothing_is_created() {
     let metadata = f.local.get("/v1/dashboard/clusterprofiles/metadata").project(&f.project).send().await.ok(200).body;
     assert_eq!(metadata["items"], json!([]));
 }
+
+#[tokio::test]
+async fn sub_resource_error_paths() {
+    let f = fixture().await;
+    let uid = f.create("errors", "1.0.0").await;
+    let missing = "0123456789abcdef01234567";
+    let project = f.project.clone();
+    let local = &f.local;
+    local.patch(&format!("/v1/clusterprofiles/{missing}/publish"), Value::Null).project(&project).send().await.error(404, "ResourceNotFound");
+    local.patch("/v1/clusterprofiles/not-a-uid/publish", Value::Null).project(&project).send().await.error(400, "BadRequest");
+    local.get(&format!("/v1/clusterprofiles/{uid}/packs/nope/manifests")).project(&project).send().await.error(404, "ResourceNotFound");
+    local.post(&format!("/v1/clusterprofiles/{uid}/packs/nope/manifests"), json!({"name": "m"})).project(&project).send().await.error(404, "ResourceNotFound");
+    local
+        .put(&format!("/v1/clusterprofiles/{uid}/packs/extras/manifests/{missing}"), json!({"name": "m", "content": ""}))
+        .project(&project)
+        .send()
+        .await
+        .error(404, "ResourceNotFound");
+    local.delete(&format!("/v1/clusterprofiles/{uid}/packs/extras/manifests/{missing}")).project(&project).send().await.error(404, "ResourceNotFound");
+    local
+        .patch(&format!("/v1/clusterprofiles/{uid}/packRefs"), json!({"packs": [{"name": "nginx", "tag": "0.0.1"}]}))
+        .project(&project)
+        .send()
+        .await
+        .error(400, "BadRequest");
+    local.patch(&format!("/v1/clusterprofiles/{uid}/packRefs"), json!({})).project(&project).send().await.error(400, "BadRequest");
+    local.get(&format!("/v1/clusterprofiles/{missing}/variables")).project(&project).send().await.error(404, "ResourceNotFound");
+    local.post(&format!("/v1/clusterprofiles/{missing}/clone"), json!({"metadata": {"name": "x"}})).project(&project).send().await.error(404, "ResourceNotFound");
+    // None of the failed edits left a trace: the profile still has only its draft.
+    let profile = f.get(&uid).await;
+    assert_eq!(profile["spec"]["draft"]["packs"].as_array().unwrap().len(), 2);
+    assert_eq!(profile["spec"]["draft"]["packs"][0]["tag"], "1.11.2");
+}
