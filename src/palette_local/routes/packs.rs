@@ -1,0 +1,374 @@
+//! The pack catalog (§6.1): system objects from the seed, one row per pack version.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::registries::{self, Registry};
+use crate::palette_local::error::{ApiError, ApiResult};
+use crate::palette_local::extract::{OptionalJsonBody, PathParams, QueryParams};
+use crate::palette_local::filters::{allowed, sort_by_specs, FilterString, SortKey, SortSpec};
+use crate::palette_local::listing::PageQuery;
+use crate::palette_local::model::{compare_versions, digest, require_uid, ObjectMeta};
+use crate::palette_local::query::ListQuery;
+use crate::palette_local::scope::Scope;
+use crate::palette_local::server::SharedState;
+use crate::palette_local::store::Tx;
+
+pub const KIND: &str = "pack";
+const LABEL: &str = "pack";
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/v1/packs", get(list))
+        .route("/v1/packs/search", post(search))
+        .route("/v1/packs/{uid}", get(by_uid))
+        .route("/v1/packs/{packName}/registries/{registryUid}", get(by_name_in_registry))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackType {
+    Spectro,
+    Helm,
+    Manifest,
+    Oci,
+    Container,
+    OperatorInstance,
+}
+
+impl PackType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackType::Spectro => "spectro",
+            PackType::Helm => "helm",
+            PackType::Manifest => "manifest",
+            PackType::Oci => "oci",
+            PackType::Container => "container",
+            PackType::OperatorInstance => "operator-instance",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackLayer {
+    Kernel,
+    Os,
+    K8s,
+    Cni,
+    Csi,
+    Addon,
+}
+
+impl PackLayer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackLayer::Kernel => "kernel",
+            PackLayer::Os => "os",
+            PackLayer::K8s => "k8s",
+            PackLayer::Cni => "cni",
+            PackLayer::Csi => "csi",
+            PackLayer::Addon => "addon",
+        }
+    }
+}
+
+/// One version of a pack in one registry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pack {
+    pub metadata: ObjectMeta,
+    pub name: String,
+    pub version: String,
+    pub registry_uid: String,
+    #[serde(rename = "type")]
+    pub pack_type: PackType,
+    pub layer: PackLayer,
+    pub cloud_types: Vec<String>,
+    pub values: String,
+    pub display_name: String,
+    pub addon_type: String,
+    pub logo_url: String,
+}
+
+impl Pack {
+    /// Whether the pack can be used on `cloud_type` (`all` and empty match any pack).
+    pub fn supports(&self, cloud_type: &str) -> bool {
+        cloud_type.is_empty() || cloud_type == "all" || self.cloud_types.iter().any(|cloud| cloud == "all" || cloud == cloud_type)
+    }
+
+    /// `v1PackSummary`, the item of `GET /v1/packs`.
+    fn summary(&self) -> Value {
+        json!({
+            "apiVersion": "v1",
+            "kind": "PackSummary",
+            "metadata": self.metadata,
+            "spec": {
+                "name": self.name, "version": self.version, "layer": self.layer, "type": self.pack_type,
+                "registryUid": self.registry_uid, "cloudTypes": self.cloud_types, "values": self.values,
+                "displayName": self.display_name, "addonType": self.addon_type, "addonSubType": "",
+                "digest": digest(&self.values), "eol": "", "group": "", "logoUrl": self.logo_url,
+                "presets": [], "schema": [], "template": null, "manifests": [], "annotations": {},
+            },
+            "status": {},
+        })
+    }
+}
+
+/// `["1.x", "1.30.x"]` for `1.30.4`: the floating tags a version belongs to.
+fn parent_tags(version: &str) -> Vec<String> {
+    let parts: Vec<&str> = version.split('.').collect();
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    vec![format!("{}.x", parts[0]), format!("{}.{}.x", parts[0], parts[1])]
+}
+
+/// `v1PackTagEntity` for versions of one pack in one registry (oldest first).
+fn tag_entity(mut versions: Vec<Pack>) -> Value {
+    versions.sort_by(|a, b| compare_versions(&a.version, &b.version));
+    let newest = versions.last().cloned();
+    let mut cloud_types: Vec<String> = Vec::new();
+    for pack in &versions {
+        for cloud in &pack.cloud_types {
+            if !cloud_types.contains(cloud) {
+                cloud_types.push(cloud.clone());
+            }
+        }
+    }
+    let tags: Vec<Value> = versions
+        .iter()
+        .map(|pack| json!({ "tag": pack.version, "version": pack.version, "packUid": pack.metadata.uid, "group": "", "parentTags": parent_tags(&pack.version) }))
+        .collect();
+    let values: Vec<Value> = versions
+        .iter()
+        .map(|pack| json!({ "packUid": pack.metadata.uid, "values": pack.values, "readme": "", "annotations": {},
+                            "presets": [], "schema": [], "template": {}, "dependencies": [] }))
+        .collect();
+    let newest = newest.as_ref();
+    json!({
+        "name": newest.map(|pack| pack.name.clone()),
+        "displayName": newest.map(|pack| pack.display_name.clone()),
+        "layer": newest.map(|pack| pack.layer),
+        "registryUid": newest.map(|pack| pack.registry_uid.clone()),
+        "cloudTypes": cloud_types,
+        "addonType": newest.map(|pack| pack.addon_type.clone()),
+        "addonSubType": "",
+        "logoUrl": newest.map(|pack| pack.logo_url.clone()),
+        "tags": tags,
+        "packValues": values,
+    })
+}
+
+/// All catalog packs visible from `scope`.
+pub fn catalog(tx: &Tx<'_>, scope: &Scope) -> ApiResult<Vec<Pack>> {
+    Ok(tx.list::<Pack>(KIND, scope)?.into_iter().map(|row| row.value).collect())
+}
+
+/// The pack `uid`, visible from `scope`.
+pub fn find(tx: &Tx<'_>, scope: &Scope, uid: &str) -> ApiResult<Option<Pack>> {
+    Ok(tx.get::<Pack>(KIND, uid)?.filter(|row| row.owner.visible_from(scope)).map(|row| row.value))
+}
+
+/// The pack `name` at `version`, in `registry_uid` when given.
+pub fn find_version(tx: &Tx<'_>, scope: &Scope, name: &str, version: &str, registry_uid: &str) -> ApiResult<Option<Pack>> {
+    Ok(tx
+        .list_named::<Pack>(KIND, scope, name)?
+        .into_iter()
+        .map(|row| row.value)
+        .find(|pack| pack.version == version && (registry_uid.is_empty() || pack.registry_uid == registry_uid)))
+}
+
+async fn list(State(app): State<SharedState>, scope: Scope, QueryParams(query): QueryParams<ListQuery>) -> ApiResult<Json<Value>> {
+    let packs = app.store.run(move |tx| catalog(tx, &scope)).await?;
+    query.respond("items", packs.iter().map(Pack::summary).collect())
+}
+
+async fn by_uid(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
+    require_uid(&uid)?;
+    let pack = app.store.run(move |tx| find(tx, &scope, &uid)?.ok_or_else(|| ApiError::not_found(LABEL, &uid))).await?;
+    Ok(Json(tag_entity(vec![pack])))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TagQuery {
+    cloud_type: Option<String>,
+    layer: Option<String>,
+}
+
+/// All versions of one pack in one registry. Seeded packs are never disabled or
+/// deprecated, so the `states` parameter cannot narrow the result and is not read.
+async fn by_name_in_registry(
+    State(app): State<SharedState>,
+    scope: Scope,
+    PathParams((name, registry_uid)): PathParams<(String, String)>,
+    QueryParams(query): QueryParams<TagQuery>,
+) -> ApiResult<Json<Value>> {
+    require_uid(&registry_uid)?;
+    let TagQuery { cloud_type, layer } = query;
+    let versions = app
+        .store
+        .run(move |tx| {
+            tx.get_visible::<Registry>(registries::KIND, "registry", &registry_uid, &scope)?;
+            let versions: Vec<Pack> = tx
+                .list_named::<Pack>(KIND, &scope, &name)?
+                .into_iter()
+                .map(|row| row.value)
+                .filter(|pack| pack.registry_uid == registry_uid)
+                .filter(|pack| pack.supports(cloud_type.as_deref().unwrap_or("")))
+                .filter(|pack| layer.as_deref().is_none_or(|layer| layer.is_empty() || pack.layer.as_str() == layer))
+                .collect();
+            if versions.is_empty() {
+                return Err(ApiError::not_found("pack", &format!("{name} in registry {registry_uid}")));
+            }
+            Ok(versions)
+        })
+        .await?;
+    Ok(Json(tag_entity(versions)))
+}
+
+/// `v1PacksFilterSpec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PacksFilterSpec {
+    filter: PacksFilter,
+    sort: Vec<SortSpec<PackSortField>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct PacksFilter {
+    name: Option<FilterString>,
+    display_name: Option<FilterString>,
+    #[serde(rename = "type")]
+    pack_type: Vec<String>,
+    layer: Vec<String>,
+    environment: Vec<String>,
+    #[serde(rename = "addOnType")]
+    addon_type: Vec<String>,
+    #[serde(rename = "addOnSubType")]
+    addon_sub_type: Vec<String>,
+    registry_uid: Vec<String>,
+    is_fips: Option<bool>,
+    source: Vec<String>,
+    state: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum PackSortField {
+    Name,
+    Type,
+    Layer,
+    #[serde(rename = "addOnType")]
+    AddonType,
+    DisplayName,
+}
+
+impl PacksFilter {
+    /// Seeded packs come from Spectro Cloud, are not FIPS and have no special state.
+    fn matches(&self, pack: &Pack) -> bool {
+        self.name.as_ref().is_none_or(|filter| filter.matches(&pack.name))
+            && self.display_name.as_ref().is_none_or(|filter| filter.matches(&pack.display_name))
+            && allowed(&self.pack_type, pack.pack_type.as_str())
+            && allowed(&self.layer, pack.layer.as_str())
+            && (self.environment.is_empty() || self.environment.iter().any(|cloud| pack.supports(cloud)))
+            && allowed(&self.addon_type, &pack.addon_type)
+            && allowed(&self.addon_sub_type, "")
+            && allowed(&self.registry_uid, &pack.registry_uid)
+            && self.is_fips != Some(true)
+            && allowed(&self.source, "spectrocloud")
+            && self.state.is_empty()
+    }
+}
+
+/// `POST /v1/packs/search`: one `v1PackMetadata` per pack name and type, listing the
+/// registries holding it with their latest version.
+async fn search(
+    State(app): State<SharedState>,
+    scope: Scope,
+    QueryParams(page): QueryParams<PageQuery>,
+    OptionalJsonBody(spec): OptionalJsonBody<PacksFilterSpec>,
+) -> ApiResult<Json<Value>> {
+    let (packs, registries) = app
+        .store
+        .run(move |tx| Ok((catalog(tx, &scope)?, tx.list::<Registry>(registries::KIND, &scope)?)))
+        .await?;
+    let registry_names: BTreeMap<String, String> =
+        registries.into_iter().map(|row| (row.uid, row.value.metadata.name)).collect();
+    let mut groups: BTreeMap<(String, &'static str), Vec<Pack>> = BTreeMap::new();
+    for pack in packs.into_iter().filter(|pack| spec.filter.matches(pack)) {
+        groups.entry((pack.name.clone(), pack.pack_type.as_str())).or_default().push(pack);
+    }
+    let mut groups: Vec<Vec<Pack>> = groups.into_values().collect();
+    sort_by_specs(&mut groups, &spec.sort, |versions, field| {
+        let pack = &versions[0];
+        SortKey::Text(match field {
+            PackSortField::Name => pack.name.clone(),
+            PackSortField::Type => pack.pack_type.as_str().to_string(),
+            PackSortField::Layer => pack.layer.as_str().to_string(),
+            PackSortField::AddonType => pack.addon_type.clone(),
+            PackSortField::DisplayName => pack.display_name.clone(),
+        })
+    });
+    let items = groups.into_iter().map(|versions| pack_metadata(versions, &registry_names)).collect();
+    page.respond("items", items)
+}
+
+fn pack_metadata(versions: Vec<Pack>, registry_names: &BTreeMap<String, String>) -> Value {
+    let mut by_registry: BTreeMap<String, Vec<&Pack>> = BTreeMap::new();
+    let mut cloud_types: Vec<String> = Vec::new();
+    for pack in &versions {
+        by_registry.entry(pack.registry_uid.clone()).or_default().push(pack);
+        for cloud in &pack.cloud_types {
+            if !cloud_types.contains(cloud) {
+                cloud_types.push(cloud.clone());
+            }
+        }
+    }
+    let registries: Vec<Value> = by_registry
+        .iter()
+        .filter_map(|(registry_uid, packs)| {
+            let latest = packs.iter().max_by(|a, b| compare_versions(&a.version, &b.version))?;
+            Some(json!({
+                "uid": registry_uid, "name": registry_names.get(registry_uid).cloned().unwrap_or_default(), "scope": "system",
+                "latestVersion": latest.version, "latestPackUid": latest.metadata.uid, "logoUrl": latest.logo_url, "annotations": {},
+            }))
+        })
+        .collect();
+    let first = &versions[0];
+    json!({
+        "metadata": { "name": first.name, "uid": first.metadata.uid },
+        "spec": {
+            "name": first.name, "displayName": first.display_name, "layer": first.layer, "type": first.pack_type,
+            "addonType": first.addon_type, "addonSubType": "", "cloudTypes": cloud_types, "group": "",
+            "registries": registries,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_tags_of_versions() {
+        assert_eq!(parent_tags("1.30.4"), ["1.x", "1.30.x"]);
+        assert_eq!(parent_tags("6.2.18-1"), ["6.x", "6.2.x"]);
+        assert!(parent_tags("22").is_empty());
+    }
+
+    #[test]
+    fn pack_types_and_layers_spell_like_the_api() {
+        assert_eq!(serde_json::to_value(PackType::OperatorInstance).unwrap(), "operator-instance");
+        assert_eq!(PackType::OperatorInstance.as_str(), "operator-instance");
+        assert_eq!(serde_json::to_value(PackLayer::K8s).unwrap(), "k8s");
+        assert_eq!(PackLayer::K8s.as_str(), "k8s");
+    }
+}

@@ -1,0 +1,218 @@
+//! What cluster profiles and application profiles share: a "profile" is a group of
+//! objects with one name and distinct versions (`spec.versions[]` lists the group),
+//! clone targets, in-use references and stored manifest contents.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::projects;
+use crate::palette_local::error::{ApiError, ApiResult};
+use crate::palette_local::model::{digest, non_empty, require_uid};
+use crate::palette_local::scope::Scope;
+use crate::palette_local::store::Tx;
+
+/// A stored object that is one version of a named profile.
+pub trait Versioned: DeserializeOwned {
+    fn version(&self) -> &str;
+}
+
+/// `[{uid, version}]` of every object named `name` owned by `owner`, oldest first.
+pub fn versions<T: Versioned>(tx: &Tx<'_>, kind: &str, owner: &Scope, name: &str) -> ApiResult<Vec<Value>> {
+    Ok(tx
+        .list_named::<T>(kind, owner, name)?
+        .into_iter()
+        .filter(|row| &row.owner == owner)
+        .map(|row| json!({ "uid": row.uid, "version": row.value.version() }))
+        .collect())
+}
+
+/// 409 `DuplicateName` when `owner` already has `name` at `version` (other than `except`).
+pub fn ensure_version_free<T: Versioned>(
+    tx: &Tx<'_>,
+    kind: &str,
+    label: &str,
+    owner: &Scope,
+    name: &str,
+    version: &str,
+    except: Option<&str>,
+) -> ApiResult<()> {
+    let taken = tx
+        .list_named::<T>(kind, owner, name)?
+        .into_iter()
+        .any(|row| &row.owner == owner && row.value.version() == version && Some(row.uid.as_str()) != except);
+    if taken {
+        return Err(ApiError::duplicate(format!("{label} '{name}' version '{version}' already exists")));
+    }
+    Ok(())
+}
+
+/// `target` of a clone request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloneTarget {
+    pub scope: Option<String>,
+    pub project_uid: Option<String>,
+}
+
+/// The owner of a clone: the named target, or the source's own scope when absent.
+pub fn clone_owner(tx: &Tx<'_>, target: Option<&CloneTarget>, request: &Scope, source_owner: &Scope) -> ApiResult<Scope> {
+    let Some(target) = target else { return Ok(source_owner.clone()) };
+    let project_uid = target.project_uid.as_deref().filter(|uid| !uid.is_empty());
+    let scope = target.scope.as_deref().filter(|scope| !scope.is_empty()).unwrap_or(if project_uid.is_some() { "project" } else { "" });
+    match scope {
+        "" => Ok(source_owner.clone()),
+        "tenant" => Ok(Scope::Tenant),
+        "project" => {
+            let uid = project_uid.or(match request {
+                Scope::Project(uid) => Some(uid.as_str()),
+                _ => None,
+            });
+            let uid = uid.ok_or_else(|| ApiError::bad_request("metadata.target.projectUid is required for a project target"))?;
+            require_uid(uid)?;
+            if !tx.exists(projects::KIND, uid)? {
+                return Err(ApiError::not_found("project", uid));
+            }
+            Ok(Scope::Project(uid.to_string()))
+        }
+        "system" | "resource" => Err(ApiError::forbidden(format!("cloning into {scope} scope is not allowed"))),
+        other => Err(ApiError::bad_request(format!("invalid target scope '{other}': expected tenant or project"))),
+    }
+}
+
+/// `{uid, name, kind, projectUid, tenantUid}` of every object using `(kind, uid)`.
+pub fn users_of(tx: &Tx<'_>, kind: &str, uid: &str, tenant_uid: &str) -> ApiResult<Vec<Value>> {
+    let mut users = Vec::new();
+    for (user_kind, user_uid) in tx.referrers(kind, uid)? {
+        if let Some(row) = tx.get::<Value>(&user_kind, &user_uid)? {
+            let name = row.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+            users.push(json!({ "uid": user_uid, "name": name, "kind": user_kind,
+                               "projectUid": row.owner.project_uid(), "tenantUid": tenant_uid }));
+        }
+    }
+    Ok(users)
+}
+
+/// 409 `ResourceInUse` when something still uses `(kind, uid)`.
+pub fn ensure_unused(tx: &Tx<'_>, kind: &str, label: &str, uid: &str) -> ApiResult<()> {
+    let users = tx.referrers(kind, uid)?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = users.iter().map(|(kind, uid)| format!("{kind} {uid}")).collect();
+    Err(ApiError::in_use(format!("{label} '{uid}' is in use by {}", names.join(", "))).with_details(json!({ "inUseBy": names })))
+}
+
+/// The body of a manifest create/update: `{name, content, uid}` (`uid` is ignored).
+#[derive(Debug, Deserialize)]
+pub struct ManifestBody {
+    pub name: Option<String>,
+    pub content: Option<String>,
+}
+
+impl ManifestBody {
+    pub fn name(&self) -> ApiResult<String> {
+        non_empty(&self.name).map(str::to_string).ok_or_else(|| ApiError::bad_request("name is required"))
+    }
+}
+
+/// Manifest contents of a profile, by manifest UID, for its draft and published
+/// templates (contents are not inline in the profile, clients fetch them separately).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManifestContents(BTreeMap<String, ManifestContent>);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManifestContent {
+    pub draft: Option<String>,
+    pub published: Option<String>,
+}
+
+/// `{content, digest}`, or null when there is no content.
+pub fn content_view(content: Option<&String>) -> Value {
+    content.map_or(Value::Null, |content| json!({ "content": content, "digest": digest(content) }))
+}
+
+impl ManifestContents {
+    pub fn get(&self, uid: &str) -> Option<&ManifestContent> {
+        self.0.get(uid)
+    }
+
+    pub fn set_draft(&mut self, uid: &str, content: String) {
+        self.0.entry(uid.to_string()).or_default().draft = Some(content);
+    }
+
+    pub fn remove_draft(&mut self, uid: &str) {
+        if let Some(content) = self.0.get_mut(uid) {
+            content.draft = None;
+        }
+        self.0.retain(|_, content| content.draft.is_some() || content.published.is_some());
+    }
+
+    /// The draft template was replaced: its manifests now have exactly `drafts`.
+    pub fn replace_drafts(&mut self, drafts: Vec<(String, String)>) {
+        for content in self.0.values_mut() {
+            content.draft = None;
+        }
+        for (uid, content) in drafts {
+            self.set_draft(&uid, content);
+        }
+        self.0.retain(|_, content| content.draft.is_some() || content.published.is_some());
+    }
+
+    /// The draft becomes the published template, whose manifests are `published_uids`.
+    pub fn publish(&mut self, published_uids: &[String]) {
+        for (uid, content) in self.0.iter_mut() {
+            content.published = if published_uids.contains(uid) { content.draft.take().or(content.published.take()) } else { None };
+            content.draft = None;
+        }
+        self.0.retain(|_, content| content.published.is_some());
+    }
+
+    /// A draft copied from the published template starts with the same contents.
+    pub fn draft_from_published(&mut self) {
+        for content in self.0.values_mut() {
+            content.draft = content.published.clone();
+        }
+    }
+
+    /// Moves every entry to the new UID given by `renames` (used by clones).
+    pub fn renamed(&self, renames: &BTreeMap<String, String>) -> ManifestContents {
+        ManifestContents(
+            self.0.iter().filter_map(|(uid, content)| renames.get(uid).map(|new_uid| (new_uid.clone(), content.clone()))).collect(),
+        )
+    }
+
+    /// `{draft: {content, digest} | null, published: {content, digest} | null}`.
+    pub fn spec_view(&self, uid: &str) -> Value {
+        let content = self.0.get(uid);
+        json!({
+            "draft": content_view(content.and_then(|c| c.draft.as_ref())),
+            "published": content_view(content.and_then(|c| c.published.as_ref())),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publish_moves_drafts_and_drops_unreferenced() {
+        let mut contents = ManifestContents::default();
+        contents.set_draft("a", "A1".into());
+        contents.set_draft("b", "B1".into());
+        contents.publish(&["a".to_string(), "b".to_string()]);
+        contents.replace_drafts(vec![("a".into(), "A2".into()), ("c".into(), "C1".into())]);
+        assert_eq!(contents.get("b"), Some(&ManifestContent { draft: None, published: Some("B1".into()) }));
+        contents.publish(&["a".to_string(), "c".to_string()]);
+        assert_eq!(contents.get("a"), Some(&ManifestContent { draft: None, published: Some("A2".into()) }));
+        assert_eq!(contents.get("b"), None);
+        assert_eq!(contents.get("c").and_then(|c| c.published.clone()).as_deref(), Some("C1"));
+        contents.draft_from_published();
+        assert_eq!(contents.spec_view("a")["draft"]["content"], "A2");
+        let renamed = contents.renamed(&BTreeMap::from([("a".to_string(), "z".to_string())]));
+        assert!(renamed.get("z").is_some() && renamed.get("a").is_none() && renamed.get("c").is_none());
+    }
+}

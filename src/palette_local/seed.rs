@@ -1,0 +1,393 @@
+//! Seed data: the JSON format accepted by `--seed`, the built-in default seed, and
+//! loading a seed into an empty database.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::error::{ApiError, ApiResult};
+use super::model::{is_uid, labels_from_tags, new_uid, MetaInput, ObjectMeta};
+use super::routes::identity::{self, User, UserRecord, UserSpec, UserStatus};
+use super::routes::packs::{self, Pack, PackLayer, PackType};
+use super::routes::projects::{self, Project};
+use super::routes::registries::{self, Registry, RegistryKind};
+use super::routes::SPECTROCLUSTER_KIND;
+use super::scope::Scope;
+use super::store::Tx;
+
+const BUILTIN_SEED: &str = include_str!("default_seed.json");
+const DEFAULT_ORG: &str = "palette-local";
+const DEFAULT_USER_EMAIL: &str = "admin@palette.local";
+const DEFAULT_USER_PASSWORD: &str = "palette-local";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SeedFile {
+    pub api_keys: Vec<String>,
+    pub org_name: Option<String>,
+    pub users: Vec<SeedUser>,
+    pub projects: Vec<SeedProject>,
+    pub registries: Vec<SeedRegistry>,
+    pub packs: Vec<SeedPack>,
+    pub host_clusters: Vec<SeedHostCluster>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedUser {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    pub uid: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedProject {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub uid: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedRegistry {
+    pub name: String,
+    pub uid: Option<String>,
+    pub kind: RegistryKind,
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub is_private: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedPack {
+    pub name: String,
+    pub tag: String,
+    pub uid: Option<String>,
+    /// Name of the registry holding the pack.
+    pub registry: String,
+    #[serde(rename = "type")]
+    pub pack_type: PackType,
+    pub layer: PackLayer,
+    #[serde(default = "all_clouds")]
+    pub cloud_types: Vec<String>,
+    #[serde(default)]
+    pub values: String,
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub addon_type: String,
+}
+
+fn all_clouds() -> Vec<String> {
+    vec!["all".to_string()]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedHostCluster {
+    pub name: String,
+    pub uid: Option<String>,
+    /// Project name, or null for a tenant-scope host cluster.
+    pub project: Option<String>,
+    pub cpu: u64,
+    #[serde(rename = "memoryMiB")]
+    pub memory_mib: u64,
+    #[serde(rename = "storageGiB")]
+    pub storage_gib: u64,
+    #[serde(default = "generic_cloud")]
+    pub cloud_type: String,
+}
+
+fn generic_cloud() -> String {
+    "generic".to_string()
+}
+
+impl SeedFile {
+    pub fn parse(text: &str) -> anyhow::Result<SeedFile> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    pub fn read(path: &Path) -> anyhow::Result<SeedFile> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading seed {}", path.display()))?;
+        SeedFile::parse(&text).with_context(|| format!("parsing seed {}", path.display()))
+    }
+
+    /// The built-in default seed (one API key, the Default project, two registries,
+    /// a catalog and two host clusters).
+    pub fn builtin() -> anyhow::Result<SeedFile> {
+        SeedFile::parse(BUILTIN_SEED).context("parsing the built-in seed")
+    }
+}
+
+fn seed_error(message: String) -> ApiError {
+    ApiError::bad_request(format!("invalid seed: {message}"))
+}
+
+fn uid_or_new(given: &Option<String>, what: &str) -> ApiResult<String> {
+    match given {
+        Some(uid) if !is_uid(uid) => Err(seed_error(format!("{what} uid '{uid}' is not 24 lowercase hex characters"))),
+        Some(uid) => Ok(uid.clone()),
+        None => Ok(new_uid()),
+    }
+}
+
+fn meta_input(description: &str, tags: &[String]) -> MetaInput {
+    let annotations = if description.is_empty() {
+        BTreeMap::new()
+    } else {
+        BTreeMap::from([("description".to_string(), description.to_string())])
+    };
+    MetaInput { name: None, labels: Some(labels_from_tags(tags)), annotations: Some(annotations) }
+}
+
+/// Loads `seed` when the database is empty; returns whether it did.
+pub fn load_if_empty(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<bool> {
+    if !tx.is_empty()? {
+        return Ok(false);
+    }
+    load(tx, seed, now)?;
+    Ok(true)
+}
+
+fn load(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
+    if seed.api_keys.is_empty() {
+        return Err(seed_error("apiKeys must hold at least one key".into()));
+    }
+    for key in &seed.api_keys {
+        tx.add_api_key(key)?;
+    }
+    tx.set_setting(identity::TENANT_UID_SETTING, &new_uid())?;
+    tx.set_setting(identity::ORG_NAME_SETTING, seed.org_name.as_deref().unwrap_or(DEFAULT_ORG))?;
+    load_users(tx, seed, now)?;
+    let project_uids = load_projects(tx, &seed.projects, now)?;
+    let registry_uids = load_registries(tx, &seed.registries, now)?;
+    load_packs(tx, &seed.packs, &registry_uids, now)?;
+    for host in &seed.host_clusters {
+        let owner = match &host.project {
+            None => Scope::Tenant,
+            Some(name) => Scope::Project(
+                project_uids.get(name).cloned().ok_or_else(|| seed_error(format!("host cluster '{}': unknown project '{name}'", host.name)))?,
+            ),
+        };
+        let uid = uid_or_new(&host.uid, "host cluster")?;
+        tx.insert(SPECTROCLUSTER_KIND, &owner, &uid, &host.name, &host_cluster_document(&uid, host, &owner, now))?;
+    }
+    Ok(())
+}
+
+fn load_users(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
+    let default_user = SeedUser {
+        email: DEFAULT_USER_EMAIL.into(),
+        password: DEFAULT_USER_PASSWORD.into(),
+        first_name: "Palette".into(),
+        last_name: "Admin".into(),
+        uid: None,
+    };
+    let users = if seed.users.is_empty() { std::slice::from_ref(&default_user) } else { &seed.users };
+    for seeded in users {
+        let uid = uid_or_new(&seeded.uid, "user")?;
+        let name = format!("{} {}", seeded.first_name, seeded.last_name).trim().to_string();
+        let user = User {
+            metadata: ObjectMeta::create(uid.clone(), name.clone(), MetaInput::default(), &Scope::Tenant, now),
+            spec: UserSpec {
+                email_id: seeded.email.clone(),
+                first_name: seeded.first_name.clone(),
+                last_name: seeded.last_name.clone(),
+                roles: vec!["Tenant Admin".to_string()],
+            },
+            status: UserStatus { is_active: true, is_password_reset_required: false, last_sign_in: now.to_string() },
+        };
+        tx.insert(identity::KIND, &Scope::Tenant, &uid, &name, &UserRecord { user, password: seeded.password.clone() })?;
+    }
+    Ok(())
+}
+
+fn load_projects(tx: &Tx<'_>, seeded: &[SeedProject], now: &str) -> ApiResult<HashMap<String, String>> {
+    let mut uids = HashMap::new();
+    for seed in seeded {
+        projects::ensure_unique_name(tx, &seed.name, None)?;
+        let uid = uid_or_new(&seed.uid, "project")?;
+        let project = Project::new(uid.clone(), seed.name.clone(), meta_input(&seed.description, &seed.tags), now);
+        tx.insert(projects::KIND, &Scope::Tenant, &uid, &seed.name, &project)?;
+        uids.insert(seed.name.clone(), uid);
+    }
+    Ok(uids)
+}
+
+fn load_registries(tx: &Tx<'_>, seeded: &[SeedRegistry], now: &str) -> ApiResult<HashMap<String, String>> {
+    let mut uids = HashMap::new();
+    for (index, seed) in seeded.iter().enumerate() {
+        if uids.contains_key(&seed.name) {
+            return Err(seed_error(format!("registry '{}' appears twice", seed.name)));
+        }
+        let uid = uid_or_new(&seed.uid, "registry")?;
+        let default_endpoint = match seed.kind {
+            RegistryKind::Spectro => "https://registry.spectrocloud.com",
+            RegistryKind::Helm => "https://charts.bitnami.com/bitnami",
+            RegistryKind::Oci => "oci://registry.palette.local",
+        };
+        let registry = Registry {
+            metadata: ObjectMeta::create(uid.clone(), seed.name.clone(), MetaInput::default(), &Scope::System, now),
+            kind: seed.kind,
+            endpoint: seed.endpoint.clone().unwrap_or_else(|| default_endpoint.to_string()),
+            is_private: seed.is_private,
+            // The first pack registry plays the role of "Public Repo".
+            is_default: index == seeded.iter().position(|r| r.kind == RegistryKind::Spectro).unwrap_or(usize::MAX),
+            last_synced: now.to_string(),
+        };
+        tx.insert(registries::KIND, &Scope::System, &uid, &seed.name, &registry)?;
+        uids.insert(seed.name.clone(), uid);
+    }
+    Ok(uids)
+}
+
+fn load_packs(tx: &Tx<'_>, seeded: &[SeedPack], registry_uids: &HashMap<String, String>, now: &str) -> ApiResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    for seed in seeded {
+        let registry_uid = registry_uids
+            .get(&seed.registry)
+            .ok_or_else(|| seed_error(format!("pack '{}': unknown registry '{}'", seed.name, seed.registry)))?;
+        if !seen.insert((seed.name.clone(), seed.tag.clone(), registry_uid.clone())) {
+            return Err(seed_error(format!("pack '{}' {} appears twice in registry '{}'", seed.name, seed.tag, seed.registry)));
+        }
+        let uid = uid_or_new(&seed.uid, "pack")?;
+        let pack = Pack {
+            metadata: ObjectMeta::create(uid.clone(), seed.name.clone(), MetaInput::default(), &Scope::System, now),
+            name: seed.name.clone(),
+            version: seed.tag.clone(),
+            registry_uid: registry_uid.clone(),
+            pack_type: seed.pack_type,
+            layer: seed.layer,
+            cloud_types: seed.cloud_types.clone(),
+            values: seed.values.clone(),
+            display_name: seed.display_name.clone().unwrap_or_else(|| seed.name.clone()),
+            addon_type: seed.addon_type.clone(),
+            logo_url: String::new(),
+        };
+        tx.insert(packs::KIND, &Scope::System, &uid, &seed.name, &pack)?;
+    }
+    Ok(())
+}
+
+/// A seeded host cluster, stored as a running, healthy spectrocluster whose
+/// `status.capacity` holds what virtual clusters may consume (see the docs).
+fn host_cluster_document(uid: &str, host: &SeedHostCluster, owner: &Scope, now: &str) -> Value {
+    let meta = ObjectMeta::create(uid.to_string(), host.name.clone(), MetaInput::default(), owner, now);
+    json!({
+        "apiVersion": "v1",
+        "kind": "SpectroCluster",
+        "metadata": meta,
+        "spec": {
+            "cloudType": host.cloud_type,
+            "cloudConfigRef": { "kind": "CloudConfig", "name": format!("{}-config", host.name), "uid": new_uid() },
+            "clusterType": "PureManage",
+            "clusterConfig": {
+                "hostClusterConfig": {
+                    "isHostCluster": true,
+                    "clusterEndpoint": {
+                        "type": "Ingress",
+                        "config": { "ingressConfig": { "host": format!("*.{}.palette.local", host.name), "port": 443 } }
+                    },
+                    "clusterGroup": { "uid": "", "name": "" },
+                    "hostCluster": { "uid": "", "name": "" }
+                },
+                "lifecycleConfig": { "pause": false },
+                "timezone": "",
+                "updateWorkerPoolsInParallel": false
+            },
+            "clusterProfileTemplates": []
+        },
+        "status": {
+            "state": "Running",
+            "health": { "state": "Healthy", "lastHeartBeatTimestamp": now },
+            "capacity": { "cpu": host.cpu, "memoryMiB": host.memory_mib, "storageGiB": host.storage_gib },
+            "conditions": [],
+            "virtual": { "virtualClusters": [] }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::palette_local::store::{Row, Store};
+
+    #[test]
+    fn builtin_seed_parses_and_is_complete() {
+        let seed = SeedFile::parse(BUILTIN_SEED).unwrap();
+        assert_eq!(seed.api_keys.len(), 1);
+        assert!(seed.projects.iter().any(|project| project.name == "Default"));
+        assert_eq!(seed.registries.len(), 2);
+        assert_eq!(seed.host_clusters.len(), 2);
+        let has = |layer: PackLayer| seed.packs.iter().any(|pack| pack.layer == layer);
+        assert!(has(PackLayer::Os) && has(PackLayer::Cni) && has(PackLayer::Csi) && has(PackLayer::Addon));
+        assert!(seed.packs.iter().filter(|pack| pack.name == "kubernetes").count() >= 2);
+        for kind in [PackType::Container, PackType::Helm, PackType::OperatorInstance] {
+            assert!(seed.packs.iter().any(|pack| pack.pack_type == kind), "{kind:?}");
+        }
+        for operator in ["redis-operator", "mysql-operator", "minio-operator"] {
+            assert!(seed.packs.iter().any(|pack| pack.name == operator), "{operator}");
+        }
+        assert!(seed.packs.iter().all(|pack| !pack.values.is_empty()), "every pack has values");
+    }
+
+    #[test]
+    fn the_issue_example_is_accepted() {
+        let seed = SeedFile::parse(
+            r#"{
+              "apiKeys": ["key-a", "key-b"],
+              "projects": [{"name": "Default", "description": "", "tags": ["team:a"]}],
+              "registries": [{"name": "Public Repo", "uid": "aaaaaaaaaaaaaaaaaaaaaaaa", "kind": "spectro"}],
+              "packs": [{"name": "kubernetes", "tag": "1.30.4", "uid": "bbbbbbbbbbbbbbbbbbbbbbbb", "registry": "Public Repo",
+                         "type": "spectro", "layer": "k8s", "cloudTypes": ["all"], "values": "yaml text"}],
+              "hostClusters": [{"name": "host-1", "uid": "cccccccccccccccccccccccc", "project": "Default",
+                                "cpu": 64, "memoryMiB": 262144, "storageGiB": 2048},
+                               {"name": "host-2", "project": null, "cpu": 8, "memoryMiB": 1024, "storageGiB": 20}]
+            }"#,
+        )
+        .unwrap();
+        let store = Store::open(":memory:").unwrap();
+        assert!(store.run_blocking(|tx| load_if_empty(tx, &seed, "2024-01-01T00:00:00.000Z")).unwrap());
+        assert!(!store.run_blocking(|tx| load_if_empty(tx, &seed, "2024-01-01T00:00:00.000Z")).unwrap());
+        store
+            .run_blocking(|tx| {
+                let host: Row<Value> = tx.get(SPECTROCLUSTER_KIND, "cccccccccccccccccccccccc")?.unwrap();
+                assert!(matches!(host.owner, Scope::Project(_)));
+                assert_eq!(host.value["status"]["capacity"]["memoryMiB"], 262144);
+                assert_eq!(host.value["spec"]["clusterConfig"]["hostClusterConfig"]["isHostCluster"], true);
+                let pack: Row<Pack> = tx.get(packs::KIND, "bbbbbbbbbbbbbbbbbbbbbbbb")?.unwrap();
+                assert_eq!(pack.value.registry_uid, "aaaaaaaaaaaaaaaaaaaaaaaa");
+                assert_eq!(tx.api_keys()?, ["key-a", "key-b"]);
+                let project = tx.list_all::<Project>(projects::KIND)?.remove(0).value;
+                assert_eq!(project.metadata.labels["team"], "a");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn inconsistent_seeds_are_rejected() {
+        let store = Store::open(":memory:").unwrap();
+        for text in [
+            r#"{"apiKeys": []}"#,
+            r#"{"apiKeys": ["k"], "packs": [{"name": "x", "tag": "1", "registry": "nope", "type": "spectro", "layer": "addon"}]}"#,
+            r#"{"apiKeys": ["k"], "hostClusters": [{"name": "h", "project": "nope", "cpu": 1, "memoryMiB": 1, "storageGiB": 1}]}"#,
+            r#"{"apiKeys": ["k"], "projects": [{"name": "p", "uid": "XYZ"}]}"#,
+        ] {
+            let seed = SeedFile::parse(text).unwrap();
+            assert!(store.run_blocking(|tx| load_if_empty(tx, &seed, "t")).is_err(), "{text}");
+        }
+        assert!(SeedFile::parse(r#"{"apiKeys": ["k"], "packs": [{"name": "x", "tag": "1", "registry": "r", "type": "bogus", "layer": "addon"}]}"#).is_err());
+    }
+}
