@@ -71,7 +71,9 @@ impl PaletteLocal {
             .arg("--db")
             .arg(self.db_path())
             .args(&self.args)
-            .stdin(Stdio::null())
+            // The server exits when this test process (holding the pipe) goes away.
+            .arg("--exit-on-stdin-eof")
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
