@@ -1,4 +1,14 @@
 //! The Terraform plugin protocol: handshake, gRPC service, value codec, logging.
 
+#[cfg(test)]
+mod codec_properties;
+mod conform;
+pub mod error;
 pub mod generated;
+pub mod json;
+pub mod msgpack;
+mod numbers;
+pub mod types;
 pub mod value;
+
+pub use error::CodecError;
