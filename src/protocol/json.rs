@@ -159,7 +159,8 @@ fn number_from_raw(text: &str) -> Result<Value, String> {
         }
         bare => bare,
     };
-    Number::parse(digits).map(Value::Number).ok_or_else(|| format!("expected a number, found {text}"))
+    // The text is not quoted in the error: a misplaced value may be a secret.
+    Number::parse(digits).map(Value::Number).ok_or_else(|| "expected a number".to_string())
 }
 
 impl<'de> Visitor<'de> for Typed<'_> {
@@ -185,7 +186,8 @@ impl<'de> Visitor<'de> for Typed<'_> {
         match self.ty {
             Type::String => Ok(Value::string(s)),
             Type::Bool if s == "true" || s == "false" => Ok(Value::Bool(s == "true")),
-            _ => Err(E::invalid_type(de::Unexpected::Str(s), &self)),
+            // Not `Unexpected::Str(s)`: error messages must not quote values, which may be secrets.
+            _ => Err(E::invalid_type(de::Unexpected::Other("a string"), &self)),
         }
     }
 

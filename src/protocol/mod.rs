@@ -3,10 +3,12 @@
 #[cfg(test)]
 mod codec_properties;
 mod conform;
+mod grpc;
 pub mod error;
 pub mod generated;
 pub mod json;
 pub mod msgpack;
+pub mod schema;
 mod numbers;
 pub mod types;
 pub mod value;

@@ -317,7 +317,7 @@ impl<'a> Reader<'a> {
                 let text = utf8(bytes)?;
                 Number::parse(&text)
                     .map(Value::Number)
-                    .ok_or_else(|| CodecError::new(format!("{text:?} is not a number")))
+                    .ok_or_else(|| CodecError::new("expected a number, found a string that is not one"))
             }
             (Type::Dynamic, Item::Array(2)) => {
                 let type_json = match self.item()? {
