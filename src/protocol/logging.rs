@@ -6,8 +6,8 @@
 //! neither is set Terraform discards provider logs, so we install no
 //! subscriber at all and `tracing` skips every event at its call site (no
 //! formatting cost). An unrecognised value means TRACE, as in Terraform.
-//! Other crates (hyper, h2, tonic...) log at most WARN, or their wire-level
-//! tracing would drown the provider's lines.
+//! The transport crates (hyper, h2, tonic, rustls...) log at most WARN, or
+//! their wire-level tracing would drown the provider's lines.
 
 use std::fmt;
 use std::io::Write;
@@ -21,8 +21,9 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 
-/// Crates (log targets) whose events are shown at the full configured level.
-const OWN_TARGETS: [&str; 2] = ["spectrocloud", "terraform_provider_spectrocloud"];
+/// Crates (log targets) whose events are capped at WARN.
+const TRANSPORT_TARGETS: [&str; 11] =
+    ["h2", "hyper", "hyper_util", "tonic", "tonic_health", "tower", "rustls", "tokio_rustls", "reqwest", "mio", "want"];
 
 /// Installs the stderr JSON logger if Terraform will keep provider logs.
 pub fn init() {
@@ -52,10 +53,11 @@ fn level_from_env(value: Option<&str>) -> LevelFilter {
 }
 
 fn filter(level: LevelFilter) -> Targets {
-    OWN_TARGETS
+    let capped = level.min(LevelFilter::WARN);
+    TRANSPORT_TARGETS
         .iter()
-        .fold(Targets::new(), |targets, target| targets.with_target(*target, level))
-        .with_default(level.min(LevelFilter::WARN))
+        .fold(Targets::new(), |targets, target| targets.with_target(*target, capped))
+        .with_default(level)
 }
 
 /// A `tracing` layer writing one hclog JSON object per event.
@@ -235,14 +237,16 @@ mod tests {
     }
 
     #[test]
-    fn other_crates_are_capped_at_warn() {
+    fn transport_crates_are_capped_at_warn() {
         let lines = capture(LevelFilter::TRACE, || {
             tracing::debug!(target: "h2::codec", "frame");
             tracing::warn!(target: "h2::codec", "trouble");
+            tracing::trace!(target: "hyper_util::client", "pool");
             tracing::debug!(target: "spectrocloud::client", "request");
+            tracing::trace!(target: "palette_local", "query");
         });
         let messages: Vec<&str> = lines.iter().map(|l| l["@message"].as_str().unwrap()).collect();
-        assert_eq!(messages, ["trouble", "request"]);
+        assert_eq!(messages, ["trouble", "request", "query"]);
     }
 
     #[test]

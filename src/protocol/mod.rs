@@ -10,9 +10,11 @@ pub mod json;
 pub mod logging;
 pub mod msgpack;
 pub mod schema;
+mod serve;
 mod tls;
 mod numbers;
 pub mod types;
 pub mod value;
 
 pub use error::CodecError;
+pub use serve::{serve, ServeOptions, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
