@@ -5,7 +5,7 @@
 //! the framework) become error diagnostics, never gRPC error statuses, which
 //! Terraform would only show as "the plugin returned an unexpected error".
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
@@ -20,6 +20,7 @@ use super::schema::schema_to_proto;
 use super::value::{Type, Value};
 use super::{json, msgpack};
 use crate::framework::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+use crate::framework::schema::Schema;
 use crate::framework::service::{
     ApplyResourceChangeRequest, PlanResourceChangeRequest, ProviderService, ReadResourceRequest,
 };
@@ -40,12 +41,8 @@ struct SchemaCache {
 impl SchemaCache {
     fn build(service: &dyn ProviderService) -> SchemaCache {
         let schemas = service.schemas();
-        let protos = |m: &std::collections::BTreeMap<String, crate::framework::schema::Schema>| {
-            m.iter().map(|(name, s)| (name.clone(), schema_to_proto(s))).collect()
-        };
-        let types = |m: &std::collections::BTreeMap<String, crate::framework::schema::Schema>| {
-            m.iter().map(|(name, s)| (name.clone(), s.block.implied_type())).collect()
-        };
+        let protos = |m: &BTreeMap<String, Schema>| m.iter().map(|(name, s)| (name.clone(), schema_to_proto(s))).collect();
+        let types = |m: &BTreeMap<String, Schema>| m.iter().map(|(name, s)| (name.clone(), s.block.implied_type())).collect();
         SchemaCache {
             response: proto::get_provider_schema::Response {
                 provider: Some(schema_to_proto(&schemas.provider)),
@@ -505,13 +502,12 @@ impl Provider for ProviderGrpc {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     use async_trait::async_trait;
 
     use super::*;
-    use crate::framework::schema::{Attribute, Block, Schema};
+    use crate::framework::schema::{Attribute, Block};
     use crate::framework::service::{
         ApplyResourceChangeResponse, ImportResourceStateResponse, ImportedResource, PlanResourceChangeResponse,
         ProviderSchemas, ReadDataSourceResponse, ReadResourceResponse, UpgradeResourceStateResponse,

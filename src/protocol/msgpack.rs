@@ -312,6 +312,7 @@ impl<'a> Reader<'a> {
             (Type::Bool, Item::Bool(b)) => Ok(Value::Bool(b)),
             (Type::Number, Item::Int(i)) => Ok(Value::Number(Number::Int(i))),
             (Type::Number, Item::BigUint(u)) => Ok(Value::Number(Number::Decimal(u.to_string()))),
+            (Type::Number, Item::Float(f)) if f.is_nan() => Err(CodecError::new("NaN is not a number")),
             (Type::Number, Item::Float(f)) => Ok(Value::Number(Number::from(f))),
             (Type::Number, Item::Str(bytes)) => {
                 let text = utf8(bytes)?;
@@ -566,6 +567,7 @@ mod tests {
         }
         assert!(decode(&[0xa1, 0xff], &Type::String).is_err());
         assert!(decode(&[0xa3, b'1', b'x', b'2'], &Type::Number).is_err());
+        assert!(decode(&[&[0xcb][..], &f64::NAN.to_be_bytes()].concat(), &Type::Number).is_err());
     }
 
     #[test]

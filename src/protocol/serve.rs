@@ -64,6 +64,7 @@ provider in the required_providers block of a configuration and run terraform. T
 debug it, start it with --debug and export the TF_REATTACH_PROVIDERS line it \
 prints in the shell that runs terraform.";
 
+/// How [`serve`] runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// The fully qualified provider address, e.g. `registry.terraform.io/spectrocloud/spectrocloud`
@@ -92,7 +93,7 @@ impl ServeOptions {
 /// Without the magic cookie (someone ran the binary by hand) it explains
 /// itself on stderr and exits the process with status 1.
 pub fn serve(service: Arc<dyn ProviderService>, options: ServeOptions) -> anyhow::Result<()> {
-    let tls = if options.debug { None } else { plugin_tls()? };
+    let tls = if options.debug { None } else { check_plugin_environment()? };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting Tokio")?;
     let result = runtime.block_on(run(service, tls, options));
     // Nothing left is worth waiting for: Terraform expects a prompt exit.
@@ -100,9 +101,12 @@ pub fn serve(service: Arc<dyn ProviderService>, options: ServeOptions) -> anyhow
     result
 }
 
+/// Our certificate and the TLS configuration that requires Terraform's.
+type PluginTls = (tls::ServerIdentity, Arc<rustls::ServerConfig>);
+
 /// Checks what Terraform put in the environment and prepares AutoMTLS when
 /// it asked for it (by sending its client certificate).
-fn plugin_tls() -> anyhow::Result<Option<(tls::ServerIdentity, Arc<rustls::ServerConfig>)>> {
+fn check_plugin_environment() -> anyhow::Result<Option<PluginTls>> {
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
         eprintln!("{NOT_FOR_HUMANS}");
         std::process::exit(1);
@@ -186,7 +190,7 @@ fn bind_socket() -> anyhow::Result<(StdUnixListener, SocketFile)> {
 
 async fn run(
     service: Arc<dyn ProviderService>,
-    tls: Option<(tls::ServerIdentity, Arc<rustls::ServerConfig>)>,
+    tls: Option<PluginTls>,
     options: ServeOptions,
 ) -> anyhow::Result<()> {
     // Signals first: once the socket exists, SIGTERM must go through the
