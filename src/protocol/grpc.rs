@@ -187,7 +187,9 @@ macro_rules! with_diagnostics {
     ($($module:ident),* $(,)?) => {
         $(impl WithDiagnostics for proto::$module::Response {
             fn with_diagnostics(diagnostics: Vec<proto::Diagnostic>) -> Self {
-                Self { diagnostics, ..Default::default() }
+                let mut response = Self::default();
+                response.diagnostics = diagnostics;
+                response
             }
 
             fn diagnostic_count(&self) -> usize {

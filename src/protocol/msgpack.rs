@@ -71,22 +71,22 @@ fn write_number(out: &mut Vec<u8>, number: &Number) {
 
 fn write_int(out: &mut Vec<u8>, i: i64) {
     match i {
-        0..=127 | -32..=-1 => out.push(i as u8),
-        0..=0xff => out.extend_from_slice(&[0xcc, i as u8]),
-        0..=0xffff => {
+        -32..=127 => out.push(i as u8),
+        128..=0xff => out.extend_from_slice(&[0xcc, i as u8]),
+        0x100..=0xffff => {
             out.push(0xcd);
             out.extend_from_slice(&(i as u16).to_be_bytes());
         }
-        0..=0xffff_ffff => {
+        0x1_0000..=0xffff_ffff => {
             out.push(0xce);
             out.extend_from_slice(&(i as u32).to_be_bytes());
         }
-        -0x80..=-1 => out.extend_from_slice(&[0xd0, i as u8]),
-        -0x8000..=-1 => {
+        -0x80..=-33 => out.extend_from_slice(&[0xd0, i as u8]),
+        -0x8000..=-0x81 => {
             out.push(0xd1);
             out.extend_from_slice(&(i as i16).to_be_bytes());
         }
-        -0x8000_0000..=-1 => {
+        -0x8000_0000..=-0x8001 => {
             out.push(0xd2);
             out.extend_from_slice(&(i as i32).to_be_bytes());
         }
