@@ -217,13 +217,14 @@ fn provider_logs_are_structured_lines_and_shutdown_is_graceful() {
 }
 
 #[test]
-fn handshake_announces_a_unix_socket_and_an_unpadded_certificate() {
+fn handshake_announces_a_unix_socket_and_an_unpadded_certificate_and_sigint_is_ignored() {
     let client_certificate = {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
         rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap().self_signed(&key).unwrap().pem()
     };
+    let probe = probe_binary();
     let started = Instant::now();
-    let mut child = Command::new(probe_binary())
+    let mut child = Command::new(probe)
         .env(COOKIE.0, COOKIE.1)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_CLIENT_CERT", client_certificate)
@@ -246,8 +247,14 @@ fn handshake_announces_a_unix_socket_and_an_unpadded_certificate() {
     assert_eq!(der[0], 0x30, "a DER certificate starts with a SEQUENCE");
     assert!(elapsed < Duration::from_secs(2), "handshake took {elapsed:?}");
 
-    // SIGTERM stops it and removes the socket.
-    Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    // SIGINT (a Ctrl-C reaching Terraform's process group) is ignored...
+    let pid = child.id().to_string();
+    let signal = |name: &str| Command::new("kill").arg(format!("-{name}")).arg(&pid).status().unwrap();
+    signal("INT");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(child.try_wait().unwrap().is_none(), "SIGINT must not stop the plugin");
+    // ...SIGTERM stops it and removes the socket.
+    signal("TERM");
     assert!(child.wait().unwrap().success());
     assert!(!Path::new(fields[3]).exists(), "socket should be removed on exit");
 }
