@@ -1,0 +1,268 @@
+//! The protocol layer against the real `terraform` binary (`TF_BINARY`, else
+//! `terraform` on PATH), through the probe provider in examples/protocol_probe
+//! installed with `dev_overrides`: handshake and AutoMTLS, schema, plan/apply
+//! consistency, diagnostics with attribute paths, large messages, state
+//! upgrade, import, logging, and prompt shutdown.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+
+const ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
+const COOKIE: (&str, &str) =
+    ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2");
+
+/// Builds the probe example once and returns its path.
+fn probe_binary() -> &'static Path {
+    static PROBE: OnceLock<PathBuf> = OnceLock::new();
+    PROBE.get_or_init(|| {
+        let output = Command::new(env!("CARGO"))
+            .args(["build", "--example", "protocol_probe", "--message-format=json", "--manifest-path"])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("running cargo");
+        assert!(output.status.success(), "building the probe failed");
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find_map(|message| {
+                let is_probe = message["target"]["name"] == "protocol_probe";
+                message["executable"].as_str().filter(|_| is_probe).map(PathBuf::from)
+            })
+            .expect("cargo reported the probe executable")
+    })
+}
+
+fn terraform_binary() -> String {
+    std::env::var("TF_BINARY").unwrap_or_else(|_| "terraform".to_string())
+}
+
+/// A scratch directory with the probe installed through a CLI config of its own.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new(config: &str) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        let plugins = dir.path().join("plugins");
+        std::fs::create_dir(&plugins).unwrap();
+        std::fs::copy(probe_binary(), plugins.join("terraform-provider-spectrocloud")).unwrap();
+        let cli_config = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            plugins.display()
+        );
+        std::fs::write(dir.path().join("cli.tfrc"), cli_config).unwrap();
+        std::fs::create_dir(dir.path().join("config")).unwrap();
+        let workspace = Workspace { dir };
+        workspace.write_config(config);
+        workspace
+    }
+
+    fn write_config(&self, body: &str) {
+        let header = format!("terraform {{\n  required_providers {{\n    spectrocloud = {{ source = \"{ADDRESS}\" }}\n  }}\n}}\n");
+        std::fs::write(self.dir.path().join("config/main.tf"), header + body).unwrap();
+    }
+
+    fn terraform(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(terraform_binary());
+        command
+            .args(args)
+            .arg("-no-color")
+            .current_dir(self.dir.path().join("config"))
+            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .env_remove("TF_LOG_PATH")
+            .env_remove("TF_REATTACH_PROVIDERS");
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        command.output().unwrap_or_else(|e| panic!("running {} (set TF_BINARY): {e}", terraform_binary()))
+    }
+
+    /// Runs terraform and fails the test with its output unless the exit code is `expected`.
+    fn expect(&self, expected: i32, args: &[&str]) -> String {
+        let output = self.terraform(args, &[]);
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(expected), "terraform {args:?}:\n{text}");
+        text
+    }
+
+    fn state(&self) -> serde_json::Value {
+        let text = self.expect(0, &["show", "-json"]);
+        serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
+    }
+}
+
+fn resource<'a>(state: &'a serde_json::Value, address: &str) -> &'a serde_json::Value {
+    state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("{address} not in state"))
+}
+
+const LIFECYCLE: &str = r#"
+provider "spectrocloud" { label = "test" }
+
+resource "spectrocloud_probe" "a" {
+  name = "alpha"
+  note = "first"
+  size = 0.1
+  tags = ["team:platform:core", "k"]
+  timeouts { create = "5m" }
+}
+
+resource "spectrocloud_probe" "many" {
+  for_each = toset(["b", "c"])
+  name     = each.key
+}
+
+data "spectrocloud_probe" "d" { name = spectrocloud_probe.a.name }
+
+output "greeting" { value = data.spectrocloud_probe.d.greeting }
+"#;
+
+#[test]
+fn lifecycle_apply_plan_update_replace_import_destroy() {
+    let ws = Workspace::new(LIFECYCLE);
+    ws.expect(0, &["apply", "-auto-approve"]);
+    ws.expect(0, &["plan", "-detailed-exitcode"]);
+    let state = ws.state();
+    let a = &resource(&state, "spectrocloud_probe.a")["values"];
+    assert_eq!(a["id"], "probe-alpha");
+    assert_eq!(a["size"], 0.1);
+    assert_eq!(a["tags"], serde_json::json!(["k", "team:platform:core"]));
+    assert_eq!(a["timeouts"]["create"], "5m");
+    assert_eq!(state["values"]["outputs"]["greeting"]["value"], "hello, alpha");
+
+    // In-place update keeps the id; a new name replaces the object.
+    ws.write_config(&LIFECYCLE.replace("\"first\"", "\"second\""));
+    let text = ws.expect(0, &["apply", "-auto-approve"]);
+    assert!(text.contains("0 added, 1 changed, 0 destroyed"), "{text}");
+    ws.write_config(&LIFECYCLE.replace("\"first\"", "\"second\"").replace("\"alpha\"", "\"omega\""));
+    let text = ws.expect(0, &["apply", "-auto-approve"]);
+    assert!(text.contains("forces replacement") && text.contains("1 added, 0 changed, 1 destroyed"), "{text}");
+    ws.expect(0, &["plan", "-detailed-exitcode"]);
+
+    // Import rebuilds the object from its id; a bad id is one clear error.
+    ws.expect(0, &["state", "rm", "spectrocloud_probe.many[\"b\"]"]);
+    ws.expect(0, &["import", "spectrocloud_probe.many[\"b\"]", "probe-b"]);
+    ws.expect(0, &["plan", "-detailed-exitcode"]);
+    ws.expect(0, &["state", "rm", "spectrocloud_probe.many[\"b\"]"]);
+    let text = ws.expect(1, &["import", "spectrocloud_probe.many[\"b\"]", "bogus"]);
+    assert!(text.contains("Invalid probe ID"), "{text}");
+
+    ws.expect(0, &["destroy", "-auto-approve"]);
+    assert_eq!(ws.expect(0, &["state", "list"]).trim(), "");
+}
+
+#[test]
+fn diagnostics_point_at_the_attribute() {
+    let ws = Workspace::new("resource \"spectrocloud_probe\" \"bad\" {\n  size = 1\n  name = \"\"\n}\n");
+    let text = ws.expect(1, &["validate"]);
+    assert!(text.contains("Empty probe name"), "{text}");
+    assert!(text.contains("line 8") && text.contains("name = \"\""), "diagnostic should point at the name line:\n{text}");
+}
+
+#[test]
+fn five_megabyte_values_cross_both_ways() {
+    let ws = Workspace::new("resource \"spectrocloud_probe\" \"big\" {\n  name = \"big\"\n  note = format(\"%05000000d\", 7)\n}\n");
+    ws.expect(0, &["apply", "-auto-approve"]);
+    ws.expect(0, &["plan", "-detailed-exitcode"]);
+}
+
+#[test]
+fn state_written_by_schema_version_0_is_upgraded() {
+    let ws = Workspace::new("resource \"spectrocloud_probe\" \"old\" { name = \"old\" }\n");
+    ws.expect(0, &["apply", "-auto-approve"]);
+    // Rewrite the stored object as version 0 would have stored it (no `note`).
+    let path = ws.dir.path().join("config/terraform.tfstate");
+    let mut state: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    state["serial"] = serde_json::json!(state["serial"].as_i64().unwrap() + 1);
+    let instance = &mut state["resources"][0]["instances"][0];
+    instance["schema_version"] = serde_json::json!(0);
+    instance["attributes"].as_object_mut().unwrap().remove("note");
+    std::fs::write(&path, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+
+    ws.expect(0, &["plan", "-detailed-exitcode"]);
+    ws.expect(0, &["apply", "-refresh-only", "-auto-approve"]);
+    let upgraded = ws.state();
+    assert_eq!(resource(&upgraded, "spectrocloud_probe.old")["schema_version"], 1);
+}
+
+#[test]
+fn provider_logs_are_structured_lines_and_shutdown_is_graceful() {
+    let ws = Workspace::new("resource \"spectrocloud_probe\" \"log\" { name = \"log\" }\n");
+    let output = ws.terraform(&["apply", "-auto-approve"], &[("TF_LOG", "DEBUG")]);
+    assert!(output.status.success());
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("[INFO]  provider.terraform-provider-spectrocloud: probe configured:"),
+        "provider INFO lines should be parsed from hclog JSON:\n{log}"
+    );
+    assert!(log.contains("@module=spectrocloud.protocol.grpc rpc=") || log.contains("rpc=ApplyResourceChange"));
+    assert!(!log.contains("\"@level\""), "a provider line was not parsed as JSON");
+    assert!(!log.contains("failed to exit gracefully"), "the plugin did not exit after Shutdown");
+    assert!(!log.contains("unexpected data"), "nothing may be written to the stdio stream");
+}
+
+#[test]
+fn handshake_announces_a_unix_socket_and_an_unpadded_certificate_and_sigint_is_ignored() {
+    let client_certificate = {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
+        rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap().self_signed(&key).unwrap().pem()
+    };
+    let probe = probe_binary();
+    let started = Instant::now();
+    let mut child = Command::new(probe)
+        .env(COOKIE.0, COOKIE.1)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env("PLUGIN_CLIENT_CERT", client_certificate)
+        .env_remove("TF_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let elapsed = started.elapsed();
+    eprintln!("process start to handshake line: {elapsed:?}");
+
+    let fields: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(fields[..3], ["1", "6", "unix"]);
+    assert_eq!(fields[4], "grpc");
+    assert!(Path::new(fields[3]).exists(), "socket {} should exist", fields[3]);
+    assert!(!fields[5].ends_with('='), "certificate must be unpadded base64");
+    let der = base64::engine::general_purpose::STANDARD_NO_PAD.decode(fields[5]).unwrap();
+    assert_eq!(der[0], 0x30, "a DER certificate starts with a SEQUENCE");
+    assert!(elapsed < Duration::from_secs(2), "handshake took {elapsed:?}");
+
+    // SIGINT (a Ctrl-C reaching Terraform's process group) is ignored...
+    let pid = child.id().to_string();
+    let signal = |name: &str| Command::new("kill").arg(format!("-{name}")).arg(&pid).status().unwrap();
+    signal("INT");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(child.try_wait().unwrap().is_none(), "SIGINT must not stop the plugin");
+    // ...SIGTERM stops it and removes the socket.
+    signal("TERM");
+    assert!(child.wait().unwrap().success());
+    assert!(!Path::new(fields[3]).exists(), "socket should be removed on exit");
+}
+
+#[test]
+fn run_by_hand_it_explains_itself_and_exits_1() {
+    let output = Command::new(probe_binary()).env_remove(COOKIE.0).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "nothing may reach stdout");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Terraform provider plugin"));
+}
