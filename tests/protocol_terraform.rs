@@ -15,26 +15,16 @@ const ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
 const COOKIE: (&str, &str) =
     ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2");
 
-/// Builds the probe example once and returns its path.
+/// The probe example, which `cargo test` builds beside this test binary in
+/// the same profile (`target/<profile>/examples/`).
 fn probe_binary() -> &'static Path {
     static PROBE: OnceLock<PathBuf> = OnceLock::new();
     PROBE.get_or_init(|| {
-        let output = Command::new(env!("CARGO"))
-            .args(["build", "--example", "protocol_probe", "--message-format=json", "--manifest-path"])
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("running cargo");
-        assert!(output.status.success(), "building the probe failed");
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find_map(|message| {
-                let is_probe = message["target"]["name"] == "protocol_probe";
-                message["executable"].as_str().filter(|_| is_probe).map(PathBuf::from)
-            })
-            .expect("cargo reported the probe executable")
+        let test_binary = std::env::current_exe().expect("test binary path");
+        let profile_dir = test_binary.parent().and_then(Path::parent).expect("target/<profile>");
+        let probe = profile_dir.join("examples").join("protocol_probe");
+        assert!(probe.exists(), "{} is missing: run the tests with `cargo test`, which builds examples", probe.display());
+        probe
     })
 }
 

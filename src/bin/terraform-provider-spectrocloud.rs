@@ -1,15 +1,12 @@
-//! The provider binary. Until the real provider lands it serves the protocol
-//! probe (see examples/protocol_probe).
-
-#[path = "../../examples/protocol_probe/service.rs"]
-mod probe;
+//! The Terraform provider plugin for Spectro Cloud Palette.
 
 use std::sync::Arc;
 
 use spectrocloud::protocol::{logging, serve, ServeOptions};
+use spectrocloud::provider::{registry, PROVIDER_ADDRESS};
 
 fn main() -> anyhow::Result<()> {
     logging::init();
-    let options = ServeOptions::from_args(probe::ADDRESS, std::env::args().skip(1));
-    serve(Arc::new(probe::ProbeProvider::new()), options)
+    let options = ServeOptions::from_args(PROVIDER_ADDRESS, std::env::args().skip(1));
+    serve(Arc::new(registry::framework()), options)
 }

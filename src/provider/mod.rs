@@ -14,9 +14,13 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{at_least, not_empty};
 use crate::protocol::value::{Type, Value};
 
+pub mod docs;
 pub mod registry;
 
 pub const DEFAULT_PROJECT: &str = "Default";
+
+/// The provider's registry address, as configurations name it.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
 
 /// How long configure may spend checking the credentials and resolving the
 /// project, so a wrong host fails in seconds rather than after every retry.

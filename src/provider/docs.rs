@@ -1,0 +1,38 @@
+//! The documentation pages in the Terraform registry layout, generated from the
+//! schemas and the examples (`cargo run --bin gen-docs`).
+
+use std::path::{Path, PathBuf};
+
+use crate::framework::docs::{render_data_source, render_provider, render_resource};
+use crate::framework::service::ProviderService;
+use crate::provider::registry;
+
+const PROVIDER_DESCRIPTION: &str = "The Spectro Cloud provider manages Palette projects, cluster profiles, application profiles, cluster groups and virtual clusters. It is compatible with the official provider's resources, attributes, import IDs and environment variables.";
+
+fn read(root: &Path, relative: &str) -> Option<String> {
+    std::fs::read_to_string(root.join(relative)).ok()
+}
+
+/// Every page as (path relative to the repository root, contents).
+pub fn pages(root: &Path) -> Vec<(PathBuf, String)> {
+    let framework = registry::framework();
+    let schemas = framework.schemas();
+    let mut pages = vec![(
+        PathBuf::from("docs/index.md"),
+        render_provider("spectrocloud", &schemas.provider, PROVIDER_DESCRIPTION, read(root, "examples/provider/provider.tf").as_deref()),
+    )];
+    for (type_name, schema) in &schemas.resources {
+        let short = type_name.trim_start_matches("spectrocloud_");
+        let example = read(root, &format!("examples/resources/{type_name}/resource.tf"));
+        let import = read(root, &format!("examples/resources/{type_name}/import.sh"));
+        let page = render_resource(type_name, schema, &schema.block.description, example.as_deref(), import.as_deref());
+        pages.push((PathBuf::from(format!("docs/resources/{short}.md")), page));
+    }
+    for (type_name, schema) in &schemas.data_sources {
+        let short = type_name.trim_start_matches("spectrocloud_");
+        let example = read(root, &format!("examples/data-sources/{type_name}/data-source.tf"));
+        let page = render_data_source(type_name, schema, &schema.block.description, example.as_deref());
+        pages.push((PathBuf::from(format!("docs/data-sources/{short}.md")), page));
+    }
+    pages
+}
