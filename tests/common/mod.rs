@@ -290,9 +290,10 @@ impl Terraform {
         self.env.retain(|(k, _)| k != key);
     }
 
-    /// Writes `main.tf`: the provider requirement plus `body`.
+    /// Writes `main.tf`: the provider requirement and an empty provider block
+    /// (settings come from the environment) plus `body`.
     pub fn config(&self, body: &str) {
-        let header = "terraform {\n  required_providers {\n    spectrocloud = {\n      source = \"spectrocloud/spectrocloud\"\n    }\n  }\n}\n\n";
+        let header = "terraform {\n  required_providers {\n    spectrocloud = {\n      source = \"spectrocloud/spectrocloud\"\n    }\n  }\n}\n\nprovider \"spectrocloud\" {}\n\n";
         std::fs::write(self.work_dir().join("main.tf"), format!("{header}{body}\n")).unwrap();
     }
 
