@@ -2,13 +2,15 @@
 //! (searches), `v1SpectroClusterUidSummary` (overview) and the `/meta` items, all
 //! computed from the stored record and the lifecycle clock.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use super::search::Facts;
 use super::{list_virtual, profiles, Cluster, HostCluster, VirtualCluster, NESTED, UPGRADE_LOCK_ANNOTATION};
 use crate::palette_local::error::ApiResult;
 use crate::palette_local::lifecycle::{timestamp_of, Millis, State};
-use crate::palette_local::model::ZERO_TIME;
+use crate::palette_local::model::{tags_from_labels, ObjectMeta, ZERO_TIME};
 use crate::palette_local::routes::clustergroups::{self, ClusterGroup};
 use crate::palette_local::routes::clusterprofiles::Template;
 use crate::palette_local::routes::projects::{self, Project};
@@ -83,11 +85,10 @@ pub fn health(cluster: &Cluster, now: Millis) -> String {
 
 /// What the search language can look at.
 pub fn facts(row: &Row<Cluster>, now: Millis) -> ApiResult<Facts> {
-    let (meta, environment, is_host) = match &row.value {
+    let (meta, environment, is_host): (ObjectMeta, String, bool) = match &row.value {
         Cluster::Host(host) => (serde_json::from_value(host.0["metadata"].clone())?, host.cloud_type().to_string(), host.is_host()),
         Cluster::Virtual(cluster) => (cluster.metadata.clone(), NESTED.to_string(), false),
     };
-    let meta: crate::palette_local::model::ObjectMeta = meta;
     Ok(Facts {
         name: meta.name,
         environment,
@@ -390,11 +391,11 @@ pub fn overview(ctx: &ViewContext<'_, '_>, cluster: &Cluster) -> ApiResult<Value
 pub fn meta_item(ctx: &ViewContext<'_, '_>, row: &Row<Cluster>) -> ApiResult<Value> {
     let common = common(ctx, &row.value)?;
     let labels = common.metadata.get("labels").cloned().unwrap_or_else(|| json!({}));
-    let labels: std::collections::BTreeMap<String, String> = serde_json::from_value(labels)?;
+    let labels: BTreeMap<String, String> = serde_json::from_value(labels)?;
     Ok(json!({
         "metadata": common.metadata,
         "spec": { "cloudType": common.cloud_type, "cloudAccountUid": "", "cloudRegion": "", "clusterType": "PureManage",
-                  "archType": ["amd64"], "tags": crate::palette_local::model::tags_from_labels(&labels), "location": common.location },
+                  "archType": ["amd64"], "tags": tags_from_labels(&labels), "location": common.location },
         "status": { "state": state(&row.value, ctx.now) },
     }))
 }
