@@ -80,12 +80,12 @@ mod tests {
     #[test]
     fn advance_moves_now_and_persists() {
         let store = Store::open(":memory:").unwrap();
-        let clock = store.run_blocking(|tx| Clock::load(tx)).unwrap();
+        let clock = store.run_blocking(Clock::load).unwrap();
         let before = clock.now();
         store.run_blocking(|tx| clock.advance(Duration::from_secs(3600), tx)).unwrap();
         assert!(clock.now() - before >= time::Duration::seconds(3600));
         assert_eq!(clock.offset(), Duration::from_secs(3600));
-        let reloaded = store.run_blocking(|tx| Clock::load(tx)).unwrap();
+        let reloaded = store.run_blocking(Clock::load).unwrap();
         assert_eq!(reloaded.offset(), Duration::from_secs(3600));
     }
 }

@@ -18,6 +18,8 @@ use super::error::{codes, ApiError, ApiResult};
 const FAULT_STATUSES: [StatusCode; 4] =
     [StatusCode::TOO_MANY_REQUESTS, StatusCode::BAD_GATEWAY, StatusCode::SERVICE_UNAVAILABLE, StatusCode::GATEWAY_TIMEOUT];
 
+pub const DEFAULT_RETRY_AFTER_SECONDS: u64 = 1;
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FaultSettings {
@@ -31,12 +33,6 @@ pub struct FaultSettings {
     pub seed: u64,
     /// `Retry-After` value sent with 429.
     pub retry_after_seconds: u64,
-}
-
-impl Default for FaultSettings {
-    fn default() -> Self {
-        FaultSettings { rate: 0.0, reset_rate: 0.0, latency_ms: 0, seed: rand::random(), retry_after_seconds: 1 }
-    }
 }
 
 /// A change of settings (`POST /__admin/faults`); absent members stay as they are.

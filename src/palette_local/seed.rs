@@ -125,9 +125,8 @@ impl SeedFile {
 
     /// The built-in default seed (one API key, the Default project, two registries,
     /// a catalog and two host clusters).
-    pub fn builtin() -> SeedFile {
-        // The embedded file is covered by a unit test, so parsing cannot fail here.
-        SeedFile::parse(BUILTIN_SEED).unwrap_or_default()
+    pub fn builtin() -> anyhow::Result<SeedFile> {
+        SeedFile::parse(BUILTIN_SEED).context("parsing the built-in seed")
     }
 }
 

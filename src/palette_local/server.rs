@@ -33,7 +33,7 @@ use super::auth::Auth;
 use super::clock::Clock;
 use super::config::{Config, LifecycleTimings};
 use super::error::{codes, ApiError};
-use super::faults::{Fault, FaultSettings, Faults};
+use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
 use super::seed::{self, SeedFile};
 use super::stats::Stats;
 use super::store::Store;
@@ -62,10 +62,10 @@ impl AppState {
     pub fn open(config: &Config) -> anyhow::Result<SharedState> {
         let seed = match &config.seed {
             Some(path) => SeedFile::read(path)?,
-            None => SeedFile::builtin(),
+            None => SeedFile::builtin()?,
         };
         let store = Store::open(&config.db).with_context(|| format!("opening database {}", config.db))?;
-        let clock = store.run_blocking(|tx| Clock::load(tx))?;
+        let clock = store.run_blocking(Clock::load)?;
         let loaded = store.run_blocking(|tx| seed::load_if_empty(tx, &seed, &clock.timestamp()))?;
         if loaded {
             tracing::info!(db = %config.db, "seed loaded into the empty database");
@@ -77,7 +77,7 @@ impl AppState {
             reset_rate: config.fault_reset_rate,
             latency_ms: config.latency_ms,
             seed: config.fault_seed.unwrap_or_else(rand::random),
-            retry_after_seconds: FaultSettings::default().retry_after_seconds,
+            retry_after_seconds: DEFAULT_RETRY_AFTER_SECONDS,
         })
         .map_err(|err| anyhow::anyhow!("invalid fault settings: {}", err.message))?;
         let state = AppState {
@@ -309,37 +309,38 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Out
     Ok(())
 }
 
-/// Completes on SIGINT, SIGTERM, or (when asked) end of standard input.
-async fn shutdown_signal(exit_on_stdin_eof: bool) {
-    let stdin_closed = async {
-        if !exit_on_stdin_eof {
-            return std::future::pending().await;
-        }
+/// Completes on SIGINT, SIGTERM, or (when asked) end of standard input. The signal
+/// handlers are installed before this returns, so no signal is missed between the
+/// start-up line and the first poll.
+fn shutdown_signal(exit_on_stdin_eof: bool) -> anyhow::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    let stdin_closed = exit_on_stdin_eof.then(|| {
         let (closed_tx, closed_rx) = tokio::sync::oneshot::channel::<()>();
         // A plain thread: a blocked stdin read must not keep the runtime from exiting.
         std::thread::spawn(move || {
             let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
             let _ = closed_tx.send(());
         });
-        let _ = closed_rx.await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+        closed_rx
+    });
+    Ok(async move {
+        let stdin_closed = async {
+            match stdin_closed {
+                Some(closed) => {
+                    let _ = closed.await;
+                }
+                None => std::future::pending().await,
             }
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+        };
+        tokio::select! {
+            _ = interrupt.recv() => tracing::info!("SIGINT received"),
+            _ = terminate.recv() => tracing::info!("SIGTERM received"),
+            () = stdin_closed => tracing::info!("standard input closed"),
         }
-    };
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => if let Err(err) = result { tracing::warn!(error = %err, "cannot listen for SIGINT") },
-        () = terminate => {}
-        () = stdin_closed => tracing::info!("standard input closed"),
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
 
 /// Starts the server described by `config` and serves until a shutdown signal.
@@ -347,9 +348,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState::open(&config)?;
     let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
+    let shutdown = shutdown_signal(config.exit_on_stdin_eof)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "palette-local listening on http://{address}")?;
     stdout.flush()?;
     drop(stdout);
-    serve(listener, router(state), shutdown_signal(config.exit_on_stdin_eof)).await
+    serve(listener, router(state), shutdown).await
 }

@@ -138,7 +138,7 @@ async fn info(State(app): State<SharedState>) -> ApiResult<Json<Value>> {
 }
 
 async fn me(State(app): State<SharedState>) -> ApiResult<Json<User>> {
-    Ok(Json(app.store.run(|tx| key_owner(tx)).await?))
+    Ok(Json(app.store.run(key_owner).await?))
 }
 
 /// `GET /v1/users`: tenant-scope only, with `filters`, `fields`, `orderBy` and paging.

@@ -157,11 +157,11 @@ fn requested_version(version: &Option<String>) -> ApiResult<String> {
     Ok(version.to_string())
 }
 
-/// Replaces every tier from `inputs`, keeping the UID (and manifest UIDs) of tiers
-/// whose name already exists.
+/// Replaces every tier from `inputs`, keeping the UID (and manifest UIDs and
+/// contents) of tiers whose name already exists.
 fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<TierInput>) -> ApiResult<()> {
     let previous = std::mem::take(&mut profile.tiers);
-    profile.manifests.clear();
+    let previous_contents = std::mem::take(&mut profile.manifests);
     for input in inputs {
         if profile.tiers.iter().any(|tier| tier.name == input.name.trim()) {
             return Err(ApiError::bad_request(format!("tier '{}' appears twice", input.name)));
@@ -169,6 +169,11 @@ fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<T
         let existing = previous.iter().find(|tier| tier.name == input.name.trim());
         let (tier, contents) = input.resolve(tx, scope, existing)?;
         profile.manifests.extend(contents);
+        for manifest in &tier.manifests {
+            if let Some(content) = previous_contents.get(&manifest.uid) {
+                profile.manifests.entry(manifest.uid.clone()).or_insert_with(|| content.clone());
+            }
+        }
         profile.tiers.push(tier);
     }
     Ok(())

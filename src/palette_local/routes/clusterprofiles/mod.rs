@@ -603,3 +603,61 @@ async fn validate_name(State(app): State<SharedState>, scope: Scope, QueryParams
         .await?;
     Ok(NoContent)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::palette_local::store::Store;
+
+    fn stored_profile(uid: &str) -> ClusterProfile {
+        let metadata = ObjectMeta::create(uid.to_string(), "p".into(), MetaInput::default(), &Scope::Tenant, "t");
+        ClusterProfile { metadata, version: "1.0.0".into(), draft: None, published: None, variables: Vec::new(), manifests: ManifestContents::default() }
+    }
+
+    #[test]
+    fn a_profile_in_use_cannot_be_deleted_and_reports_its_users() {
+        let store = Store::open(":memory:").unwrap();
+        let uid = new_uid();
+        store
+            .run_blocking(|tx| {
+                tx.insert(KIND, &Scope::Tenant, &uid, "p", &stored_profile(&uid))?;
+                tx.insert("spectrocluster", &Scope::Project("p1".into()), "c1", "vc-1", &json!({"metadata": {"name": "vc-1"}}))?;
+                tx.set_references("spectrocluster", "c1", &[(KIND, &uid)])?;
+                let err = delete_unused(tx, &uid, &Scope::Tenant).unwrap_err();
+                assert_eq!((err.status.as_u16(), err.code), (409, "ResourceInUse"));
+                let view = tx.get::<ClusterProfile>(KIND, &uid)?.unwrap().value.view(tx, &Scope::Tenant)?;
+                assert_eq!(view["status"]["inUseClusters"][0]["name"], "vc-1");
+                assert_eq!(view["status"]["inUseClusters"][0]["projectUid"], "p1");
+                assert_eq!(view["status"]["inUseClusterUids"], json!(["c1"]));
+                tx.delete("spectrocluster", "c1")?;
+                delete_unused(tx, &uid, &Scope::Tenant)?;
+                assert!(!tx.exists(KIND, &uid)?);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn publish_moves_the_draft_and_bumps_revisions_on_edit() {
+        let mut profile = stored_profile(&new_uid());
+        let template = Template {
+            uid: new_uid(),
+            name: "p".into(),
+            cloud_type: "all".into(),
+            profile_type: ProfileType::AddOn,
+            profile_version: "1.0.0".into(),
+            version: 1,
+            packs: Vec::new(),
+            pack_server_refs: Vec::new(),
+            pack_server_secret: String::new(),
+            related_object: ObjectRef::default(),
+        };
+        profile.draft = Some(template);
+        profile.publish();
+        assert!(profile.draft.is_none() && profile.published.is_some());
+        let (draft, _) = profile.edit_draft().unwrap();
+        assert_eq!(draft.version, 2);
+        let draft_uid = draft.uid.clone();
+        assert_ne!(Some(draft_uid), profile.published.as_ref().map(|t| t.uid.clone()));
+    }
+}

@@ -1,0 +1,112 @@
+//! Fault injection over real HTTP: reproducible sequences, connection resets,
+//! runtime control and latency.
+
+mod common_local;
+
+use std::time::{Duration, Instant};
+
+use common_local::Local;
+use reqwest::Method;
+use serde_json::json;
+
+/// The outcome of each of `count` sequential requests: a status, or "reset".
+async fn outcomes(local: &Local, count: usize) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let mut seen = Vec::new();
+    for _ in 0..count {
+        let result = client.get(format!("{}/v1/users/info", local.url)).header("ApiKey", common_local::API_KEY).send().await;
+        seen.push(match result {
+            Ok(response) => response.status().as_u16().to_string(),
+            Err(_) => "reset".to_string(),
+        });
+    }
+    seen
+}
+
+#[tokio::test]
+async fn a_fixed_seed_gives_the_same_faults() {
+    let args = ["--fault-rate", "0.4", "--fault-reset-rate", "0.1", "--fault-seed", "7"];
+    let first = outcomes(&Local::start_args(&args), 80).await;
+    let second = outcomes(&Local::start_args(&args), 80).await;
+    assert_eq!(first, second);
+    for expected in ["200", "reset", "429"] {
+        assert!(first.iter().any(|outcome| outcome == expected), "{expected} missing from {first:?}");
+    }
+    assert!(first.iter().any(|outcome| ["502", "503", "504"].contains(&outcome.as_str())), "{first:?}");
+    let other_seed = outcomes(&Local::start_args(&["--fault-rate", "0.4", "--fault-reset-rate", "0.1", "--fault-seed", "8"]), 80).await;
+    assert_ne!(first, other_seed);
+}
+
+#[tokio::test]
+async fn faults_are_switched_at_runtime_and_spare_the_admin_api() {
+    let local = Local::start();
+    local.get("/v1/users/info").send().await.ok(200);
+    let settings = local.post("/__admin/faults", json!({"rate": 1.0, "seed": 3})).send().await.ok(200).body;
+    assert_eq!(settings["rate"], 1.0);
+    assert_eq!(settings["seed"], 3);
+    let mut saw_429 = false;
+    for _ in 0..20 {
+        let reply = local.get("/v1/users/info").send().await;
+        assert!([429, 502, 503, 504].contains(&reply.status), "{}", reply.text);
+        if reply.status == 429 {
+            saw_429 = true;
+            assert_eq!(reply.header("Retry-After"), Some("1"));
+            assert_eq!(reply.body["code"], "TooManyRequests");
+        }
+        assert_eq!(reply.header("content-type"), Some("application/json"));
+    }
+    assert!(saw_429);
+    // The admin API is never faulted.
+    local.get("/__admin/stats").send().await.ok(200);
+    local.post("/__admin/faults", json!({"rate": 0})).send().await.ok(200);
+    local.get("/v1/users/info").send().await.ok(200);
+    // Faulted requests change nothing.
+    local.post("/__admin/faults", json!({"rate": 1})).send().await.ok(200);
+    let failed = local.post("/v1/projects", json!({"metadata": {"name": "never"}})).send().await;
+    assert!(failed.status >= 429);
+    local.post("/__admin/faults", json!({"rate": 0})).send().await.ok(200);
+    let names = local.get("/v1/dashboard/projects/metadata?name=never").send().await.ok(200).body;
+    assert_eq!(names["items"], json!([]));
+}
+
+#[tokio::test]
+async fn resets_drop_the_connection_and_are_counted() {
+    let local = Local::start();
+    local.post("/__admin/faults", json!({"resetRate": 1.0, "seed": 1})).send().await.ok(200);
+    let client = reqwest::Client::new();
+    let result = client.get(format!("{}/v1/users/info", local.url)).header("ApiKey", common_local::API_KEY).send().await;
+    let err = result.expect_err("the connection is dropped");
+    assert!(err.is_request() || err.is_connect() || err.to_string().contains("connection"), "{err}");
+    local.post("/__admin/faults", json!({"resetRate": 0.0})).send().await.ok(200);
+    let stats = local.stats().await;
+    assert_eq!(stats["byStatus"]["reset"], 1, "{stats}");
+    assert_eq!(stats["byRoute"]["GET /v1/users/info"], 1, "{stats}");
+}
+
+#[tokio::test]
+async fn latency_is_added_to_api_responses() {
+    let local = Local::start_args(&["--latency-ms", "150"]);
+    let started = Instant::now();
+    local.get("/v1/users/info").send().await.ok(200);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    local.post("/__admin/faults", json!({"latencyMs": 0})).send().await.ok(200);
+    let started = Instant::now();
+    local.get("/v1/users/info").send().await.ok(200);
+    assert!(started.elapsed() < Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn invalid_fault_settings_are_rejected() {
+    let local = Local::start();
+    local.post("/__admin/faults", json!({"rate": 1.5})).send().await.error(400, "BadRequest");
+    local.post("/__admin/faults", json!({"reset_rate": 0.5})).send().await.error(400, "BadRequest");
+    local.call(Method::POST, "/__admin/faults").raw("{").send().await.error(400, "BadRequest");
+    let settings = local.get("/__admin/faults").send().await.ok(200).body;
+    assert_eq!(settings["rate"], 0.0);
+    assert_eq!(settings["resetRate"], 0.0);
+    let bad_flag = std::process::Command::new(env!("CARGO_BIN_EXE_palette-local"))
+        .args(["--listen", "127.0.0.1:0", "--db", ":memory:", "--fault-rate", "2"])
+        .output()
+        .unwrap();
+    assert!(!bad_flag.status.success());
+}
