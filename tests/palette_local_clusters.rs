@@ -2,14 +2,13 @@
 //! groups, virtual clusters and their lifecycles, quotas, profiles, day-2 settings,
 //! kubeconfigs, cloud configs, dashboards and persistence across a restart.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+mod common_local;
 
+use std::path::{Path, PathBuf};
+
+use common_local::{Local, Reply, API_KEY};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-const API_KEY: &str = "clusters-test-key";
 
 /// A seed with two projects, an add-on catalog and three host clusters.
 fn seed() -> Value {
@@ -29,12 +28,9 @@ fn seed() -> Value {
     })
 }
 
-/// A running `palette-local`; it exits when dropped (stdin closes, then a kill).
+/// A `palette-local` on the database in `dir` with [`seed`], and the two projects.
 struct Server {
-    child: Child,
-    _stdin: ChildStdin,
-    url: String,
-    http: reqwest::Client,
+    local: Local,
     project: String,
     other_project: String,
 }
@@ -51,59 +47,43 @@ impl Server {
     async fn start(dir: &Path, timings: &Timings) -> Server {
         let seed_path = dir.join("seed.json");
         std::fs::write(&seed_path, seed().to_string()).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_palette-local"))
-            .args(["--listen", "127.0.0.1:0", "--exit-on-stdin-eof", "--db"])
-            .arg(dir.join("palette.db"))
-            .arg("--seed")
-            .arg(&seed_path)
-            .args(["--provision-seconds", &timings.provision.to_string()])
-            .args(["--delete-seconds", &timings.delete.to_string()])
-            .args(["--pause-seconds", &timings.pause.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("palette-local listening on ").expect("startup line").to_string();
-        let mut server =
-            Server { child, _stdin: stdin, url, http: reqwest::Client::new(), project: String::new(), other_project: String::new() };
-        let projects = server.call(Method::GET, "/v1/dashboard/projects/metadata", None, None).await.1;
-        let uid_of = |name: &str| {
-            projects["items"].as_array().unwrap().iter().find(|p| p["metadata"]["name"] == name).unwrap()["metadata"]["uid"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        };
-        server.project = uid_of("Default");
-        server.other_project = uid_of("Other");
-        server
+        let (provision, delete, pause) = (timings.provision.to_string(), timings.delete.to_string(), timings.pause.to_string());
+        let args = [
+            "--seed",
+            seed_path.to_str().unwrap(),
+            "--provision-seconds",
+            &provision,
+            "--delete-seconds",
+            &delete,
+            "--pause-seconds",
+            &pause,
+        ];
+        let local = Local::start_on(&dir.join("palette.db"), &args);
+        let project = local.default_project().await;
+        let other_project = local.project_uid("Other").await;
+        Server { local, project, other_project }
     }
 
-    async fn send(&self, method: Method, path: &str, project: Option<&str>, body: Option<Value>) -> reqwest::Response {
-        let mut request = self.http.request(method, format!("{}{path}", self.url)).header("ApiKey", API_KEY);
+    async fn reply(&self, method: Method, path: &str, project: Option<&str>, body: Option<Value>) -> Reply {
+        let mut call = self.local.call(method, path);
         if let Some(project) = project {
-            request = request.header("ProjectUid", project);
+            call = call.project(project);
         }
         if let Some(body) = body {
-            request = request.json(&body);
+            call = call.json(body);
         }
-        request.send().await.unwrap()
+        call.send().await
     }
 
     /// Status and JSON body (null when empty).
     async fn call(&self, method: Method, path: &str, project: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-        let response = self.send(method, path, project, body).await;
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) })
+        let reply = self.reply(method, path, project, body).await;
+        (StatusCode::from_u16(reply.status).unwrap(), reply.body)
     }
 
     /// Project-scope call in the Default project.
     async fn p(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        self.call(method, path, Some(&self.project.clone()), body).await
+        self.call(method, path, Some(&self.project), body).await
     }
 
     async fn advance(&self, seconds: f64) {
@@ -119,7 +99,7 @@ impl Server {
     }
 
     async fn hosts(&self) -> (String, String) {
-        (self.host("host-1", None).await, self.host("host-2", Some(&self.project.clone())).await)
+        (self.host("host-1", None).await, self.host("host-2", Some(&self.project)).await)
     }
 
     /// A tenant cluster group over `hosts` with `limits`; returns its UID.
@@ -168,13 +148,6 @@ impl Server {
         let (status, body) = self.p(Method::POST, "/v1/clusterprofiles?publish=true", Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["uid"].as_str().unwrap().to_string()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -242,12 +215,12 @@ async fn cluster_groups_crud_lookups_and_errors() {
         let (status, body) = server.call(Method::POST, "/v1/clustergroups", None, Some(json!({ "metadata": { "name": "bad" }, "spec": spec }))).await;
         assert_error(status, &body, expected, code);
     }
-    let host3 = server.host("host-3", Some(&server.other_project.clone())).await;
+    let host3 = server.host("host-3", Some(&server.other_project)).await;
     let cross = json!({ "metadata": { "name": "cross" }, "spec": { "clusterRefs": [{ "clusterUid": host3 }] } });
     let (status, body) = server.p(Method::POST, "/v1/clustergroups", Some(cross)).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "ResourceNotFound");
     let disable = json!({ "hostClusterConfig": { "isHostCluster": false } });
-    let (status, _) = server.call(Method::PATCH, &format!("/v1/spectroclusters/{host3}/clusterConfig/hostCluster"), Some(&server.other_project.clone()), Some(disable)).await;
+    let (status, _) = server.call(Method::PATCH, &format!("/v1/spectroclusters/{host3}/clusterConfig/hostCluster"), Some(&server.other_project), Some(disable)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let not_host = json!({ "metadata": { "name": "nh" }, "spec": { "clusterRefs": [{ "clusterUid": host3 }] } });
     let (status, body) = server.call(Method::POST, "/v1/clustergroups", None, Some(not_host)).await;
@@ -314,10 +287,9 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
     let server = Server::start(&path, &QUICK).await;
     let (host1, host2) = server.hosts().await;
     let group = server.group("cg", &[&host1, &host2], json!({})).await;
-    let response = server.send(Method::POST, "/v1/spectroclusters/virtual", Some(&server.project.clone()), Some(virtual_body("vc-1", &group, "", 4))).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    assert_eq!(response.headers()["AuditUid"].len(), 24);
-    let uid = response.json::<Value>().await.unwrap()["uid"].as_str().unwrap().to_string();
+    let created = server.reply(Method::POST, "/v1/spectroclusters/virtual", Some(&server.project), Some(virtual_body("vc-1", &group, "", 4))).await.ok(201);
+    assert!(created.header("AuditUid").is_some_and(common_local::is_uid));
+    let uid = created.uid();
 
     let cluster = server.cluster(&uid).await;
     assert_eq!(cluster["status"]["state"], "Pending");
@@ -350,11 +322,10 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
     // Kubeconfigs: octet-stream YAML for the cluster's endpoint with per-cluster tokens.
     let mut tokens = Vec::new();
     for (asset, file) in [("kubeconfigclient", "vc-1.kubeconfig"), ("adminKubeconfig", "admin.vc-1.kubeconfig"), ("kubeconfig?frp=true", "admin.vc-1.kubeconfig")] {
-        let response = server.send(Method::GET, &format!("/v1/spectroclusters/{uid}/assets/{asset}"), Some(&server.project.clone()), None).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.headers()["content-type"], "application/octet-stream");
-        assert!(response.headers()["content-disposition"].to_str().unwrap().contains(file));
-        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&response.text().await.unwrap()).unwrap();
+        let reply = server.reply(Method::GET, &format!("/v1/spectroclusters/{uid}/assets/{asset}"), Some(&server.project), None).await.ok(200);
+        assert_eq!(reply.header("content-type"), Some("application/octet-stream"));
+        assert!(reply.header("content-disposition").unwrap().contains(file));
+        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&reply.text).unwrap();
         let server_url = yaml["clusters"][0]["cluster"]["server"].as_str().unwrap().to_string();
         assert!(server_url.starts_with("https://vc-1-") && server_url.ends_with(".dev.example.com:443"), "{server_url}");
         assert!(yaml["clusters"][0]["cluster"]["certificate-authority-data"].as_str().unwrap().len() > 100);
@@ -397,7 +368,7 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = server.create_virtual(virtual_body("Bad_Name", &group, "", 1)).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "BadRequest");
-    let (status, _) = server.call(Method::POST, "/v1/spectroclusters/virtual", Some(&server.other_project.clone()), Some(virtual_body("vc-1", &group, "", 1))).await;
+    let (status, _) = server.call(Method::POST, "/v1/spectroclusters/virtual", Some(&server.other_project), Some(virtual_body("vc-1", &group, "", 1))).await;
     assert_eq!(status, StatusCode::CREATED, "the name is free in another project");
 
     // Placement errors.
