@@ -140,8 +140,10 @@ pub fn usable_profile(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<Cl
     Ok(row)
 }
 
+/// The template a cluster deploys: the published one, or the draft of a profile
+/// never published.
 fn template(profile: &ClusterProfile) -> ApiResult<&Template> {
-    profile.current().ok_or_else(|| ApiError::internal(format!("profile '{}' has no template", profile.metadata.uid)))
+    profile.published.as_ref().or(profile.draft.as_ref()).ok_or_else(|| ApiError::internal(format!("profile '{}' has no template", profile.metadata.uid)))
 }
 
 /// Checks an attachment against its profile: an add-on profile, overrides for packs
