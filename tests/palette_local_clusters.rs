@@ -781,3 +781,63 @@ async fn dashboards_search_filter_sort_and_page() {
     let (_, schema) = server.p(Method::GET, "/v1/dashboard/spectroclusters/search/schema", None).await;
     assert!(schema["schema"]["properties"].as_array().unwrap().iter().any(|p| p["name"] == "clusterName"));
 }
+
+#[tokio::test]
+async fn app_deployments_follow_their_cluster() {
+    let (_dir, path) = temp();
+    let server = Server::start(&path, &QUICK).await;
+    let (host1, _) = server.hosts().await;
+    let group = server.group("cg", &[&host1], json!({ "cpuMilliCore": 4000 })).await;
+    let app = json!({ "metadata": { "name": "shop" }, "spec": { "version": "1.0.0", "template": { "appTiers": [
+        { "name": "cfg", "type": "manifest", "sourceAppTierUid": "spectro-manifest-pack",
+          "manifests": [{ "name": "cm", "content": "apiVersion: v1\nkind: ConfigMap\n" }] }] } } });
+    let (status, created) = server.p(Method::POST, "/v1/appProfiles", Some(app)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let profile = created["uid"].as_str().unwrap().to_string();
+
+    // Into a new cluster of the group: the limits are its quota and count against the group.
+    let in_group = |name: &str, cluster: &str, cpu: i64| json!({ "metadata": { "name": name }, "spec": {
+        "config": { "targetSpec": { "clusterGroupUid": group, "clusterName": cluster, "clusterLimits": { "cpu": cpu, "memoryMiB": 2048, "storageGiB": 5 } } },
+        "profile": { "appProfileUid": profile } } });
+    let (status, created) = server.p(Method::POST, "/v1/appDeployments/clusterGroup", Some(in_group("shop-dev", "vc-shop", 3))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let deployment = created["uid"].as_str().unwrap().to_string();
+    let (status, body) = server.p(Method::POST, "/v1/appDeployments/clusterGroup", Some(in_group("shop-2", "vc-shop-2", 3))).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "QuotaExceeded");
+    let read = |uid: String| {
+        let server = &server;
+        async move { server.p(Method::GET, &format!("/v1/appDeployments/{uid}"), None).await }
+    };
+    let (status, body) = read(deployment.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"]["state"], "Pending");
+    assert_eq!(body["spec"]["config"]["targetSpec"]["clusterName"], "vc-shop");
+    assert_eq!(body["spec"]["profile"]["template"]["appTiers"][0]["metadata"]["name"], "cfg");
+    let cluster = body["spec"]["config"]["targetSpec"]["clusterUid"].as_str().unwrap().to_string();
+    server.advance(11.0).await;
+    assert_eq!(read(deployment.clone()).await.1["status"]["state"], "Deploying");
+    server.advance(1.0).await;
+    let (_, body) = read(deployment.clone()).await;
+    assert_eq!((body["status"]["state"].as_str(), body["status"]["lifecycleStatus"]["status"].as_str()), (Some("Deployed"), Some("Running")));
+    assert_eq!(server.cluster(&cluster).await["status"]["virtual"]["appDeployments"][0]["uid"], deployment.as_str());
+
+    // Into an existing cluster; names are unique; the profile is in use meanwhile.
+    let into = |name: &str| json!({ "metadata": { "name": name }, "spec": { "config": { "targetSpec": { "clusterUid": cluster } },
+                                   "profile": { "appProfileUid": profile } } });
+    let (status, second) = server.p(Method::POST, "/v1/appDeployments", Some(into("shop-extra"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let (status, body) = server.p(Method::POST, "/v1/appDeployments", Some(into("shop-extra"))).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "DuplicateName");
+    let (status, body) = server.p(Method::DELETE, &format!("/v1/appProfiles/{profile}"), None).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "ResourceInUse");
+    let (status, _) = server.call(Method::GET, &format!("/v1/appDeployments/{deployment}"), None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "project scoped");
+
+    // Delete one; the other goes with its cluster.
+    assert_eq!(server.p(Method::DELETE, &format!("/v1/appDeployments/{deployment}"), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(read(deployment).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(server.p(Method::DELETE, &format!("/v1/spectroclusters/{cluster}?forceDelete=true"), None).await.0, StatusCode::NO_CONTENT);
+    let (status, body) = read(second["uid"].as_str().unwrap().to_string()).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "ResourceNotFound");
+    assert_eq!(server.p(Method::DELETE, &format!("/v1/appProfiles/{profile}"), None).await.0, StatusCode::NO_CONTENT);
+}

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::clustergroups::{self, ClusterGroup};
 use super::spectroclusters::{capacity, day2};
-use super::spectroclusters::{self, find_host, list_virtual, load_virtual, modify, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND};
+use super::spectroclusters::{self, find_host, run, list_virtual, load_virtual, modify, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{JsonBody, NoContent, PathParams};
 use crate::palette_local::model::{require_uid, ObjectMeta};
@@ -37,11 +37,9 @@ fn cluster_of(tx: &Tx<'_>, config_uid: &str, scope: &Scope) -> ApiResult<String>
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(config_uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = spectroclusters::now(&app);
-    let view = app
-        .store
-        .run(move |tx| {
+    let view = run(&app, move |tx| {
             let cluster_uid = cluster_of(tx, &config_uid, &scope)?;
-            let cluster = load_virtual(tx, &cluster_uid, &scope, now).map_err(|_| ApiError::not_found(LABEL, &config_uid))?.value;
+            let cluster = load_virtual(tx, &cluster_uid, &scope, now)?.value;
             let metadata = ObjectMeta {
                 name: format!("{}-config", cluster.metadata.name),
                 uid: config_uid.clone(),
@@ -72,7 +70,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(config_ui
 }
 
 async fn cluster_uid(app: &SharedState, config_uid: String, scope: Scope) -> ApiResult<String> {
-    app.store.run(move |tx| cluster_of(tx, &config_uid, &scope)).await
+    run(&app, move |tx| cluster_of(tx, &config_uid, &scope)).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::{load, now, Cluster, VirtualCluster};
+use super::{run, load, now, Cluster, VirtualCluster};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{PathParams, QueryParams};
 use crate::palette_local::lifecycle::State as ClusterState;
@@ -59,9 +59,7 @@ fn file_name(cluster: &VirtualCluster, identity: Identity) -> String {
 
 async fn download(app: SharedState, scope: Scope, uid: String, identity: Identity) -> ApiResult<Response> {
     let now = now(&app);
-    let (body, file) = app
-        .store
-        .run(move |tx| {
+    let (body, file) = run(&app, move |tx| {
             let unavailable = || ApiError::not_found("kubeconfig of cluster", &uid);
             let Cluster::Virtual(cluster) = load(tx, &uid, &scope, now)?.value else { return Err(unavailable()) };
             if !matches!(cluster.state(now), ClusterState::Running | ClusterState::Deleting) {

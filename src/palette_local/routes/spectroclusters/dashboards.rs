@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::search::{self, SearchSpec};
 use super::views::{self, ViewContext};
-use super::{list_live, load, now, null_as_default, tenant_uid, Cluster, NESTED};
+use super::{run, list_live, load, now, null_as_default, tenant_uid, Cluster, NESTED};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{OptionalJsonBody, PathParams, QueryParams};
 use crate::palette_local::filters::FilterString;
@@ -51,7 +51,7 @@ async fn search_clusters(
     OptionalJsonBody(spec): OptionalJsonBody<SearchSpec>,
 ) -> ApiResult<Json<Value>> {
     let now = now(&app);
-    let items = app.store.run(move |tx| search(tx, owned(tx, &scope, now)?, &spec, now)).await?;
+    let items = run(&app, move |tx| search(tx, owned(tx, &scope, now)?, &spec, now)).await?;
     page.respond("items", items)
 }
 
@@ -91,9 +91,7 @@ async fn metadata(State(app): State<SharedState>, scope: Scope, QueryParams(quer
             "quickFilter: invalid value '{other}', expected one of hostclusters, strictHostclusters, hypershiftClusters"
         ))),
     };
-    let items = app
-        .store
-        .run(move |tx| owned(tx, &scope, now)?.iter().filter(|row| keep(row)).map(object_meta).collect::<ApiResult<Vec<_>>>())
+    let items = run(&app, move |tx| owned(tx, &scope, now)?.iter().filter(|row| keep(row)).map(object_meta).collect::<ApiResult<Vec<_>>>())
         .await?;
     Ok(Json(json!({ "items": items })))
 }
@@ -127,9 +125,7 @@ async fn metadata_search(State(app): State<SharedState>, scope: Scope, OptionalJ
         return Err(ApiError::bad_request(format!("sort: invalid value '{}', expected name", spec.sort)));
     }
     let now = now(&app);
-    let items = app
-        .store
-        .run(move |tx| {
+    let items = run(&app, move |tx| {
             let filter = &spec.filter;
             let mut rows = Vec::new();
             for row in owned(tx, &scope, now)? {
@@ -156,9 +152,7 @@ async fn metadata_search(State(app): State<SharedState>, scope: Scope, OptionalJ
 /// `GET .../meta`: a top-level array.
 async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
     let now = now(&app);
-    let items = app
-        .store
-        .run(move |tx| {
+    let items = run(&app, move |tx| {
             let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
             owned(tx, &scope, now)?.iter().map(|row| views::meta_item(&ctx, row)).collect::<ApiResult<Vec<_>>>()
         })
@@ -168,9 +162,7 @@ async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Va
 
 async fn overview(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
-    let view = app
-        .store
-        .run(move |tx| {
+    let view = run(&app, move |tx| {
             let row = load(tx, &uid, &scope, now)?;
             let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
             views::overview(&ctx, &row.value)

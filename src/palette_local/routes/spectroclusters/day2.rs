@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::capacity::{self, Holder, Limits, Resources};
-use super::{
+use super::{run, 
     ensure_unique_name, is_dns_label, load, load_virtual, modify, now, null_as_default, save_host, validate_name, Cluster, InstanceType,
     Location, OsPatchConfig, VirtualCluster, KIND, UPGRADE_LOCK_ANNOTATION,
 };
@@ -479,8 +479,7 @@ async fn set_host_config(
     }
     let now = now(&app);
     let stamp = app.timestamp();
-    app.store
-        .run(move |tx| {
+    run(&app, move |tx| {
             let Cluster::Host(mut host) = load(tx, &uid, &scope, now)?.value else {
                 return Err(ApiError::bad_request("a virtual cluster cannot host virtual clusters"));
             };
@@ -511,7 +510,7 @@ async fn view_of(
     view: impl FnOnce(&VirtualCluster) -> ApiResult<Value> + Send + 'static,
 ) -> ApiResult<Json<Value>> {
     let now = now(app);
-    Ok(Json(app.store.run(move |tx| view(&load_virtual(tx, &uid, &scope, now)?.value)).await?))
+    Ok(Json(run(&app, move |tx| view(&load_virtual(tx, &uid, &scope, now)?.value)).await?))
 }
 
 async fn namespaces(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {

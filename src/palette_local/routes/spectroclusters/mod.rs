@@ -16,8 +16,9 @@
 //! name validation), [`day2`] (settings), [`profiles`] (attached profiles and
 //! variables, shared with cluster groups), [`assets`] (kubeconfigs), [`dashboards`]
 //! (search and lookups), [`views`] (the JSON served), [`search`] (the filter language),
-//! [`capacity`] (quotas).
+//! [`capacity`] (quotas), [`app_deployments`] (apps deployed into virtual clusters).
 
+pub mod app_deployments;
 pub mod assets;
 pub mod capacity;
 pub mod dashboards;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<SharedState> {
         .merge(profiles::routes())
         .merge(assets::routes())
         .merge(dashboards::routes())
+        .merge(app_deployments::routes())
 }
 
 /// Accepts `null` for a member that has a default (Go clients send nil slices as null).
@@ -510,6 +512,18 @@ pub fn now(app: &SharedState) -> Millis {
     to_millis(app.clock.now())
 }
 
+/// Runs `work` in one transaction like `Store::run`, but commits also when it fails
+/// with a 404, so that removals of deleted clusters made on the way stick (in these
+/// handlers a 404 never follows other writes).
+pub async fn run<T: Send + 'static>(app: &SharedState, work: impl FnOnce(&Tx<'_>) -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+    app.store
+        .run(move |tx| match work(tx) {
+            Err(err) if err.status == StatusCode::NOT_FOUND => Ok(Err(err)),
+            other => other.map(Ok),
+        })
+        .await?
+}
+
 /// Loads a live virtual cluster, lets `edit` change it (refused while it is being
 /// deleted), stamps and stores it: the shape of every day-2 update.
 pub async fn modify(
@@ -519,8 +533,7 @@ pub async fn modify(
     edit: impl FnOnce(&Tx<'_>, Millis, &mut VirtualCluster) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<NoContent> {
     let now = now(app);
-    app.store
-        .run(move |tx| {
+    run(&app, move |tx| {
             let mut row = load_virtual(tx, &uid, &scope, now)?;
             row.value.ensure_mutable(now)?;
             edit(tx, now, &mut row.value)?;

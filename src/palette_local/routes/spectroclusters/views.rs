@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::app_deployments::{AppDeployment, DEPLOYMENT_KIND};
 use super::search::Facts;
 use super::{list_virtual, profiles, Cluster, HostCluster, VirtualCluster, NESTED, UPGRADE_LOCK_ANNOTATION};
 use crate::palette_local::error::ApiResult;
@@ -45,6 +46,19 @@ impl ViewContext<'_, '_> {
         let host = &cluster.spec.placement.host_cluster;
         let owner = super::find_host(self.tx, &host.uid)?.map(|row| row.owner);
         Ok(self.reference(&host.uid, &host.name, "spectrocluster", owner.as_ref()))
+    }
+
+    /// `{uid, name}` of the app deployments into cluster `uid`.
+    fn deployments_of(&self, uid: &str) -> ApiResult<Vec<Value>> {
+        let mut deployments = Vec::new();
+        for (kind, deployment_uid) in self.tx.referrers(super::KIND, uid)? {
+            if kind == DEPLOYMENT_KIND {
+                if let Some(row) = self.tx.get::<AppDeployment>(DEPLOYMENT_KIND, &deployment_uid)? {
+                    deployments.push(json!({ "uid": row.uid, "name": row.value.metadata.name }));
+                }
+            }
+        }
+        Ok(deployments)
     }
 
     /// The virtual clusters running on host `uid`, and the first group it belongs to.
@@ -158,7 +172,7 @@ fn virtual_status(ctx: &ViewContext<'_, '_>, cluster: &VirtualCluster) -> ApiRes
         "lifecycleStatus": { "status": cluster.lifecycle.power(ctx.now).as_str(), "msg": "" },
         "clusterGroup": ctx.group_ref(cluster)?,
         "hostCluster": ctx.host_ref(cluster)?,
-        "appDeployments": [],
+        "appDeployments": ctx.deployments_of(&cluster.metadata.uid)?,
         "virtualClusters": [],
     }))
 }

@@ -16,7 +16,7 @@ use super::capacity::{self, Resources};
 use super::day2::{self, BackupPolicy, NamespaceInput, RbacInput, ScanPolicy};
 use super::profiles::{self, AttachmentInput};
 use super::views::{self, ViewContext};
-use super::{
+use super::{run, 
     ensure_unique_name, find_host, list_virtual, load, modify, now, null_as_default, record_references, tenant_uid, usable_from,
     validate_name, Access, ApiEndpoint, Cluster, HostCluster, InstanceType, Location, NamedRef, OsPatchConfig, Placement, UidRef,
     VirtualCluster, VirtualClusterConfig, VirtualClusterSpec, CLOUD_CONFIG_KIND, KIND, NESTED,
@@ -49,6 +49,21 @@ pub fn routes() -> Router<SharedState> {
 pub struct VirtualClusterEntity {
     metadata: MetaInput,
     spec: EntitySpec,
+}
+
+impl VirtualClusterEntity {
+    /// A cluster named `name` in cluster group `group_uid` with `quota`, all else default.
+    pub fn in_group(name: String, group_uid: String, quota: InstanceType) -> VirtualClusterEntity {
+        let placement = PlacementInput { cluster_group: Some(UidRef { uid: group_uid }), host_cluster: None };
+        VirtualClusterEntity {
+            metadata: MetaInput { name: Some(name), labels: None, annotations: None },
+            spec: EntitySpec {
+                cluster_config: Some(ClusterConfigInput { host_cluster_config: Some(placement), ..ClusterConfigInput::default() }),
+                machine_pool_config: vec![MachinePoolEntity { cloud_config: MachinePoolCloudConfig { instance_type: quota } }],
+                ..EntitySpec::default()
+            },
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -271,21 +286,21 @@ fn plan(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, t
     })
 }
 
+/// Plans and stores a new cluster with its cloud config and references.
+pub fn insert(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, timings: &LifecycleTimings) -> ApiResult<VirtualCluster> {
+    let cluster = plan(tx, scope, entity, now, timings)?;
+    let uid = &cluster.metadata.uid;
+    tx.insert(KIND, scope, uid, &cluster.metadata.name, &cluster)?;
+    let config_name = format!("{}-config", cluster.metadata.name);
+    tx.insert(CLOUD_CONFIG_KIND, scope, &cluster.spec.cloud_config_uid, &config_name, &json!({ "clusterUid": uid }))?;
+    record_references(tx, &cluster, now)?;
+    Ok(cluster)
+}
+
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<VirtualClusterEntity>) -> ApiResult<Created> {
     let now = now(&app);
     let timings = app.timings;
-    let uid = app
-        .store
-        .run(move |tx| {
-            let cluster = plan(tx, &scope, entity, now, &timings)?;
-            let uid = cluster.metadata.uid.clone();
-            tx.insert(KIND, &scope, &uid, &cluster.metadata.name, &cluster)?;
-            let config_name = format!("{}-config", cluster.metadata.name);
-            tx.insert(CLOUD_CONFIG_KIND, &scope, &cluster.spec.cloud_config_uid, &config_name, &json!({ "clusterUid": uid }))?;
-            record_references(tx, &cluster, now)?;
-            Ok(uid)
-        })
-        .await?;
+    let uid = run(&app, move |tx| Ok(insert(tx, &scope, entity, now, &timings)?.metadata.uid)).await?;
     Ok(Created(uid))
 }
 
@@ -296,7 +311,7 @@ async fn validate(State(app): State<SharedState>, scope: Scope, JsonBody(entity)
     let now = now(&app);
     let timings = app.timings;
     let profile_uids: Vec<String> = entity.spec.profiles.iter().map(|p| p.uid.clone()).collect();
-    let outcome = app.store.run(move |tx| Ok(plan(tx, &scope, entity, now, &timings).map(drop))).await?;
+    let outcome = run(&app, move |tx| Ok(plan(tx, &scope, entity, now, &timings).map(drop))).await?;
     let error_of = |err: &ApiError| json!([{ "code": err.code, "message": err.message }]);
     let (pool_errors, profile_errors) = match &outcome {
         Ok(()) => (json!([]), json!([])),
@@ -362,15 +377,13 @@ async fn validate_cluster_name(
     let name = name.ok_or_else(|| ApiError::bad_request("query parameter name is required"))?;
     validate_name(&name)?;
     let now = now(&app);
-    app.store.run(move |tx| ensure_unique_name(tx, &scope, &name, None, now)).await?;
+    run(&app, move |tx| ensure_unique_name(tx, &scope, &name, None, now)).await?;
     Ok(NoContent)
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
-    let view = app
-        .store
-        .run(move |tx| {
+    let view = run(&app, move |tx| {
             let row = load(tx, &uid, &scope, now)?;
             let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
             views::cluster_view(&ctx, &row.value)
@@ -381,7 +394,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
 
 async fn status(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
-    let state = app.store.run(move |tx| Ok(views::state(&load(tx, &uid, &scope, now)?.value, now))).await?;
+    let state = run(&app, move |tx| Ok(views::state(&load(tx, &uid, &scope, now)?.value, now))).await?;
     Ok(Json(json!({ "status": { "state": state } })))
 }
 
@@ -402,8 +415,7 @@ async fn remove(
     let now = now(&app);
     let timings = app.timings;
     let force = query.force_delete.unwrap_or(false);
-    app.store
-        .run(move |tx| match load(tx, &uid, &scope, now)?.value {
+    run(&app, move |tx| match load(tx, &uid, &scope, now)?.value {
             Cluster::Virtual(mut cluster) => {
                 cluster.lifecycle.request_deletion(now, force, &timings);
                 if cluster.state(now) == ClusterState::Gone {
