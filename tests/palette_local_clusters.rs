@@ -105,8 +105,10 @@ impl Server {
     /// A tenant cluster group over `hosts` with `limits`; returns its UID.
     async fn group(&self, name: &str, hosts: &[&str], limits: Value) -> String {
         let refs: Vec<Value> = hosts.iter().map(|uid| json!({ "clusterUid": uid })).collect();
-        let configs: Vec<Value> =
-            hosts.iter().map(|uid| json!({ "clusterUid": uid, "endpointConfig": { "ingressConfig": { "host": "*.dev.example.com" } } })).collect();
+        let configs: Vec<Value> = hosts
+            .iter()
+            .map(|uid| json!({ "clusterUid": uid, "endpointConfig": { "ingressConfig": { "host": "*.dev.example.com" } } }))
+            .collect();
         let body = json!({ "metadata": { "name": name }, "spec": { "type": "hostCluster", "clusterRefs": refs,
             "clustersConfig": { "endpointType": "Ingress", "hostClustersConfig": configs, "limitConfig": limits } } });
         let (status, body) = self.call(Method::POST, "/v1/clustergroups", None, Some(body)).await;
@@ -169,7 +171,10 @@ fn temp() -> (tempfile::TempDir, PathBuf) {
 fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["code"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()) && body.get("ref").is_some() && body.get("details").is_some(), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()) && body.get("ref").is_some() && body.get("details").is_some(),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -212,7 +217,8 @@ async fn cluster_groups_crud_lookups_and_errors() {
         (json!({ "clusterRefs": [{ "clusterUid": "aaaaaaaaaaaaaaaaaaaaaaaa" }] }), StatusCode::NOT_FOUND, "ResourceNotFound"),
         (json!({ "clusterRefs": "nope" }), StatusCode::BAD_REQUEST, "BadRequest"),
     ] {
-        let (status, body) = server.call(Method::POST, "/v1/clustergroups", None, Some(json!({ "metadata": { "name": "bad" }, "spec": spec }))).await;
+        let (status, body) =
+            server.call(Method::POST, "/v1/clustergroups", None, Some(json!({ "metadata": { "name": "bad" }, "spec": spec }))).await;
         assert_error(status, &body, expected, code);
     }
     let host3 = server.host("host-3", Some(&server.other_project)).await;
@@ -220,19 +226,33 @@ async fn cluster_groups_crud_lookups_and_errors() {
     let (status, body) = server.p(Method::POST, "/v1/clustergroups", Some(cross)).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "ResourceNotFound");
     let disable = json!({ "hostClusterConfig": { "isHostCluster": false } });
-    let (status, _) = server.call(Method::PATCH, &format!("/v1/spectroclusters/{host3}/clusterConfig/hostCluster"), Some(&server.other_project), Some(disable)).await;
+    let (status, _) = server
+        .call(Method::PATCH, &format!("/v1/spectroclusters/{host3}/clusterConfig/hostCluster"), Some(&server.other_project), Some(disable))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let not_host = json!({ "metadata": { "name": "nh" }, "spec": { "clusterRefs": [{ "clusterUid": host3 }] } });
     let (status, body) = server.call(Method::POST, "/v1/clustergroups", None, Some(not_host)).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "InvalidHostCluster");
     // A host cluster in a group cannot stop hosting.
-    let (status, body) = server.call(Method::PATCH, &format!("/v1/spectroclusters/{host1}/clusterConfig/hostCluster"), None,
-        Some(json!({ "hostClusterConfig": { "isHostCluster": false } }))).await;
+    let (status, body) = server
+        .call(
+            Method::PATCH,
+            &format!("/v1/spectroclusters/{host1}/clusterConfig/hostCluster"),
+            None,
+            Some(json!({ "hostClusterConfig": { "isHostCluster": false } })),
+        )
+        .await;
     assert_error(status, &body, StatusCode::CONFLICT, "ResourceInUse");
 
     // Updates.
-    let (status, _) = server.call(Method::PUT, &format!("/v1/clustergroups/{group}/meta"), None,
-        Some(json!({ "name": "cg-dev", "labels": { "team": "a" }, "annotations": { "description": "dev group" } }))).await;
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            &format!("/v1/clustergroups/{group}/meta"),
+            None,
+            Some(json!({ "name": "cg-dev", "labels": { "team": "a" }, "annotations": { "description": "dev group" } })),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let update = json!({ "clusterRefs": [{ "clusterUid": host1 }],
         "clustersConfig": { "endpointType": "LoadBalancer", "limitConfig": { "cpuMilliCore": 4000 }, "values": "sync: {}" } });
@@ -256,7 +276,8 @@ async fn cluster_groups_crud_lookups_and_errors() {
     assert_eq!(tenant_group["spec"]["scope"], "tenant");
     assert_eq!(tenant_group["spec"]["hostClustersCount"], 1);
     assert_eq!(tenant_group["spec"]["hostClusters"][0]["name"], "host-1");
-    let (status, body) = server.call(Method::POST, &format!("/v1/dashboard/clustergroups/{group}/hostClusters"), None, Some(json!({}))).await;
+    let (status, body) =
+        server.call(Method::POST, &format!("/v1/dashboard/clustergroups/{group}/hostClusters"), None, Some(json!({}))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["items"][0]["metadata"]["name"], "host-1");
     assert_eq!(body["listmeta"]["count"], 1);
@@ -270,8 +291,14 @@ async fn cluster_groups_crud_lookups_and_errors() {
     let (status, body) = server.call(Method::DELETE, &format!("/v1/clustergroups/{group}"), None, None).await;
     assert_error(status, &body, StatusCode::CONFLICT, "ResourceInUse");
     assert!(body["message"].as_str().unwrap().contains("vc-1"));
-    let (status, body) = server.call(Method::PUT, &format!("/v1/clustergroups/{group}/hostCluster"), None,
-        Some(json!({ "clusterRefs": [{ "clusterUid": host2 }] }))).await;
+    let (status, body) = server
+        .call(
+            Method::PUT,
+            &format!("/v1/clustergroups/{group}/hostCluster"),
+            None,
+            Some(json!({ "clusterRefs": [{ "clusterUid": host2 }] })),
+        )
+        .await;
     assert_error(status, &body, StatusCode::CONFLICT, "ResourceInUse");
     let (status, _) = server.p(Method::DELETE, &format!("/v1/spectroclusters/{cluster}?forceDelete=true"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -287,7 +314,10 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
     let server = Server::start(&path, &QUICK).await;
     let (host1, host2) = server.hosts().await;
     let group = server.group("cg", &[&host1, &host2], json!({})).await;
-    let created = server.reply(Method::POST, "/v1/spectroclusters/virtual", Some(&server.project), Some(virtual_body("vc-1", &group, "", 4))).await.ok(201);
+    let created = server
+        .reply(Method::POST, "/v1/spectroclusters/virtual", Some(&server.project), Some(virtual_body("vc-1", &group, "", 4)))
+        .await
+        .ok(201);
     assert!(created.header("AuditUid").is_some_and(common_local::is_uid));
     let uid = created.uid();
 
@@ -321,8 +351,13 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
 
     // Kubeconfigs: octet-stream YAML for the cluster's endpoint with per-cluster tokens.
     let mut tokens = Vec::new();
-    for (asset, file) in [("kubeconfigclient", "vc-1.kubeconfig"), ("adminKubeconfig", "admin.vc-1.kubeconfig"), ("kubeconfig?frp=true", "admin.vc-1.kubeconfig")] {
-        let reply = server.reply(Method::GET, &format!("/v1/spectroclusters/{uid}/assets/{asset}"), Some(&server.project), None).await.ok(200);
+    for (asset, file) in [
+        ("kubeconfigclient", "vc-1.kubeconfig"),
+        ("adminKubeconfig", "admin.vc-1.kubeconfig"),
+        ("kubeconfig?frp=true", "admin.vc-1.kubeconfig"),
+    ] {
+        let reply =
+            server.reply(Method::GET, &format!("/v1/spectroclusters/{uid}/assets/{asset}"), Some(&server.project), None).await.ok(200);
         assert_eq!(reply.header("content-type"), Some("application/octet-stream"));
         assert!(reply.header("content-disposition").unwrap().contains(file));
         let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&reply.text).unwrap();
@@ -368,7 +403,9 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = server.create_virtual(virtual_body("Bad_Name", &group, "", 1)).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "BadRequest");
-    let (status, _) = server.call(Method::POST, "/v1/spectroclusters/virtual", Some(&server.other_project), Some(virtual_body("vc-1", &group, "", 1))).await;
+    let (status, _) = server
+        .call(Method::POST, "/v1/spectroclusters/virtual", Some(&server.other_project), Some(virtual_body("vc-1", &group, "", 1)))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "the name is free in another project");
 
     // Placement errors.
@@ -405,7 +442,10 @@ async fn pause_resume_and_delete_follow_the_clock() {
     // A pause asked for while provisioning starts once the cluster runs.
     assert_eq!(server.p(Method::PATCH, &path_of("/clusterConfig/lifecycleConfig"), Some(lifecycle(true))).await.0, StatusCode::NO_CONTENT);
     let cluster = server.cluster(&uid).await;
-    assert_eq!((power(cluster.clone()), cluster["spec"]["clusterConfig"]["lifecycleConfig"]["pause"].clone()), ("Pausing".into(), json!(true)));
+    assert_eq!(
+        (power(cluster.clone()), cluster["spec"]["clusterConfig"]["lifecycleConfig"]["pause"].clone()),
+        ("Pausing".into(), json!(true))
+    );
     server.advance(11.0).await;
     assert_eq!(power(server.cluster(&uid).await), "Pausing");
     server.advance(1.0).await;
@@ -465,18 +505,29 @@ async fn quotas_bind_creates_and_resizes() {
     // Resize within and beyond the group's limit.
     let config = server.cluster(&first).await["spec"]["cloudConfigRef"]["uid"].as_str().unwrap().to_string();
     let resize = |cpu: i64| json!({ "instanceType": { "maxCPU": cpu, "maxMemInMiB": 2048, "maxStorageGiB": 10 } });
-    assert_eq!(server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/resize"), Some(resize(6))).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/resize"), Some(resize(6))).await.0,
+        StatusCode::NO_CONTENT
+    );
     let (status, body) = server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/resize"), Some(resize(7))).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "QuotaExceeded");
-    let (status, _) = server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/resize"), Some(json!({ "instanceType": { "maxCPU": 1, "minCPU": 2 } }))).await;
+    let (status, _) = server
+        .p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/resize"), Some(json!({ "instanceType": { "maxCPU": 1, "minCPU": 2 } })))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/resize"), Some(json!({}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, body) = server.p(Method::GET, &format!("/v1/cloudconfigs/virtual/{config}"), None).await;
     assert_eq!(body["spec"]["machinePoolConfig"][0]["instanceType"]["maxCPU"], 6);
     // Shrinking the group's limits below what is used is refused.
-    let (status, body) = server.call(Method::PUT, &format!("/v1/clustergroups/{group}/hostCluster"), None,
-        Some(json!({ "clusterRefs": [{ "clusterUid": host2 }], "clustersConfig": { "limitConfig": { "cpuMilliCore": 2000 } } }))).await;
+    let (status, body) = server
+        .call(
+            Method::PUT,
+            &format!("/v1/clustergroups/{group}/hostCluster"),
+            None,
+            Some(json!({ "clusterRefs": [{ "clusterUid": host2 }], "clustersConfig": { "limitConfig": { "cpuMilliCore": 2000 } } })),
+        )
+        .await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "QuotaExceeded");
 
     // The host cluster's own capacity binds placements by host (host-1 has 16 CPU).
@@ -588,13 +639,26 @@ async fn attached_profiles_variables_and_apply_status() {
     assert_eq!(server.cluster(&uid).await["spec"]["clusterProfileTemplates"].as_array().unwrap().len(), 1);
 
     // Cluster groups take profiles too, and they count as uses.
-    let (status, _) = server.call(Method::PUT, &format!("/v1/clustergroups/{group}/profiles"), None, Some(json!({ "profiles": [{ "uid": cache }] }))).await;
+    let (status, _) = server
+        .call(Method::PUT, &format!("/v1/clustergroups/{group}/profiles"), None, Some(json!({ "profiles": [{ "uid": cache }] })))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a project profile is not usable by a tenant group");
     let tenant_profile = {
         let body = json!({ "metadata": { "name": "tenant-addon" }, "spec": { "template": { "type": "add-on", "packs": [{ "name": "redis", "tag": "7.0.0", "type": "spectro", "layer": "addon" }] } } });
         server.call(Method::POST, "/v1/clusterprofiles?publish=true", None, Some(body)).await.1["uid"].as_str().unwrap().to_string()
     };
-    assert_eq!(server.call(Method::PUT, &format!("/v1/clustergroups/{group}/profiles"), None, Some(json!({ "profiles": [{ "uid": tenant_profile }] }))).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server
+            .call(
+                Method::PUT,
+                &format!("/v1/clustergroups/{group}/profiles"),
+                None,
+                Some(json!({ "profiles": [{ "uid": tenant_profile }] }))
+            )
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
     let (_, group_profiles) = server.call(Method::GET, &format!("/v1/clustergroups/{group}/profiles"), None, None).await;
     assert_eq!(group_profiles["profiles"][0]["metadata"]["uid"], tenant_profile.as_str());
     assert_eq!(server.call(Method::DELETE, &format!("/v1/clusterprofiles/{tenant_profile}"), None, None).await.0, StatusCode::CONFLICT);
@@ -615,8 +679,14 @@ async fn day_two_settings_round_trip() {
     let at = |suffix: &str| format!("/v1/spectroclusters/{uid}{suffix}");
 
     // Metadata: labels and annotations change, the upgrade lock survives.
-    assert_eq!(server.p(Method::POST, &at("/upgrade/settings"), Some(json!({ "spectroComponents": "lock" }))).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(server.p(Method::POST, &at("/upgrade/settings"), Some(json!({ "spectroComponents": "maybe" }))).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        server.p(Method::POST, &at("/upgrade/settings"), Some(json!({ "spectroComponents": "lock" }))).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        server.p(Method::POST, &at("/upgrade/settings"), Some(json!({ "spectroComponents": "maybe" }))).await.0,
+        StatusCode::BAD_REQUEST
+    );
     let meta = json!({ "metadata": { "name": "vc-1", "labels": { "team": "b" }, "annotations": { "description": "new" } } });
     assert_eq!(server.p(Method::PATCH, &at("/metadata"), Some(meta)).await.0, StatusCode::NO_CONTENT);
     let cluster = server.cluster(&uid).await;
@@ -628,13 +698,23 @@ async fn day_two_settings_round_trip() {
 
     // Timezone, OS patching, location, certificates.
     assert_eq!(server.p(Method::PATCH, &at("/clusterConfig/timezone"), Some(json!({ "timezone": "UTC" }))).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(server.p(Method::PATCH, &at("/clusterConfig/timezone"), Some(json!({ "timezone": "Mars Base" }))).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        server.p(Method::PATCH, &at("/clusterConfig/timezone"), Some(json!({ "timezone": "Mars Base" }))).await.0,
+        StatusCode::BAD_REQUEST
+    );
     let patch = json!({ "osPatchConfig": { "schedule": "0 2 * * 0", "patchOnBoot": true, "onDemandPatchAfter": "2030-01-01T00:00:00Z" } });
     assert_eq!(server.p(Method::PATCH, &at("/clusterConfig/osPatch"), Some(patch)).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(server.p(Method::PATCH, &at("/clusterConfig/osPatch"), Some(json!({ "osPatchConfig": { "schedule": "often" } }))).await.0, StatusCode::BAD_REQUEST);
-    let location = json!({ "location": { "countryCode": "US", "regionName": "Oregon", "geoLoc": { "latitude": 45.5, "longitude": -122.6 } } });
+    assert_eq!(
+        server.p(Method::PATCH, &at("/clusterConfig/osPatch"), Some(json!({ "osPatchConfig": { "schedule": "often" } }))).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let location =
+        json!({ "location": { "countryCode": "US", "regionName": "Oregon", "geoLoc": { "latitude": 45.5, "longitude": -122.6 } } });
     assert_eq!(server.p(Method::PUT, &at("/location"), Some(location)).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(server.p(Method::PUT, &at("/location"), Some(json!({ "location": { "geoLoc": { "latitude": 91 } } }))).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        server.p(Method::PUT, &at("/location"), Some(json!({ "location": { "geoLoc": { "latitude": 91 } } }))).await.0,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(server.p(Method::PATCH, &at("/k8certificates/renew"), None).await.0, StatusCode::NO_CONTENT);
     let cluster = server.cluster(&uid).await;
     assert_eq!(cluster["spec"]["clusterConfig"]["timezone"], "UTC");
@@ -657,7 +737,10 @@ async fn day_two_settings_round_trip() {
     let bad = json!({ "rbacs": [{ "spec": { "bindings": [{ "type": "RoleBinding", "role": { "kind": "Role", "name": "r" } }] } }] });
     assert_eq!(server.p(Method::PUT, &at("/config/rbacs"), Some(bad)).await.0, StatusCode::BAD_REQUEST);
     let cluster = server.cluster(&uid).await;
-    assert_eq!(cluster["spec"]["clusterConfig"]["clusterResources"]["namespaces"][0]["uid"], listed_uid(&server, &at("/config/namespaces")).await);
+    assert_eq!(
+        cluster["spec"]["clusterConfig"]["clusterResources"]["namespaces"][0]["uid"],
+        listed_uid(&server, &at("/config/namespaces")).await
+    );
 
     // Backup: not configured until created; create twice is a conflict.
     let (status, body) = server.p(Method::GET, &at("/features/backup"), None).await;
@@ -690,15 +773,24 @@ async fn day_two_settings_round_trip() {
     // Chart settings through the cloud config.
     let config = server.cluster(&uid).await["spec"]["cloudConfigRef"]["uid"].as_str().unwrap().to_string();
     let chart = json!({ "clusterConfig": { "helmRelease": { "chart": { "name": "vcluster", "repo": "https://charts.loft.sh", "version": "0.20.0" }, "values": "x: 1" }, "kubernetesVersion": "1.31.0" } });
-    assert_eq!(server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/clusterConfig"), Some(chart)).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server.p(Method::PUT, &format!("/v1/cloudconfigs/virtual/{config}/clusterConfig"), Some(chart)).await.0,
+        StatusCode::NO_CONTENT
+    );
     let (_, body) = server.p(Method::GET, &format!("/v1/cloudconfigs/virtual/{config}"), None).await;
     assert_eq!(body["spec"]["clusterConfig"]["helmRelease"]["chart"]["name"], "vcluster");
     assert_eq!(body["spec"]["clusterConfig"]["kubernetesVersion"], "1.31.0");
     assert!(body["spec"]["clusterConfig"]["controlPlaneEndpoint"]["host"].as_str().unwrap().starts_with("vc-1-"), "endpoint kept");
 
     // Virtual-only endpoints refuse host clusters.
-    let (status, _) = server.call(Method::PATCH, &format!("/v1/spectroclusters/{host1}/clusterConfig/lifecycleConfig"), None,
-        Some(json!({ "lifecycleConfig": { "pause": true } }))).await;
+    let (status, _) = server
+        .call(
+            Method::PATCH,
+            &format!("/v1/spectroclusters/{host1}/clusterConfig/lifecycleConfig"),
+            None,
+            Some(json!({ "lifecycleConfig": { "pause": true } })),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -734,7 +826,8 @@ async fn dashboards_search_filter_sort_and_page() {
     assert_eq!(names(&first), ["vc-c", "vc-b"]);
     assert_eq!(first["listmeta"]["count"], 3);
     let token = first["listmeta"]["continue"].as_str().unwrap().to_string();
-    let (_, second) = server.p(Method::POST, &format!("/v1/dashboard/spectroclusters/search?limit=2&continue={token}"), Some(begins.clone())).await;
+    let (_, second) =
+        server.p(Method::POST, &format!("/v1/dashboard/spectroclusters/search?limit=2&continue={token}"), Some(begins.clone())).await;
     assert_eq!(names(&second), ["vc-a"]);
     assert_eq!(second["listmeta"]["continue"], "");
     let (_, all) = search("0", json!({})).await;
@@ -743,23 +836,27 @@ async fn dashboards_search_filter_sort_and_page() {
     assert_eq!(all["items"][4]["status"]["health"]["state"], "Healthy");
 
     // The SDK's lookups by name: virtual, and non-virtual with negation.
-    let by_name = |name: &str, negation: bool| json!({ "filter": { "conjunction": "and", "filterGroups": [{ "conjunction": "and", "filters": [
+    let by_name = |name: &str, negation: bool| {
+        json!({ "filter": { "conjunction": "and", "filterGroups": [{ "conjunction": "and", "filters": [
         { "property": "environment", "type": "string", "condition": { "string": { "operator": "eq", "negation": negation, "match": { "conjunction": "or", "values": ["nested"] } } } },
         { "property": "isDeleted", "type": "bool", "condition": { "bool": { "value": false } } },
         { "property": "clusterName", "type": "string", "condition": { "string": { "operator": "eq", "match": { "conjunction": "or", "values": [name] } } } }
-    ] }] } });
+    ] }] } })
+    };
     assert_eq!(names(&search("50", by_name("other", false)).await.1), ["other"]);
     assert!(names(&search("50", by_name("host-2", false)).await.1).is_empty());
     assert_eq!(names(&search("50", by_name("host-2", true)).await.1), ["host-2"]);
     let (_, tenant) = server.call(Method::POST, "/v1/dashboard/spectroclusters/search", None, Some(by_name("host-1", true))).await;
     assert_eq!(names(&tenant), ["host-1"]);
-    let (status, body) = search("50", json!({ "filter": { "filterGroups": [{ "filters": [{ "property": "cpu", "condition": {} }] }] } })).await;
+    let (status, body) =
+        search("50", json!({ "filter": { "filterGroups": [{ "filters": [{ "property": "cpu", "condition": {} }] }] } })).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "BadRequest");
     let (status, _) = search("50", json!({ "sort": [{ "field": "cpu" }] })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // Group dashboard of virtual clusters.
-    let (_, members) = server.call(Method::POST, &format!("/v1/dashboard/clustergroups/{group}/virtualClusters?limit=3"), None, Some(json!({}))).await;
+    let (_, members) =
+        server.call(Method::POST, &format!("/v1/dashboard/clustergroups/{group}/virtualClusters?limit=3"), None, Some(json!({}))).await;
     assert_eq!(members["items"].as_array().unwrap().len(), 3);
     assert_eq!(members["listmeta"]["count"], 4);
 
@@ -770,9 +867,14 @@ async fn dashboards_search_filter_sort_and_page() {
     let (_, every) = server.p(Method::GET, "/v1/dashboard/spectroclusters/metadata", None).await;
     assert_eq!(every["items"].as_array().unwrap().len(), 5);
     assert_eq!(server.p(Method::GET, "/v1/dashboard/spectroclusters/metadata?quickFilter=bogus", None).await.0, StatusCode::BAD_REQUEST);
-    let lookup = |include_virtual: bool| json!({ "filter": { "name": { "eq": "vc-a" }, "environment": "", "includeVirtual": include_virtual,
-        "isImported": false, "isAlloy": false, "isImportReadOnly": true, "state": "" }, "sort": "name" });
-    assert!(server.p(Method::POST, "/v1/dashboard/spectroclusters/metadata", Some(lookup(false))).await.1["items"].as_array().unwrap().is_empty());
+    let lookup = |include_virtual: bool| {
+        json!({ "filter": { "name": { "eq": "vc-a" }, "environment": "", "includeVirtual": include_virtual,
+        "isImported": false, "isAlloy": false, "isImportReadOnly": true, "state": "" }, "sort": "name" })
+    };
+    assert!(server.p(Method::POST, "/v1/dashboard/spectroclusters/metadata", Some(lookup(false))).await.1["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     assert_eq!(server.p(Method::POST, "/v1/dashboard/spectroclusters/metadata", Some(lookup(true))).await.1["items"][0]["name"], "vc-a");
     let (_, meta) = server.p(Method::GET, "/v1/dashboard/spectroclusters/meta", None).await;
     assert_eq!(meta.as_array().unwrap().len(), 5);
@@ -796,9 +898,11 @@ async fn app_deployments_follow_their_cluster() {
     let profile = created["uid"].as_str().unwrap().to_string();
 
     // Into a new cluster of the group: the limits are its quota and count against the group.
-    let in_group = |name: &str, cluster: &str, cpu: i64| json!({ "metadata": { "name": name }, "spec": {
+    let in_group = |name: &str, cluster: &str, cpu: i64| {
+        json!({ "metadata": { "name": name }, "spec": {
         "config": { "targetSpec": { "clusterGroupUid": group, "clusterName": cluster, "clusterLimits": { "cpu": cpu, "memoryMiB": 2048, "storageGiB": 5 } } },
-        "profile": { "appProfileUid": profile } } });
+        "profile": { "appProfileUid": profile } } })
+    };
     let (status, created) = server.p(Method::POST, "/v1/appDeployments/clusterGroup", Some(in_group("shop-dev", "vc-shop", 3))).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let deployment = created["uid"].as_str().unwrap().to_string();
@@ -818,12 +922,17 @@ async fn app_deployments_follow_their_cluster() {
     assert_eq!(read(deployment.clone()).await.1["status"]["state"], "Deploying");
     server.advance(1.0).await;
     let (_, body) = read(deployment.clone()).await;
-    assert_eq!((body["status"]["state"].as_str(), body["status"]["lifecycleStatus"]["status"].as_str()), (Some("Deployed"), Some("Running")));
+    assert_eq!(
+        (body["status"]["state"].as_str(), body["status"]["lifecycleStatus"]["status"].as_str()),
+        (Some("Deployed"), Some("Running"))
+    );
     assert_eq!(server.cluster(&cluster).await["status"]["virtual"]["appDeployments"][0]["uid"], deployment.as_str());
 
     // Into an existing cluster; names are unique; the profile is in use meanwhile.
-    let into = |name: &str| json!({ "metadata": { "name": name }, "spec": { "config": { "targetSpec": { "clusterUid": cluster } },
-                                   "profile": { "appProfileUid": profile } } });
+    let into = |name: &str| {
+        json!({ "metadata": { "name": name }, "spec": { "config": { "targetSpec": { "clusterUid": cluster } },
+                                   "profile": { "appProfileUid": profile } } })
+    };
     let (status, second) = server.p(Method::POST, "/v1/appDeployments", Some(into("shop-extra"))).await;
     assert_eq!(status, StatusCode::CREATED, "{second}");
     let (status, body) = server.p(Method::POST, "/v1/appDeployments", Some(into("shop-extra"))).await;

@@ -10,8 +10,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::clustergroups::{self, ClusterGroup};
+use super::spectroclusters::{
+    self, find_host, list_virtual, load_virtual, modify, run, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND,
+};
 use super::spectroclusters::{capacity, day2};
-use super::spectroclusters::{self, find_host, run, list_virtual, load_virtual, modify, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{JsonBody, NoContent, PathParams};
 use crate::palette_local::model::{require_uid, ObjectMeta};
@@ -38,34 +40,40 @@ fn cluster_of(tx: &Tx<'_>, config_uid: &str, scope: &Scope) -> ApiResult<String>
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(config_uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = spectroclusters::now(&app);
     let view = run(&app, move |tx| {
-            let cluster_uid = cluster_of(tx, &config_uid, &scope)?;
-            let cluster = load_virtual(tx, &cluster_uid, &scope, now)?.value;
-            let metadata = ObjectMeta {
-                name: format!("{}-config", cluster.metadata.name),
-                uid: config_uid.clone(),
-                labels: Default::default(),
-                annotations: cluster.metadata.annotations.iter().filter(|(key, _)| *key == "scope").map(|(k, v)| (k.clone(), v.clone())).collect(),
-                ..cluster.metadata.clone()
-            };
-            Ok(json!({
-                "apiVersion": "v1",
-                "kind": "VirtualCloudConfig",
-                "metadata": metadata,
-                "spec": {
-                    "hostClusterUid": cluster.spec.placement.host_cluster.uid,
-                    "clusterConfig": cluster.spec.cloud_config,
-                    "machinePoolConfig": [{
-                        "name": "worker-pool", "isControlPlane": false, "size": 1, "minSize": 1, "maxSize": 1,
-                        "instanceType": cluster.spec.quota, "labels": ["worker"], "taints": [],
-                        "additionalLabels": {}, "additionalTags": {}, "additionalAnnotations": {}, "azs": [],
-                        "useControlPlaneAsWorker": false, "machinePoolProperties": { "archType": "amd64" },
-                        "updateStrategy": { "type": "RollingUpdateScaleOut" },
-                    }],
-                },
-                "status": { "conditions": [], "isAddonLayer": false },
-            }))
-        })
-        .await?;
+        let cluster_uid = cluster_of(tx, &config_uid, &scope)?;
+        let cluster = load_virtual(tx, &cluster_uid, &scope, now)?.value;
+        let metadata = ObjectMeta {
+            name: format!("{}-config", cluster.metadata.name),
+            uid: config_uid.clone(),
+            labels: Default::default(),
+            annotations: cluster
+                .metadata
+                .annotations
+                .iter()
+                .filter(|(key, _)| *key == "scope")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            ..cluster.metadata.clone()
+        };
+        Ok(json!({
+            "apiVersion": "v1",
+            "kind": "VirtualCloudConfig",
+            "metadata": metadata,
+            "spec": {
+                "hostClusterUid": cluster.spec.placement.host_cluster.uid,
+                "clusterConfig": cluster.spec.cloud_config,
+                "machinePoolConfig": [{
+                    "name": "worker-pool", "isControlPlane": false, "size": 1, "minSize": 1, "maxSize": 1,
+                    "instanceType": cluster.spec.quota, "labels": ["worker"], "taints": [],
+                    "additionalLabels": {}, "additionalTags": {}, "additionalAnnotations": {}, "azs": [],
+                    "useControlPlaneAsWorker": false, "machinePoolProperties": { "archType": "amd64" },
+                    "updateStrategy": { "type": "RollingUpdateScaleOut" },
+                }],
+            },
+            "status": { "conditions": [], "isAddonLayer": false },
+        }))
+    })
+    .await?;
     Ok(Json(view))
 }
 

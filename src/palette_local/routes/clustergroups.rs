@@ -17,8 +17,8 @@ use serde_json::{json, Value};
 use super::clusterprofiles::{self, Template};
 use super::spectroclusters::capacity::{self, Holder, Limits, Resources};
 use super::spectroclusters::dashboards;
-use super::spectroclusters::search::SearchSpec;
 use super::spectroclusters::profiles::{self, Attachment, AttachmentsBody};
+use super::spectroclusters::search::SearchSpec;
 use super::spectroclusters::{self, null_as_default, tenant_uid, usable_from, Cluster, HostCluster, VirtualCluster};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
@@ -264,7 +264,12 @@ fn member_host(tx: &Tx<'_>, owner: &Scope, uid: &str) -> ApiResult<Row<HostClust
 /// Checks and completes the members and their configuration: names filled in,
 /// enums defaulted, one `hostClustersConfig` entry per member (defaulting to the host
 /// cluster's own ingress).
-fn normalize(tx: &Tx<'_>, owner: &Scope, refs: Vec<ClusterRef>, mut config: ClustersConfig) -> ApiResult<(Vec<ClusterRef>, ClustersConfig)> {
+fn normalize(
+    tx: &Tx<'_>,
+    owner: &Scope,
+    refs: Vec<ClusterRef>,
+    mut config: ClustersConfig,
+) -> ApiResult<(Vec<ClusterRef>, ClustersConfig)> {
     config.endpoint_type = one_of("clustersConfig.endpointType", &config.endpoint_type, ENDPOINT_TYPES[0], &ENDPOINT_TYPES)?;
     config.kubernetes_distro_type =
         one_of("clustersConfig.kubernetesDistroType", &config.kubernetes_distro_type, DISTRO_TYPES[0], &DISTRO_TYPES)?;
@@ -624,7 +629,14 @@ enum Members {
     Virtual,
 }
 
-async fn dashboard(app: SharedState, scope: Scope, uid: String, page: PageQuery, spec: SearchSpec, which: Members) -> ApiResult<Json<Value>> {
+async fn dashboard(
+    app: SharedState,
+    scope: Scope,
+    uid: String,
+    page: PageQuery,
+    spec: SearchSpec,
+    which: Members,
+) -> ApiResult<Json<Value>> {
     let now = spectroclusters::now(&app);
     let items = app
         .store
@@ -667,7 +679,8 @@ mod tests {
 
     #[test]
     fn limits_scale_with_oversubscription_and_zero_means_unlimited() {
-        let config = LimitConfig { cpu_milli_core: 6000, memory_mib: 8192, storage_gib: 0, over_subscription: 120, ..LimitConfig::default() };
+        let config =
+            LimitConfig { cpu_milli_core: 6000, memory_mib: 8192, storage_gib: 0, over_subscription: 120, ..LimitConfig::default() };
         assert_eq!(config.limits(), Limits { cpu_milli: Some(7200), memory_mib: Some(9830), storage_gib: None });
         let plain = LimitConfig { cpu_milli_core: 1000, ..LimitConfig::default() };
         assert_eq!(plain.limits().cpu_milli, Some(1000));

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::virtual_clusters::{self, VirtualClusterEntity};
-use super::{run, load_virtual, now, null_as_default, InstanceType, NamedRef, VirtualCluster, KIND};
+use super::{load_virtual, now, null_as_default, run, InstanceType, NamedRef, VirtualCluster, KIND};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::palette_local::lifecycle::{timestamp_of, Millis, State as ClusterState};
@@ -134,16 +134,20 @@ fn delay(app: &SharedState) -> Millis {
     i64::try_from(app.timings.pause.as_millis()).unwrap_or(i64::MAX)
 }
 
-async fn deploy(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<DeploymentEntity<ClusterTarget>>) -> ApiResult<Created> {
+async fn deploy(
+    State(app): State<SharedState>,
+    scope: Scope,
+    JsonBody(entity): JsonBody<DeploymentEntity<ClusterTarget>>,
+) -> ApiResult<Created> {
     let now = now(&app);
     let delay = delay(&app);
     let uid = run(&app, move |tx| {
-            let cluster = load_virtual(tx, &entity.spec.config.target_spec.cluster_uid, &scope, now)?.value;
-            cluster.ensure_mutable(now)?;
-            let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
-            insert(tx, &scope, prepared, &cluster, now, delay)
-        })
-        .await?;
+        let cluster = load_virtual(tx, &entity.spec.config.target_spec.cluster_uid, &scope, now)?.value;
+        cluster.ensure_mutable(now)?;
+        let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
+        insert(tx, &scope, prepared, &cluster, now, delay)
+    })
+    .await?;
     Ok(Created(uid))
 }
 
@@ -156,15 +160,20 @@ async fn deploy_in_group(
     let delay = delay(&app);
     let timings = app.timings;
     let uid = run(&app, move |tx| {
-            let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
-            let target = entity.spec.config.target_spec;
-            let limits = target.cluster_limits;
-            let quota = InstanceType { max_cpu: limits.cpu, max_mem_in_mib: limits.memory_mib, max_storage_gib: limits.storage_gib, ..InstanceType::default() };
-            let request = VirtualClusterEntity::in_group(target.cluster_name, target.cluster_group_uid, quota);
-            let cluster = virtual_clusters::insert(tx, &scope, request, now, &timings)?;
-            insert(tx, &scope, prepared, &cluster, now, delay)
-        })
-        .await?;
+        let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
+        let target = entity.spec.config.target_spec;
+        let limits = target.cluster_limits;
+        let quota = InstanceType {
+            max_cpu: limits.cpu,
+            max_mem_in_mib: limits.memory_mib,
+            max_storage_gib: limits.storage_gib,
+            ..InstanceType::default()
+        };
+        let request = VirtualClusterEntity::in_group(target.cluster_name, target.cluster_group_uid, quota);
+        let cluster = virtual_clusters::insert(tx, &scope, request, now, &timings)?;
+        insert(tx, &scope, prepared, &cluster, now, delay)
+    })
+    .await?;
     Ok(Created(uid))
 }
 
@@ -196,42 +205,44 @@ fn state(deployment: &AppDeployment, cluster: &VirtualCluster, now: Millis) -> &
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let view = run(&app, move |tx| {
-            let (deployment, cluster) = load(tx, &uid, &scope, now)?;
-            let profile = appprofiles::load(tx, &deployment.profile.uid, &scope)?.value;
-            let state = state(&deployment, &cluster, now);
-            let tiers: Vec<Value> = profile
-                .tiers
-                .iter()
-                .map(|tier| json!({ "name": tier.name, "uid": tier.uid, "type": tier.tier_type, "version": tier.version,
-                                    "condition": { "type": "Ready", "status": if state == "Deployed" { "True" } else { "False" } } }))
-                .collect();
-            let group = deployment.cluster_group.clone().unwrap_or_default();
-            Ok(json!({
-                "metadata": deployment.metadata,
-                "spec": {
-                    "config": { "targetSpec": { "clusterUid": deployment.cluster.uid, "clusterName": deployment.cluster.name,
-                                                "clusterGroupUid": group.uid, "envType": "nested" } },
-                    "profile": { "metadata": { "name": profile.metadata.name, "uid": deployment.profile.uid },
-                                 "template": { "appTiers": profile.tiers.iter().map(|tier| tier.view()).collect::<Vec<_>>() } },
-                },
-                "status": {
-                    "state": state,
-                    "lifecycleStatus": { "status": cluster.lifecycle.power(now).as_str(), "msg": "" },
-                    "appTiers": tiers,
-                },
-            }))
-        })
-        .await?;
+        let (deployment, cluster) = load(tx, &uid, &scope, now)?;
+        let profile = appprofiles::load(tx, &deployment.profile.uid, &scope)?.value;
+        let state = state(&deployment, &cluster, now);
+        let tiers: Vec<Value> = profile
+            .tiers
+            .iter()
+            .map(|tier| {
+                json!({ "name": tier.name, "uid": tier.uid, "type": tier.tier_type, "version": tier.version,
+                                    "condition": { "type": "Ready", "status": if state == "Deployed" { "True" } else { "False" } } })
+            })
+            .collect();
+        let group = deployment.cluster_group.clone().unwrap_or_default();
+        Ok(json!({
+            "metadata": deployment.metadata,
+            "spec": {
+                "config": { "targetSpec": { "clusterUid": deployment.cluster.uid, "clusterName": deployment.cluster.name,
+                                            "clusterGroupUid": group.uid, "envType": "nested" } },
+                "profile": { "metadata": { "name": profile.metadata.name, "uid": deployment.profile.uid },
+                             "template": { "appTiers": profile.tiers.iter().map(|tier| tier.view()).collect::<Vec<_>>() } },
+            },
+            "status": {
+                "state": state,
+                "lifecycleStatus": { "status": cluster.lifecycle.power(now).as_str(), "msg": "" },
+                "appTiers": tiers,
+            },
+        }))
+    })
+    .await?;
     Ok(Json(view))
 }
 
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
     let now = now(&app);
     run(&app, move |tx| {
-            load(tx, &uid, &scope, now)?;
-            tx.delete(DEPLOYMENT_KIND, &uid)?;
-            Ok(())
-        })
-        .await?;
+        load(tx, &uid, &scope, now)?;
+        tx.delete(DEPLOYMENT_KIND, &uid)?;
+        Ok(())
+    })
+    .await?;
     Ok(NoContent)
 }

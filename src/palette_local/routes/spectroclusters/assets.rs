@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::{run, load, now, Cluster, VirtualCluster};
+use super::{load, now, run, Cluster, VirtualCluster};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{PathParams, QueryParams};
 use crate::palette_local::lifecycle::State as ClusterState;
@@ -60,14 +60,14 @@ fn file_name(cluster: &VirtualCluster, identity: Identity) -> String {
 async fn download(app: SharedState, scope: Scope, uid: String, identity: Identity) -> ApiResult<Response> {
     let now = now(&app);
     let (body, file) = run(&app, move |tx| {
-            let unavailable = || ApiError::not_found("kubeconfig of cluster", &uid);
-            let Cluster::Virtual(cluster) = load(tx, &uid, &scope, now)?.value else { return Err(unavailable()) };
-            if !matches!(cluster.state(now), ClusterState::Running | ClusterState::Deleting) {
-                return Err(unavailable());
-            }
-            Ok((render(&cluster, identity), file_name(&cluster, identity)))
-        })
-        .await?;
+        let unavailable = || ApiError::not_found("kubeconfig of cluster", &uid);
+        let Cluster::Virtual(cluster) = load(tx, &uid, &scope, now)?.value else { return Err(unavailable()) };
+        if !matches!(cluster.state(now), ClusterState::Running | ClusterState::Deleting) {
+            return Err(unavailable());
+        }
+        Ok((render(&cluster, identity), file_name(&cluster, identity)))
+    })
+    .await?;
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
@@ -122,7 +122,10 @@ mod tests {
         let cluster = VirtualCluster {
             metadata: ObjectMeta::create("u".into(), "vc-1".into(), MetaInput::default(), &Scope::Tenant, "t"),
             spec,
-            lifecycle: Lifecycle::start(0, &LifecycleTimings { provision: Default::default(), delete: Default::default(), pause: Default::default() }),
+            lifecycle: Lifecycle::start(
+                0,
+                &LifecycleTimings { provision: Default::default(), delete: Default::default(), pause: Default::default() },
+            ),
             access: access.clone(),
         };
         let client = render(&cluster, Identity::Client);

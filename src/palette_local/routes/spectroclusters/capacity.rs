@@ -56,11 +56,7 @@ pub struct Limits {
 
 impl Limits {
     pub fn exactly(resources: Resources) -> Limits {
-        Limits {
-            cpu_milli: Some(resources.cpu_milli),
-            memory_mib: Some(resources.memory_mib),
-            storage_gib: Some(resources.storage_gib),
-        }
+        Limits { cpu_milli: Some(resources.cpu_milli), memory_mib: Some(resources.memory_mib), storage_gib: Some(resources.storage_gib) }
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::search::{self, SearchSpec};
 use super::views::{self, ViewContext};
-use super::{run, list_live, load, now, null_as_default, tenant_uid, Cluster, NESTED};
+use super::{list_live, load, now, null_as_default, run, tenant_uid, Cluster, NESTED};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{OptionalJsonBody, PathParams, QueryParams};
 use crate::palette_local::filters::FilterString;
@@ -87,12 +87,14 @@ async fn metadata(State(app): State<SharedState>, scope: Scope, QueryParams(quer
         "hostclusters" => is_host,
         "strictHostclusters" => |row| matches!(&row.value, Cluster::Host(host) if host.ensure_usable().is_ok()),
         "hypershiftClusters" => |_| false,
-        other => return Err(ApiError::bad_request(format!(
-            "quickFilter: invalid value '{other}', expected one of hostclusters, strictHostclusters, hypershiftClusters"
-        ))),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "quickFilter: invalid value '{other}', expected one of hostclusters, strictHostclusters, hypershiftClusters"
+            )))
+        }
     };
-    let items = run(&app, move |tx| owned(tx, &scope, now)?.iter().filter(|row| keep(row)).map(object_meta).collect::<ApiResult<Vec<_>>>())
-        .await?;
+    let items =
+        run(&app, move |tx| owned(tx, &scope, now)?.iter().filter(|row| keep(row)).map(object_meta).collect::<ApiResult<Vec<_>>>()).await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -120,32 +122,36 @@ struct MetadataFilter {
 
 /// `POST .../metadata`: name, environment and state filters; virtual clusters only
 /// with `includeVirtual`; nothing here is imported or alloy. Sorted by `name` when asked.
-async fn metadata_search(State(app): State<SharedState>, scope: Scope, OptionalJsonBody(spec): OptionalJsonBody<MetadataSpec>) -> ApiResult<Json<Value>> {
+async fn metadata_search(
+    State(app): State<SharedState>,
+    scope: Scope,
+    OptionalJsonBody(spec): OptionalJsonBody<MetadataSpec>,
+) -> ApiResult<Json<Value>> {
     if !["", "name"].contains(&spec.sort.as_str()) {
         return Err(ApiError::bad_request(format!("sort: invalid value '{}', expected name", spec.sort)));
     }
     let now = now(&app);
     let items = run(&app, move |tx| {
-            let filter = &spec.filter;
-            let mut rows = Vec::new();
-            for row in owned(tx, &scope, now)? {
-                let facts = views::facts(&row, now)?;
-                let keep = filter.name.as_ref().is_none_or(|name| name.matches(&facts.name))
-                    && (filter.environment.is_empty() || filter.environment == facts.environment)
-                    && (filter.include_virtual || facts.environment != NESTED)
-                    && !filter.is_imported
-                    && !filter.is_alloy
-                    && (filter.state.is_empty() || filter.state == facts.state);
-                if keep {
-                    rows.push((facts.name, object_meta(&row)?));
-                }
+        let filter = &spec.filter;
+        let mut rows = Vec::new();
+        for row in owned(tx, &scope, now)? {
+            let facts = views::facts(&row, now)?;
+            let keep = filter.name.as_ref().is_none_or(|name| name.matches(&facts.name))
+                && (filter.environment.is_empty() || filter.environment == facts.environment)
+                && (filter.include_virtual || facts.environment != NESTED)
+                && !filter.is_imported
+                && !filter.is_alloy
+                && (filter.state.is_empty() || filter.state == facts.state);
+            if keep {
+                rows.push((facts.name, object_meta(&row)?));
             }
-            if spec.sort == "name" {
-                rows.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            Ok(rows.into_iter().map(|(_, meta)| meta).collect::<Vec<_>>())
-        })
-        .await?;
+        }
+        if spec.sort == "name" {
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Ok(rows.into_iter().map(|(_, meta)| meta).collect::<Vec<_>>())
+    })
+    .await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -153,20 +159,20 @@ async fn metadata_search(State(app): State<SharedState>, scope: Scope, OptionalJ
 async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let items = run(&app, move |tx| {
-            let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
-            owned(tx, &scope, now)?.iter().map(|row| views::meta_item(&ctx, row)).collect::<ApiResult<Vec<_>>>()
-        })
-        .await?;
+        let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
+        owned(tx, &scope, now)?.iter().map(|row| views::meta_item(&ctx, row)).collect::<ApiResult<Vec<_>>>()
+    })
+    .await?;
     Ok(Json(Value::Array(items)))
 }
 
 async fn overview(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let view = run(&app, move |tx| {
-            let row = load(tx, &uid, &scope, now)?;
-            let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
-            views::overview(&ctx, &row.value)
-        })
-        .await?;
+        let row = load(tx, &uid, &scope, now)?;
+        let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
+        views::overview(&ctx, &row.value)
+    })
+    .await?;
     Ok(Json(view))
 }

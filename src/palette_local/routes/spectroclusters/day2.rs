@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::capacity::{self, Holder, Limits, Resources};
-use super::{run, 
-    ensure_unique_name, is_dns_label, load, load_virtual, modify, now, null_as_default, save_host, validate_name, Cluster, InstanceType,
-    Location, OsPatchConfig, VirtualCluster, KIND, UPGRADE_LOCK_ANNOTATION,
+use super::{
+    ensure_unique_name, is_dns_label, load, load_virtual, modify, now, null_as_default, run, save_host, validate_name, Cluster,
+    InstanceType, Location, OsPatchConfig, VirtualCluster, KIND, UPGRADE_LOCK_ANNOTATION,
 };
 use crate::palette_local::clock::parse_timestamp;
 use crate::palette_local::error::{ApiError, ApiResult};
@@ -146,7 +146,9 @@ impl BackupPolicy {
         let modes = ["Always", "Never", "Auto"];
         let mode = self.include_cluster_resource_mode.as_str();
         if !mode.is_empty() && !modes.contains(&mode) {
-            return Err(ApiError::bad_request(format!("includeClusterResourceMode: invalid value '{mode}', expected one of Always, Never, Auto")));
+            return Err(ApiError::bad_request(format!(
+                "includeClusterResourceMode: invalid value '{mode}', expected one of Always, Never, Auto"
+            )));
         }
         if !self.schedule.scheduled_run_time.is_empty() {
             validate_cron("schedule.scheduledRunTime", &self.schedule.scheduled_run_time)?;
@@ -369,7 +371,10 @@ fn build_rbacs(inputs: Vec<RbacInput>, existing: &[Rbac]) -> ApiResult<Vec<Rbac>
         .map(|(index, input)| {
             input.spec.bindings.iter().try_for_each(RbacBinding::validate)?;
             let name = input.metadata.name.unwrap_or_default();
-            let kept = existing.iter().find(|rbac| !name.is_empty() && rbac.name == name).or_else(|| existing.get(index).filter(|_| name.is_empty()));
+            let kept = existing
+                .iter()
+                .find(|rbac| !name.is_empty() && rbac.name == name)
+                .or_else(|| existing.get(index).filter(|_| name.is_empty()));
             Ok(Rbac { uid: kept.map_or_else(new_uid, |rbac| rbac.uid.clone()), name, bindings: input.spec.bindings })
         })
         .collect()
@@ -475,26 +480,28 @@ async fn set_host_config(
     let config = body.host_cluster_config;
     let endpoint_type = config.cluster_endpoint.as_ref().and_then(|e| e.get("type")).and_then(Value::as_str).unwrap_or("Ingress");
     if !["Ingress", "LoadBalancer"].contains(&endpoint_type) {
-        return Err(ApiError::bad_request(format!("clusterEndpoint.type: invalid value '{endpoint_type}', expected Ingress or LoadBalancer")));
+        return Err(ApiError::bad_request(format!(
+            "clusterEndpoint.type: invalid value '{endpoint_type}', expected Ingress or LoadBalancer"
+        )));
     }
     let now = now(&app);
     let stamp = app.timestamp();
     run(&app, move |tx| {
-            let Cluster::Host(mut host) = load(tx, &uid, &scope, now)?.value else {
-                return Err(ApiError::bad_request("a virtual cluster cannot host virtual clusters"));
-            };
-            if !config.is_host_cluster && !tx.referrers(KIND, &uid)?.is_empty() {
-                return Err(ApiError::in_use(format!("host cluster '{}' is in use by cluster groups or virtual clusters", host.name())));
-            }
-            let hosting = &mut host.0["spec"]["clusterConfig"]["hostClusterConfig"];
-            hosting["isHostCluster"] = json!(config.is_host_cluster);
-            if let Some(endpoint) = config.cluster_endpoint {
-                hosting["clusterEndpoint"] = endpoint;
-            }
-            host.0["metadata"]["lastModifiedTimestamp"] = json!(stamp);
-            save_host(tx, &host)
-        })
-        .await?;
+        let Cluster::Host(mut host) = load(tx, &uid, &scope, now)?.value else {
+            return Err(ApiError::bad_request("a virtual cluster cannot host virtual clusters"));
+        };
+        if !config.is_host_cluster && !tx.referrers(KIND, &uid)?.is_empty() {
+            return Err(ApiError::in_use(format!("host cluster '{}' is in use by cluster groups or virtual clusters", host.name())));
+        }
+        let hosting = &mut host.0["spec"]["clusterConfig"]["hostClusterConfig"];
+        hosting["isHostCluster"] = json!(config.is_host_cluster);
+        if let Some(endpoint) = config.cluster_endpoint {
+            hosting["clusterEndpoint"] = endpoint;
+        }
+        host.0["metadata"]["lastModifiedTimestamp"] = json!(stamp);
+        save_host(tx, &host)
+    })
+    .await?;
     Ok(NoContent)
 }
 
@@ -592,7 +599,11 @@ fn backup_not_configured(cluster: &VirtualCluster) -> ApiError {
 }
 
 fn already_configured(feature: &str, cluster: &VirtualCluster) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, ALREADY_CONFIGURED, format!("{feature} is already configured for cluster '{}'; use PUT", cluster.metadata.name))
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ALREADY_CONFIGURED,
+        format!("{feature} is already configured for cluster '{}'; use PUT", cluster.metadata.name),
+    )
 }
 
 async fn backup(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
@@ -612,8 +623,10 @@ struct FeatureSlot<T> {
     missing: fn(&VirtualCluster) -> ApiError,
 }
 
-const BACKUP: FeatureSlot<BackupPolicy> = FeatureSlot { name: "backup", slot: |cluster| &mut cluster.spec.backup, missing: backup_not_configured };
-const SCAN: FeatureSlot<ScanPolicy> = FeatureSlot { name: "compliance scan", slot: |cluster| &mut cluster.spec.scan, missing: scan_not_configured };
+const BACKUP: FeatureSlot<BackupPolicy> =
+    FeatureSlot { name: "backup", slot: |cluster| &mut cluster.spec.backup, missing: backup_not_configured };
+const SCAN: FeatureSlot<ScanPolicy> =
+    FeatureSlot { name: "compliance scan", slot: |cluster| &mut cluster.spec.scan, missing: scan_not_configured };
 
 /// Stores a feature configuration: a create (POST) refuses an existing one (409), an
 /// update (PUT) needs one. Returns the configuration's UID.
@@ -749,7 +762,11 @@ async fn set_location(
 async fn renew_certificates(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
     modify(&app, uid, scope, |_, now, cluster| {
         if cluster.state(now) != ClusterState::Running {
-            return Err(ApiError::bad_request(format!("cluster '{}' is {}; certificates can be renewed once it runs", cluster.metadata.name, cluster.state(now).as_str())));
+            return Err(ApiError::bad_request(format!(
+                "cluster '{}' is {}; certificates can be renewed once it runs",
+                cluster.metadata.name,
+                cluster.state(now).as_str()
+            )));
         }
         Ok(())
     })
@@ -784,7 +801,8 @@ mod tests {
     #[test]
     fn namespaces_fit_the_quota_and_keep_their_uids() {
         let quota = InstanceType { max_cpu: 4, max_mem_in_mib: 4096, ..InstanceType::default() };
-        let first = namespaces_from(vec![namespace("a", 2.0, 2048.0, false), namespace("~^dev-.*", 1.5, 1024.0, true)], &quota, "vc").unwrap();
+        let first =
+            namespaces_from(vec![namespace("a", 2.0, 2048.0, false), namespace("~^dev-.*", 1.5, 1024.0, true)], &quota, "vc").unwrap();
         let again = build_namespaces(vec![namespace("a", 1.0, 1.0, false)], &first).unwrap();
         assert_eq!(again[0].uid, first[0].uid);
         let err = namespaces_from(vec![namespace("a", 3.0, 1.0, false), namespace("b", 1.5, 1.0, false)], &quota, "vc").unwrap_err();
@@ -800,12 +818,14 @@ mod tests {
     fn rbac_bindings_are_checked() {
         let binding = |value: Value| serde_json::from_value::<RbacBinding>(value).unwrap().validate();
         assert!(binding(json!({"type": "ClusterRoleBinding", "role": {"kind": "ClusterRole", "name": "admin"},
-                               "subjects": [{"type": "User", "name": "a@b.c"}]})).is_ok());
+                               "subjects": [{"type": "User", "name": "a@b.c"}]}))
+        .is_ok());
         assert!(binding(json!({"type": "RoleBinding", "role": {"kind": "Role", "name": "r"}})).is_err(), "namespace missing");
         assert!(binding(json!({"type": "ClusterRoleBinding", "role": {"kind": "Role", "name": "r"}})).is_err());
         assert!(binding(json!({"type": "Binding", "role": {"kind": "Role", "name": "r"}})).is_err());
         assert!(binding(json!({"type": "ClusterRoleBinding", "role": {"kind": "ClusterRole", "name": "r"},
-                               "subjects": [{"type": "ServiceAccount", "name": "sa"}]})).is_err());
+                               "subjects": [{"type": "ServiceAccount", "name": "sa"}]}))
+        .is_err());
     }
 
     #[test]

@@ -534,13 +534,13 @@ pub async fn modify(
 ) -> ApiResult<NoContent> {
     let now = now(app);
     run(&app, move |tx| {
-            let mut row = load_virtual(tx, &uid, &scope, now)?;
-            row.value.ensure_mutable(now)?;
-            edit(tx, now, &mut row.value)?;
-            row.value.metadata.touch(&timestamp_of(now));
-            save_virtual(tx, &row.value, now)
-        })
-        .await?;
+        let mut row = load_virtual(tx, &uid, &scope, now)?;
+        row.value.ensure_mutable(now)?;
+        edit(tx, now, &mut row.value)?;
+        row.value.metadata.touch(&timestamp_of(now));
+        save_virtual(tx, &row.value, now)
+    })
+    .await?;
     Ok(NoContent)
 }
 

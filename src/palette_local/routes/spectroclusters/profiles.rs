@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{run, load_virtual, modify, now, null_as_default, usable_from, VirtualCluster};
+use super::{load_virtual, modify, now, null_as_default, run, usable_from, VirtualCluster};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{JsonBody, NoContent, OptionalJsonBody, PathParams};
 use crate::palette_local::model::require_uid;
@@ -143,7 +143,11 @@ pub fn usable_profile(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<Cl
 /// The template a cluster deploys: the published one, or the draft of a profile
 /// never published.
 fn template(profile: &ClusterProfile) -> ApiResult<&Template> {
-    profile.published.as_ref().or(profile.draft.as_ref()).ok_or_else(|| ApiError::internal(format!("profile '{}' has no template", profile.metadata.uid)))
+    profile
+        .published
+        .as_ref()
+        .or(profile.draft.as_ref())
+        .ok_or_else(|| ApiError::internal(format!("profile '{}' has no template", profile.metadata.uid)))
 }
 
 /// Checks an attachment against its profile: an add-on profile, overrides for packs
@@ -212,7 +216,10 @@ fn ensure_distinct_packs(tx: &Tx<'_>, attachments: &[Attachment]) -> ApiResult<(
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
                     DUPLICATE_PACKS,
-                    format!("pack '{}' of profile '{}' is already deployed by another attached profile", pack.name, row.value.metadata.name),
+                    format!(
+                        "pack '{}' of profile '{}' is already deployed by another attached profile",
+                        pack.name, row.value.metadata.name
+                    ),
                 ));
             }
         }
@@ -273,10 +280,10 @@ fn related(cluster: &VirtualCluster) -> Value {
 async fn list(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let view = run(&app, move |tx| {
-            let cluster = load_virtual(tx, &uid, &scope, now)?.value;
-            profiles_view(tx, &cluster.spec.profiles, related(&cluster))
-        })
-        .await?;
+        let cluster = load_virtual(tx, &uid, &scope, now)?.value;
+        profiles_view(tx, &cluster.spec.profiles, related(&cluster))
+    })
+    .await?;
     Ok(Json(view))
 }
 
@@ -383,18 +390,18 @@ fn variable_view(variable: &Variable, attachment: &Attachment) -> ApiResult<Valu
 async fn variables(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let view = run(&app, move |tx| {
-            let cluster = load_virtual(tx, &uid, &scope, now)?.value;
-            let mut entries = Vec::new();
-            for (attachment, (profile, _)) in cluster.spec.profiles.iter().zip(attached(tx, &cluster.spec.profiles)?) {
-                if profile.variables.is_empty() {
-                    continue;
-                }
-                let variables = profile.variables.iter().map(|v| variable_view(v, attachment)).collect::<ApiResult<Vec<_>>>()?;
-                entries.push(json!({ "profileUid": attachment.uid, "variables": variables }));
+        let cluster = load_virtual(tx, &uid, &scope, now)?.value;
+        let mut entries = Vec::new();
+        for (attachment, (profile, _)) in cluster.spec.profiles.iter().zip(attached(tx, &cluster.spec.profiles)?) {
+            if profile.variables.is_empty() {
+                continue;
             }
-            Ok(Value::Array(entries))
-        })
-        .await?;
+            let variables = profile.variables.iter().map(|v| variable_view(v, attachment)).collect::<ApiResult<Vec<_>>>()?;
+            entries.push(json!({ "profileUid": attachment.uid, "variables": variables }));
+        }
+        Ok(Value::Array(entries))
+    })
+    .await?;
     Ok(Json(view))
 }
 

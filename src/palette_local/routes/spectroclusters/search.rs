@@ -226,7 +226,8 @@ pub enum SortField {
 }
 
 fn text_matches(operator: StringOperator, ignore_case: bool, actual: &str, wanted: &str) -> bool {
-    let (actual, wanted) = if ignore_case { (actual.to_lowercase(), wanted.to_lowercase()) } else { (actual.to_string(), wanted.to_string()) };
+    let (actual, wanted) =
+        if ignore_case { (actual.to_lowercase(), wanted.to_lowercase()) } else { (actual.to_string(), wanted.to_string()) };
     match operator {
         StringOperator::Eq => actual == wanted,
         StringOperator::Contains => actual.contains(&wanted),
@@ -291,7 +292,8 @@ fn text_of<'f>(facts: &'f Facts, property: &str) -> &'f str {
 }
 
 fn strings_hold(condition: &StringCondition, actual: &str) -> bool {
-    let results = condition.matches.values.iter().map(|wanted| text_matches(condition.operator, condition.ignore_case, actual, wanted)).collect();
+    let results =
+        condition.matches.values.iter().map(|wanted| text_matches(condition.operator, condition.ignore_case, actual, wanted)).collect();
     condition.matches.conjunction.combine(results) != condition.negation
 }
 
@@ -355,7 +357,8 @@ impl Filter {
     }
 
     pub fn matches(&self, facts: &Facts) -> bool {
-        let results = self.groups.iter().map(|(conjunction, tests)| conjunction.combine(tests.iter().map(|t| t.holds(facts)).collect())).collect();
+        let results =
+            self.groups.iter().map(|(conjunction, tests)| conjunction.combine(tests.iter().map(|t| t.holds(facts)).collect())).collect();
         self.conjunction.combine(results)
     }
 }
@@ -448,8 +451,10 @@ mod tests {
             "condition": {"date": {"operator": "gt", "match": {"values": ["2024-01-01T12:00:00Z"]}}}}]}]},
             "sort": [{"field": "clusterName", "order": "desc"}]});
         assert_eq!(run(after).unwrap(), ["vc-b", "vc-a"]);
-        let tag = |value: &str| json!({"filter": {"filterGroups": [{"filters": [{"property": "tags", "type": "keyValue",
-            "condition": {"keyValue": {"key": "env", "match": {"values": [value]}}}}]}]}});
+        let tag = |value: &str| {
+            json!({"filter": {"filterGroups": [{"filters": [{"property": "tags", "type": "keyValue",
+            "condition": {"keyValue": {"key": "env", "match": {"values": [value]}}}}]}]}})
+        };
         assert_eq!(run(tag("dev")).unwrap().len(), 3);
         assert!(run(tag("prod")).unwrap().is_empty());
         let sorted = json!({"sort": [{"field": "creationTimestamp", "order": "asc"}]});

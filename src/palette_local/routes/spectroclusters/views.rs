@@ -151,7 +151,11 @@ fn conditions(cluster: &VirtualCluster, now: Millis) -> Vec<Value> {
 fn pack_statuses(templates: &[Template], cluster: &VirtualCluster, now: Millis) -> Vec<Value> {
     let ready = cluster.state(now) == State::Running && cluster.lifecycle.can_be_applied(now);
     let started = cluster.lifecycle.apply.map_or(cluster.lifecycle.provision.start, |span| span.start);
-    let ended = if ready { timestamp_of(cluster.lifecycle.applied_at().unwrap_or(cluster.lifecycle.running_from())) } else { ZERO_TIME.to_string() };
+    let ended = if ready {
+        timestamp_of(cluster.lifecycle.applied_at().unwrap_or(cluster.lifecycle.running_from()))
+    } else {
+        ZERO_TIME.to_string()
+    };
     templates
         .iter()
         .flat_map(|template| {
@@ -362,9 +366,13 @@ pub fn overview(ctx: &ViewContext<'_, '_>, cluster: &Cluster) -> ApiResult<Value
     let common = common(ctx, cluster)?;
     let now = ctx.now;
     let (machine_pools, kubernetes_version, packs, conditions, running) = match cluster {
-        Cluster::Host(host) => {
-            (json!([]), String::new(), json!([]), host.0["status"].get("conditions").cloned().unwrap_or_else(|| json!([])), host.state() == "Running")
-        }
+        Cluster::Host(host) => (
+            json!([]),
+            String::new(),
+            json!([]),
+            host.0["status"].get("conditions").cloned().unwrap_or_else(|| json!([])),
+            host.state() == "Running",
+        ),
         Cluster::Virtual(virtual_cluster) => (
             json!([{ "name": "worker-pool", "instanceType": virtual_cluster.spec.quota }]),
             virtual_cluster.spec.cloud_config.kubernetes_version.clone(),

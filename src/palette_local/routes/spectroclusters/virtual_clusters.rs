@@ -16,8 +16,8 @@ use super::capacity::{self, Resources};
 use super::day2::{self, BackupPolicy, NamespaceInput, RbacInput, ScanPolicy};
 use super::profiles::{self, AttachmentInput};
 use super::views::{self, ViewContext};
-use super::{run, 
-    ensure_unique_name, find_host, list_virtual, load, modify, now, null_as_default, record_references, tenant_uid, usable_from,
+use super::{
+    ensure_unique_name, find_host, list_virtual, load, modify, now, null_as_default, record_references, run, tenant_uid, usable_from,
     validate_name, Access, ApiEndpoint, Cluster, HostCluster, InstanceType, Location, NamedRef, OsPatchConfig, Placement, UidRef,
     VirtualCluster, VirtualClusterConfig, VirtualClusterSpec, CLOUD_CONFIG_KIND, KIND, NESTED,
 };
@@ -147,8 +147,9 @@ fn place(tx: &Tx<'_>, scope: &Scope, placement: Option<&PlacementInput>, request
     let live = list_virtual(tx, now)?;
     if let Some(uid) = host_uid {
         let in_group = group.as_ref().is_some_and(|group| group.value.has_host(uid));
-        let host =
-            find_host(tx, uid)?.filter(|host| in_group || usable_from(&host.owner, scope)).ok_or_else(|| ApiError::not_found("host cluster", uid))?;
+        let host = find_host(tx, uid)?
+            .filter(|host| in_group || usable_from(&host.owner, scope))
+            .ok_or_else(|| ApiError::not_found("host cluster", uid))?;
         if let Some(group) = &group {
             if !in_group {
                 return Err(ApiError::bad_request(format!(
@@ -163,9 +164,7 @@ fn place(tx: &Tx<'_>, scope: &Scope, placement: Option<&PlacementInput>, request
         return Ok(Target { host, group });
     }
     let Some(group) = group else {
-        return Err(ApiError::bad_request(
-            "spec.clusterConfig.hostClusterConfig: clusterGroup.uid or hostCluster.uid is required",
-        ));
+        return Err(ApiError::bad_request("spec.clusterConfig.hostClusterConfig: clusterGroup.uid or hostCluster.uid is required"));
     };
     let mut best: Option<(i64, Row<HostCluster>)> = None;
     let mut first_error = None;
@@ -287,7 +286,13 @@ fn plan(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, t
 }
 
 /// Plans and stores a new cluster with its cloud config and references.
-pub fn insert(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, timings: &LifecycleTimings) -> ApiResult<VirtualCluster> {
+pub fn insert(
+    tx: &Tx<'_>,
+    scope: &Scope,
+    entity: VirtualClusterEntity,
+    now: Millis,
+    timings: &LifecycleTimings,
+) -> ApiResult<VirtualCluster> {
     let cluster = plan(tx, scope, entity, now, timings)?;
     let uid = &cluster.metadata.uid;
     tx.insert(KIND, scope, uid, &cluster.metadata.name, &cluster)?;
@@ -307,7 +312,11 @@ async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): 
 /// `POST .../virtual/validate`: the create checks without creating. Quota problems
 /// are reported in `machinePools.results[].errors`, profile problems in the
 /// profile's `packs.results[].errors`; other problems are the create's errors.
-async fn validate(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<VirtualClusterEntity>) -> ApiResult<Json<Value>> {
+async fn validate(
+    State(app): State<SharedState>,
+    scope: Scope,
+    JsonBody(entity): JsonBody<VirtualClusterEntity>,
+) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let timings = app.timings;
     let profile_uids: Vec<String> = entity.spec.profiles.iter().map(|p| p.uid.clone()).collect();
@@ -384,11 +393,11 @@ async fn validate_cluster_name(
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = now(&app);
     let view = run(&app, move |tx| {
-            let row = load(tx, &uid, &scope, now)?;
-            let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
-            views::cluster_view(&ctx, &row.value)
-        })
-        .await?;
+        let row = load(tx, &uid, &scope, now)?;
+        let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
+        views::cluster_view(&ctx, &row.value)
+    })
+    .await?;
     Ok(Json(view))
 }
 
@@ -416,25 +425,25 @@ async fn remove(
     let timings = app.timings;
     let force = query.force_delete.unwrap_or(false);
     run(&app, move |tx| match load(tx, &uid, &scope, now)?.value {
-            Cluster::Virtual(mut cluster) => {
-                cluster.lifecycle.request_deletion(now, force, &timings);
-                if cluster.state(now) == ClusterState::Gone {
-                    return super::purge(tx, &cluster);
-                }
-                cluster.metadata.deletion_timestamp = timestamp_of(now);
-                super::save_virtual(tx, &cluster, now)
+        Cluster::Virtual(mut cluster) => {
+            cluster.lifecycle.request_deletion(now, force, &timings);
+            if cluster.state(now) == ClusterState::Gone {
+                return super::purge(tx, &cluster);
             }
-            Cluster::Host(host) => {
-                let users = tx.referrers(KIND, &uid)?;
-                if !users.is_empty() {
-                    let names: Vec<String> = users.iter().map(|(kind, uid)| format!("{kind} {uid}")).collect();
-                    return Err(ApiError::in_use(format!("host cluster '{}' is in use by {}", host.name(), names.join(", "))));
-                }
-                tx.delete(KIND, &uid)?;
-                Ok(())
+            cluster.metadata.deletion_timestamp = timestamp_of(now);
+            super::save_virtual(tx, &cluster, now)
+        }
+        Cluster::Host(host) => {
+            let users = tx.referrers(KIND, &uid)?;
+            if !users.is_empty() {
+                let names: Vec<String> = users.iter().map(|(kind, uid)| format!("{kind} {uid}")).collect();
+                return Err(ApiError::in_use(format!("host cluster '{}' is in use by {}", host.name(), names.join(", "))));
             }
-        })
-        .await?;
+            tx.delete(KIND, &uid)?;
+            Ok(())
+        }
+    })
+    .await?;
     Ok(NoContent)
 }
 
