@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::SPECTROCLUSTER_KIND;
+use super::spectroclusters::{self, views};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::palette_local::filters::{sort_by_specs, FilterString, SortKey, SortSpec};
@@ -14,7 +14,8 @@ use crate::palette_local::listing::PageQuery;
 use crate::palette_local::model::{new_uid, require_uid, MetaInput, ObjectMeta};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
-use crate::palette_local::store::{Row, Tx};
+use crate::palette_local::lifecycle::Millis;
+use crate::palette_local::store::Tx;
 
 pub const KIND: &str = "project";
 const LABEL: &str = "project";
@@ -214,10 +215,13 @@ async fn delete(
     OptionalJsonBody(_cleanup): OptionalJsonBody<ProjectCleanup>,
 ) -> ApiResult<NoContent> {
     let cleanup = query.cleanup_project_resources.unwrap_or(false);
+    let now = spectroclusters::now(&app);
     app.store
         .run(move |tx| {
             let project = load(tx, &uid)?;
-            let clusters = tx.count_owned(SPECTROCLUSTER_KIND, &Scope::Project(uid.clone()))?;
+            let owner = Scope::Project(uid.clone());
+            // Only live clusters count: finished deletions are purged here.
+            let clusters = spectroclusters::list_live(tx, now)?.into_iter().filter(|row| row.owner == owner).count();
             if clusters > 0 && !cleanup {
                 return Err(ApiError::in_use(format!(
                     "project '{}' still has {clusters} cluster(s); delete them first or set cleanupProjectResources=true",
@@ -268,20 +272,13 @@ enum ProjectSortField {
     LastModifiedTimestamp,
 }
 
-/// Cluster counts of a project for its summary.
-#[derive(Debug, Deserialize)]
-struct ClusterState {
-    #[serde(default)]
-    status: Option<Value>,
-}
-
-fn clusters_health(tx: &Tx<'_>, project_uid: &str) -> ApiResult<Value> {
-    let clusters = tx.list::<ClusterState>(SPECTROCLUSTER_KIND, &Scope::Project(project_uid.to_string()))?;
-    let state_of = |row: &Row<ClusterState>| {
-        row.value.status.as_ref().and_then(|status| status.get("state")).and_then(Value::as_str).unwrap_or("").to_string()
-    };
-    let running = clusters.iter().filter(|row| state_of(row) == "Running").count();
-    let errored = clusters.iter().filter(|row| matches!(state_of(row).as_str(), "Failed" | "Error")).count();
+/// Cluster counts of a project for its summary, from the clusters' live states.
+fn clusters_health(tx: &Tx<'_>, project_uid: &str, now: Millis) -> ApiResult<Value> {
+    let owner = Scope::Project(project_uid.to_string());
+    let states: Vec<String> =
+        spectroclusters::list_live(tx, now)?.iter().filter(|row| row.owner == owner).map(|row| views::state(&row.value, now)).collect();
+    let running = states.iter().filter(|state| state.as_str() == "Running").count();
+    let errored = states.iter().filter(|state| matches!(state.as_str(), "Failed" | "Error")).count();
     Ok(json!({ "healthy": running, "running": running, "unhealthy": 0, "errored": errored }))
 }
 
@@ -291,13 +288,14 @@ async fn dashboard(
     OptionalJsonBody(spec): OptionalJsonBody<ProjectsFilterSpec>,
 ) -> ApiResult<Json<Value>> {
     let ProjectsFilterSpec { filter, sort } = spec;
+    let now = spectroclusters::now(&app);
     let mut summaries = app
         .store
         .run(move |tx| {
             tx.list_all::<Project>(KIND)?
                 .into_iter()
                 .filter(|row| filter.name.as_ref().is_none_or(|name| name.matches(&row.value.metadata.name)))
-                .map(|row| Ok((row.value.metadata.clone(), summary(tx, row.value)?)))
+                .map(|row| Ok((row.value.metadata.clone(), summary(tx, row.value, now)?)))
                 .collect::<ApiResult<Vec<_>>>()
         })
         .await?;
@@ -310,8 +308,8 @@ async fn dashboard(
 }
 
 /// `v1ProjectSummary`.
-fn summary(tx: &Tx<'_>, project: Project) -> ApiResult<Value> {
-    let health = clusters_health(tx, &project.metadata.uid)?;
+fn summary(tx: &Tx<'_>, project: Project, now: Millis) -> ApiResult<Value> {
+    let health = clusters_health(tx, &project.metadata.uid, now)?;
     let teams: Vec<Value> = project.spec.teams.iter().map(|team| json!({"name": "", "uid": team.team_id})).collect();
     let users: Vec<Value> = project.spec.users.iter().map(|user| json!({"name": "", "uid": user.user_id})).collect();
     Ok(json!({
