@@ -9,7 +9,11 @@ use crate::resources;
 pub fn framework() -> Framework<Palette> {
     Framework::new(PaletteProvider)
         .resource(resources::project::ProjectResource)
+        .resource(resources::cluster_profile::ClusterProfileResource)
+        .resource(resources::application_profile::ApplicationProfileResource)
         .data_source(data_sources::project::ProjectDataSource)
+        .data_source(data_sources::pack::PackDataSource)
+        .data_source(data_sources::registry::RegistryDataSource)
 }
 
 #[cfg(test)]
