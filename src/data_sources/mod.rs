@@ -3,3 +3,6 @@
 pub mod project;
 pub mod pack;
 pub mod registry;
+pub mod pack_simple;
+pub mod cluster_profile;
+pub mod application_profile;

@@ -14,6 +14,9 @@ pub fn framework() -> Framework<Palette> {
         .data_source(data_sources::project::ProjectDataSource)
         .data_source(data_sources::pack::PackDataSource)
         .data_source(data_sources::registry::RegistryDataSource)
+        .data_source(data_sources::pack_simple::PackSimpleDataSource)
+        .data_source(data_sources::cluster_profile::ClusterProfileDataSource)
+        .data_source(data_sources::application_profile::ApplicationProfileDataSource)
 }
 
 #[cfg(test)]

@@ -35,8 +35,8 @@ pub const CONTEXTS: [&str; 4] = ["", "project", "tenant", "system"];
 
 const VARIABLE_FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
 
-/// Private-state key: registry names resolved at the last write, so a
-/// refresh can tell that `registry_name` still holds without a lookup.
+/// Private-state key: registry UID → name as of the last write, so a
+/// refresh names registries without listing them.
 const RESOLVED_REGISTRIES: &str = "registries";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -261,8 +261,20 @@ pub fn pack_block() -> NestedBlock {
                 .plan_modifier(semantic_equality("between `\"\"` and `spectro`", pack_types_equal)),
         )
         .attribute(Attribute::new("name", Type::String).required().description("The pack's name, unique in the profile.").validator(not_empty()))
-        .attribute(Attribute::new("registry_uid", Type::String).optional().description("The UID of the pack's registry. Conflicts with `registry_name`."))
-        .attribute(Attribute::new("registry_name", Type::String).optional().description("The name of the pack's registry, resolved to its UID. Conflicts with `registry_uid`."))
+        .attribute(
+            Attribute::new("registry_uid", Type::String)
+                .optional()
+                .computed()
+                .description("The UID of the pack's registry. Conflicts with `registry_name`; read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name"])),
+        )
+        .attribute(
+            Attribute::new("registry_name", Type::String)
+                .optional()
+                .computed()
+                .description("The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name"])),
+        )
         .attribute(Attribute::new("tag", Type::String).optional().description("The pack version."))
         .attribute(Attribute::new("values", Type::String).optional().description("The pack values (YAML).").plan_modifier(yaml()))
         .block(NestedBlock::new("manifest", Nesting::List, manifest))
@@ -347,7 +359,7 @@ impl ClusterProfileResource {
         let mut diags = Diagnostics::new();
         let count = plan.get("pack").as_elements().map_or(0, <[Value]>::len);
         for i in 0..count {
-            let pack = &plan.get("pack").as_elements().unwrap_or_default()[i];
+            let pack = plan.get("pack").as_elements().unwrap_or_default()[i].clone();
             let configured = &config.get("pack").as_elements().unwrap_or_default()[i];
             let text = |name: &str| pack.get(name).as_str().map(str::to_string);
             let pack_type = text("type").unwrap_or_default();
@@ -363,10 +375,23 @@ impl ClusterProfileResource {
                     }
                 }
             }
-            if !pack.get("uid").is_unknown() || !configured.get("uid").is_null() {
+            if let (Some(uid), true) = (&registry_uid, pack.get("registry_uid").is_unknown() && configured.get("registry_uid").is_null()) {
+                if let Some(Value::List(packs)) = plan.get_mut("pack") {
+                    packs[i].set("registry_uid", Value::string(uid.clone()));
+                }
+            }
+            if !plan.get("pack").as_elements().unwrap_or_default()[i].get("uid").is_unknown() || !configured.get("uid").is_null() {
                 continue;
             }
             let resolved = if pack_type == "manifest" {
+                // Manifest layers come from no registry.
+                if let Some(Value::List(packs)) = plan.get_mut("pack") {
+                    for field in ["registry_uid", "registry_name"] {
+                        if packs[i].get(field).is_unknown() && configured.get(field).is_null() {
+                            packs[i].set(field, Value::Null);
+                        }
+                    }
+                }
                 MANIFEST_PACK_UID.to_string()
             } else {
                 let (Some(name), Some(tag)) = (text("name"), text("tag")) else {
@@ -375,7 +400,7 @@ impl ClusterProfileResource {
                     }
                     continue;
                 };
-                if pack.get("registry_uid").is_unknown() || pack.get("registry_name").is_unknown() {
+                if configured.get("registry_uid").is_unknown() || configured.get("registry_name").is_unknown() {
                     continue;
                 }
                 let query = PackQuery { name: &name, version: Some(&tag), registry_uid: registry_uid.as_deref(), pack_type: Some(&pack_type), clouds: &[] };
@@ -413,11 +438,13 @@ impl ClusterProfileResource {
                         .registry_uid(name, kind)
                         .await
                         .map_err(|e| ResourceError::at(pack_path(i).attribute("registry_name"), "Unknown registry", e.to_string()))?;
-                    resolved.insert(name.clone(), uid.clone());
                     uid
                 }
                 (None, None) => String::new(),
             };
+            if let Some(name) = resolver.registry_name(&registry_uid).await? {
+                resolved.insert(registry_uid.clone(), name);
+            }
             entities.push(pack.entity(registry_uid));
         }
         private.set(RESOLVED_REGISTRIES, &resolved).map_err(|e| ResourceError::from_error("Cannot record resolved registries", &e))?;
@@ -453,12 +480,12 @@ impl ClusterProfileResource {
                     manifests.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content: read_yaml(content, prior_content) });
                 }
             }
-            let registry_name = match prior_pack.and_then(|p| p.registry_name.as_ref()) {
-                Some(name) if known_registries.get(name) == Some(&api.registry_uid) => Some(name.clone()),
-                Some(_) => resolver.registry_name(&api.registry_uid).await?.or_else(|| Some(api.registry_uid.clone())),
-                None => None,
+            let registry_name = match known_registries.get(&api.registry_uid) {
+                Some(name) => Some(name.clone()),
+                None if api.registry_uid.is_empty() => None,
+                None => resolver.registry_name(&api.registry_uid).await?,
             };
-            let registry_uid = prior_pack.and_then(|p| p.registry_uid.as_ref()).map(|_| api.registry_uid.clone());
+            let registry_uid = (!api.registry_uid.is_empty()).then(|| api.registry_uid.clone());
             let pack_type = match prior_pack.and_then(|p| p.pack_type.as_deref()) {
                 Some(prior_type) if pack_types_equal(&Value::string(prior_type), &Value::string(api.pack_type.clone())) => prior_type.to_string(),
                 _ => super::packs::effective_pack_type(&api.pack_type).to_string(),
