@@ -9,7 +9,14 @@ use crate::resources;
 pub fn framework() -> Framework<Palette> {
     Framework::new(PaletteProvider)
         .resource(resources::project::ProjectResource)
+        .resource(resources::cluster_profile::ClusterProfileResource)
+        .resource(resources::application_profile::ApplicationProfileResource)
         .data_source(data_sources::project::ProjectDataSource)
+        .data_source(data_sources::pack::PackDataSource)
+        .data_source(data_sources::registry::RegistryDataSource)
+        .data_source(data_sources::pack_simple::PackSimpleDataSource)
+        .data_source(data_sources::cluster_profile::ClusterProfileDataSource)
+        .data_source(data_sources::application_profile::ApplicationProfileDataSource)
 }
 
 #[cfg(test)]

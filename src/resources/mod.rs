@@ -2,3 +2,6 @@
 
 pub mod common;
 pub mod project;
+pub mod cluster_profile;
+pub mod packs;
+pub mod application_profile;

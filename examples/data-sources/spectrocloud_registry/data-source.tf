@@ -1,0 +1,8 @@
+data "spectrocloud_registry" "public" {
+  name = "Public Repo"
+}
+
+data "spectrocloud_registry" "bitnami" {
+  name = "Bitnami"
+  type = "helm"
+}

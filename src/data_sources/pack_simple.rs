@@ -1,0 +1,82 @@
+//! `spectrocloud_pack_simple` data source: a pack for an application
+//! profile tier, by name and version in one registry.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::client::packs::PackTagQuery;
+use crate::framework::context::{Context, ResourceError};
+use crate::framework::convert::{from_value, to_value};
+use crate::framework::resource::DataSource;
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::validators::{not_empty, one_of};
+use crate::protocol::value::{Type, Value};
+use crate::provider::{call, Palette};
+use crate::resources::packs::{compare_versions, lookup_name, MANIFEST_PACK_UID};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SimpleLookup {
+    id: Option<String>,
+    name: String,
+    version: Option<String>,
+    context: Option<String>,
+    registry_uid: Option<String>,
+    #[serde(rename = "type")]
+    pack_type: String,
+    values: Option<String>,
+}
+
+pub struct PackSimpleDataSource;
+
+#[async_trait]
+impl DataSource<Palette> for PackSimpleDataSource {
+    fn type_name(&self) -> &str {
+        "spectrocloud_pack_simple"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .description("Looks up a pack for an application profile tier by name and version in a registry.")
+                .attribute(Attribute::new("id", Type::String).computed().description("The pack's UID (`spectro-manifest-pack` for `manifest`)."))
+                .attribute(Attribute::new("name", Type::String).required().description("The pack's name.").validator(not_empty()))
+                .attribute(Attribute::new("version", Type::String).optional().computed().description("The pack version; `1.0.0` when it exists, else the latest."))
+                .attribute(Attribute::new("context", Type::String).default(Value::string("project")).description("`project`, `tenant` or `system`.").validator(one_of(&["project", "tenant", "system"])))
+                .attribute(Attribute::new("registry_uid", Type::String).optional().description("The registry's UID (required except for `manifest`)."))
+                .attribute(Attribute::new("type", Type::String).required().description("`helm`, `manifest`, `container` or `operator-instance`.").validator(one_of(&["helm", "manifest", "container", "operator-instance"])))
+                .attribute(Attribute::new("values", Type::String).computed().description("The pack's default values.")),
+        )
+    }
+
+    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
+        let mut lookup: SimpleLookup = from_value(config)?;
+        if lookup.pack_type == "manifest" {
+            lookup.id = Some(MANIFEST_PACK_UID.to_string());
+            lookup.values = Some(String::new());
+            return Ok(to_value(&lookup, &self.schema().block.implied_type())?);
+        }
+        let Some(registry_uid) = lookup.registry_uid.clone() else {
+            return Err(ResourceError::new("registry_uid required", format!("A {} pack is looked up in one registry: set registry_uid (e.g. from spectrocloud_registry).", lookup.pack_type)));
+        };
+        let scope = ctx.data().scope(lookup.context.as_deref().unwrap_or("project"));
+        let entity = ctx
+            .data()
+            .client
+            .get_pack_tags(&call(ctx), &scope, lookup_name(&lookup.name), &registry_uid, &PackTagQuery::default())
+            .await?
+            .ok_or_else(|| ResourceError::new(format!("Pack {:?} not found", lookup.name), format!("Registry {registry_uid} has no pack of that name.")))?;
+        let tag = match &lookup.version {
+            Some(version) => entity.tag_for_version(version),
+            None => entity.tag_for_version("1.0.0").or_else(|| entity.tags.iter().max_by(|a, b| compare_versions(&a.version, &b.version))),
+        };
+        let tag = tag.ok_or_else(|| {
+            let versions: Vec<&str> = entity.tags.iter().map(|t| t.version.as_str()).collect();
+            ResourceError::new(format!("Pack {:?} version not found", lookup.name), format!("Available versions: {}.", versions.join(", ")))
+        })?;
+        lookup.values = Some(entity.values_of(&tag.pack_uid).unwrap_or_default().to_string());
+        lookup.version = Some(tag.version.clone());
+        lookup.id = Some(tag.pack_uid.clone());
+        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+    }
+}

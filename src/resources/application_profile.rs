@@ -1,0 +1,438 @@
+//! `spectrocloud_application_profile`: an App Mode template made of tiers
+//! (containers, Helm charts, manifests, operator instances).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::cluster_profile::CONTEXTS;
+use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
+use super::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
+use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
+use crate::client::models::{ManifestInput, NameValue};
+use crate::client::Scope;
+use crate::framework::context::{Context, ResourceError};
+use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::diagnostics::{AttributePath, Diagnostics};
+use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged};
+use crate::framework::private::PrivateState;
+use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::timeouts::{self, Operation, Timeouts};
+use crate::framework::validators::{conflicts_with, not_empty, one_of};
+use crate::protocol::value::{Type, Value};
+use crate::provider::{call, Palette};
+
+pub const TYPE_NAME: &str = "spectrocloud_application_profile";
+
+const TIER_TYPES: [&str; 4] = ["container", "helm", "manifest", "operator-instance"];
+
+/// What the API shows instead of a sensitive property's value.
+const MASKED: &str = "********";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct ManifestModel {
+    uid: Option<String>,
+    name: String,
+    content: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct TierModel {
+    uid: Option<String>,
+    #[serde(rename = "type")]
+    tier_type: Option<String>,
+    name: String,
+    source_app_tier: Option<String>,
+    registry_uid: Option<String>,
+    registry_name: Option<String>,
+    properties: Option<BTreeMap<String, String>>,
+    install_order: Option<i64>,
+    manifest: Vec<ManifestModel>,
+    tag: Option<String>,
+    values: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct AppProfileModel {
+    id: Option<String>,
+    name: String,
+    version: Option<String>,
+    context: Option<String>,
+    tags: Option<BTreeSet<String>>,
+    description: Option<String>,
+    cloud: Option<String>,
+    pack: Vec<TierModel>,
+}
+
+impl TierModel {
+    fn properties(&self) -> Vec<NameValue> {
+        self.properties.iter().flatten().map(|(k, v)| NameValue::new(k, v)).collect()
+    }
+
+    fn manifests(&self) -> Vec<ManifestInput> {
+        self.manifest.iter().map(|m| ManifestInput { uid: String::new(), name: m.name.clone(), content: m.content.trim().to_string() }).collect()
+    }
+
+    fn entity(&self, registry_uid: String) -> AppTierEntity {
+        AppTierEntity {
+            name: self.name.clone(),
+            tier_type: self.tier_type.clone().unwrap_or_default(),
+            version: self.tag.clone().unwrap_or_default(),
+            source_app_tier_uid: self.source_app_tier.clone().unwrap_or_default(),
+            registry_uid,
+            install_order: self.install_order.unwrap_or(0) as i32,
+            values: self.values.as_deref().map(str::trim).unwrap_or_default().to_string(),
+            properties: self.properties(),
+            manifests: self.manifests(),
+            ..AppTierEntity::default()
+        }
+    }
+
+    fn update_entity(&self) -> AppTierUpdateEntity {
+        AppTierUpdateEntity {
+            name: self.name.clone(),
+            version: self.tag.clone().unwrap_or_default(),
+            values: self.values.as_deref().map(str::trim).unwrap_or_default().to_string(),
+            install_order: self.install_order.unwrap_or(0) as i32,
+            properties: self.properties(),
+            manifests: self.manifests(),
+            ..AppTierUpdateEntity::default()
+        }
+    }
+
+    /// What cannot change in place: a different value recreates the tier.
+    fn identity(&self) -> (&Option<String>, &Option<String>, &Option<String>, &Option<String>) {
+        (&self.tier_type, &self.source_app_tier, &self.registry_uid, &self.registry_name)
+    }
+}
+
+impl AppProfileModel {
+    fn context(&self) -> &str {
+        self.context.as_deref().unwrap_or("project")
+    }
+}
+
+fn tier_path(index: usize) -> AttributePath {
+    AttributePath::attr("pack").index(index)
+}
+
+pub struct ApplicationProfileResource;
+
+impl ApplicationProfileResource {
+    fn state(&self, model: &AppProfileModel) -> Result<Value, ResourceError> {
+        Ok(to_value(model, &self.schema().block.implied_type())?)
+    }
+
+    fn scope(&self, ctx: &Context<Palette>, model: &AppProfileModel) -> Scope {
+        ctx.data().scope(model.context())
+    }
+
+    async fn registry_uid(&self, resolver: &mut Resolver<'_>, index: usize, tier: &TierModel) -> Result<String, ResourceError> {
+        match (&tier.registry_uid, &tier.registry_name) {
+            (Some(uid), _) => Ok(uid.clone()),
+            (None, Some(name)) => resolver.registry_uid(name, None).await.map_err(|e| ResourceError::at(tier_path(index).attribute("registry_name"), "Unknown registry", e.to_string())),
+            (None, None) => Ok(String::new()),
+        }
+    }
+
+    /// One GET of the profile and one of its tiers, plus the manifests of
+    /// tiers that have some.
+    async fn read_model(&self, ctx: &Context<Palette>, prior: &AppProfileModel) -> Result<Option<AppProfileModel>, ResourceError> {
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        let scope = self.scope(ctx, prior);
+        let uid = prior.id.clone().unwrap_or_default();
+        let Some(profile) = client.get_app_profile(&call, &scope, &uid).await? else {
+            return Ok(None);
+        };
+        let tiers = client.list_app_profile_tiers(&call, &scope, &uid).await?;
+        let mut pack = Vec::new();
+        for tier in &tiers {
+            let prior_tier = prior.pack.iter().find(|t| t.name == tier.metadata.name);
+            pack.push(self.tier_from_api(ctx, &scope, &uid, tier, prior_tier).await?);
+        }
+        Ok(Some(AppProfileModel {
+            id: Some(profile.metadata.uid.clone()),
+            name: profile.metadata.name.clone(),
+            version: Some(crate::client::cluster_profiles::effective_version(&profile.spec.version).to_string()),
+            context: Some(match (crate::client::conventions::scope_annotation(&profile.metadata), prior.context.as_deref()) {
+                (Some("project"), Some(prior @ ("" | "system"))) => prior.to_string(),
+                (Some(scope), _) => scope.to_string(),
+                (None, prior) => prior.unwrap_or("project").to_string(),
+            }),
+            tags: read_tags(&profile.metadata, prior.tags.as_ref()),
+            description: read_description(&profile.metadata, prior.description.as_deref()),
+            cloud: Some(prior.cloud.clone().unwrap_or_else(|| "all".into())),
+            pack,
+        }))
+    }
+
+    async fn tier_from_api(&self, ctx: &Context<Palette>, scope: &Scope, uid: &str, tier: &AppTier, prior: Option<&TierModel>) -> Result<TierModel, ResourceError> {
+        let spec = &tier.spec;
+        let mut manifest = Vec::new();
+        if !spec.manifests.is_empty() {
+            let documents = ctx.data().client.list_app_tier_manifests(&call(ctx), scope, uid, &tier.metadata.uid).await?;
+            for reference in &spec.manifests {
+                let content = documents.iter().find(|d| d.metadata.uid == reference.uid || d.metadata.name == reference.name).and_then(|d| d.content()).unwrap_or_default();
+                let prior_content = prior.and_then(|p| p.manifest.iter().find(|m| m.name == reference.name)).map(|m| m.content.as_str());
+                let content = match prior_content {
+                    Some(text) if yaml_equal(text, content) => text.to_string(),
+                    _ => content.to_string(),
+                };
+                manifest.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content });
+            }
+        }
+        let prior_properties = prior.and_then(|p| p.properties.as_ref());
+        let properties: BTreeMap<String, String> = spec
+            .properties
+            .iter()
+            .map(|p| {
+                // A masked value cannot be compared: the configured one stands.
+                let value = match prior_properties.and_then(|m| m.get(&p.name)) {
+                    Some(prior_value) if p.value == MASKED => prior_value.clone(),
+                    _ => p.value.clone(),
+                };
+                (p.name.clone(), value)
+            })
+            .collect();
+        let text = |api: &str, prior: Option<&Option<String>>| match prior {
+            Some(None) if api.is_empty() => None,
+            Some(Some(p)) if yaml_equal(p, api) => Some(p.clone()),
+            Some(None) | None if api.is_empty() => None,
+            _ => Some(api.to_string()),
+        };
+        Ok(TierModel {
+            uid: Some(tier.metadata.uid.clone()),
+            tier_type: Some(spec.tier_type.clone()),
+            name: tier.metadata.name.clone(),
+            source_app_tier: text(&spec.source_app_tier_uid, prior.map(|p| &p.source_app_tier)),
+            registry_uid: prior.and_then(|p| p.registry_uid.as_ref()).map(|_| spec.registry_uid.clone()),
+            registry_name: prior.and_then(|p| p.registry_name.clone()),
+            properties: if properties.is_empty() && prior_properties.is_none() { None } else { Some(properties) },
+            install_order: Some(spec.install_order as i64),
+            manifest,
+            tag: text(&spec.version, prior.map(|p| &p.tag)),
+            // Non-container tiers get the catalog's values unless configured.
+            values: match prior.map(|p| &p.values) {
+                Some(None) => None,
+                other => text(&spec.values, other),
+            },
+        })
+    }
+
+    async fn reread(&self, ctx: &Context<Palette>, model: &AppProfileModel) -> Result<Value, ResourceError> {
+        match self.read_model(ctx, model).await? {
+            Some(read) => self.state(&read),
+            None => Err(ResourceError::new("Application profile vanished", "The application profile disappeared right after it was written.")),
+        }
+    }
+}
+
+#[async_trait]
+impl Resource<Palette> for ApplicationProfileResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        let yaml = || semantic_equality("in YAML formatting and key order", yaml_values_equal);
+        let manifest = Block::new()
+            .attribute(Attribute::new("uid", Type::String).computed().description("The manifest's UID.").plan_modifier(use_state_while_unchanged(&["name"])))
+            .attribute(Attribute::new("name", Type::String).required().description("The manifest's name.").validator(not_empty()))
+            .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").plan_modifier(yaml()));
+        let tier = Block::new()
+            .attribute(
+                Attribute::new("type", Type::String)
+                    .default(Value::string("spectro"))
+                    .description("The tier type: `container`, `helm`, `manifest` or `operator-instance` (required in practice; the default is kept for compatibility and rejected at plan time).")
+                    .validator(one_of(&TIER_TYPES)),
+            )
+            .attribute(Attribute::new("source_app_tier", Type::String).optional().description("The UID of the catalog pack the tier is made from (from `spectrocloud_pack_simple`)."))
+            .attribute(Attribute::new("registry_uid", Type::String).optional().description("The registry's UID. Conflicts with `registry_name`."))
+            .attribute(Attribute::new("registry_name", Type::String).optional().description("The registry's name, resolved to its UID. Conflicts with `registry_uid`."))
+            .attribute(Attribute::new("uid", Type::String).optional().computed().description("The tier's UID.").plan_modifier(use_state_while_unchanged(&["name", "type"])))
+            .attribute(Attribute::new("name", Type::String).required().description("The tier's name, unique in the profile.").validator(not_empty()))
+            .attribute(Attribute::new("properties", Type::Map(Box::new(Type::String))).optional().description("Tier properties (operator-instance settings such as `databaseName`)."))
+            .attribute(Attribute::new("install_order", Type::Number).default(Value::int(0)).description("The order tiers are installed in."))
+            .attribute(Attribute::new("tag", Type::String).optional().description("The pack version."))
+            .attribute(Attribute::new("values", Type::String).optional().description("Values (YAML); for container tiers the `containerService:` document.").plan_modifier(yaml()))
+            .block(NestedBlock::new("manifest", Nesting::List, manifest))
+            .validator(conflicts_with("registry_uid", "registry_name"));
+        Schema::new(
+            0,
+            Block::new()
+                .description("An application profile: the App Mode template of tiers that developers deploy to virtual clusters.")
+                .attribute(id_attribute())
+                .attribute(Attribute::new("name", Type::String).required().description("The profile's name. The API cannot rename a profile, so a new name replaces it.").validator(not_empty()).plan_modifier(requires_replace()))
+                .attribute(Attribute::new("version", Type::String).default(Value::string("1.0.0")).description("The profile version; a new version is a new profile object.").plan_modifier(requires_replace()))
+                .attribute(Attribute::new("context", Type::String).default(Value::string("project")).description("`project`, `tenant` or `system`.").validator(one_of(&CONTEXTS)).plan_modifier(requires_replace()))
+                .attribute(tags_attribute())
+                .attribute(Attribute::new("description", Type::String).optional().description("A description, stored as the `description` annotation."))
+                .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("Kept for compatibility; not sent to the API."))
+                .block(NestedBlock::new("pack", Nesting::List, tier).min_items(1))
+                .block(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete])),
+        )
+    }
+
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::uniform(Duration::from_secs(600))
+    }
+
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        let mut seen = BTreeSet::new();
+        for (i, tier) in config.get("pack").as_elements().unwrap_or_default().iter().enumerate() {
+            if tier.get("type").is_null() {
+                diags.error_at(tier_path(i).attribute("type"), "Tier type required", format!("Set `type` to one of {}.", TIER_TYPES.join(", ")));
+            }
+            if let Some(name) = tier.get("name").as_str() {
+                if !seen.insert(name.to_string()) {
+                    diags.error_at(tier_path(i).attribute("name"), "Duplicate tier name", format!("The tier name {name:?} is used more than once."));
+                }
+            }
+        }
+    }
+
+    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let mut model: AppProfileModel = from_planned(request.planned)?;
+        let call = call(ctx);
+        let scope = self.scope(ctx, &model);
+        let mut resolver = Resolver::new(&ctx.data().client, &call, scope.clone());
+        let mut app_tiers = Vec::new();
+        for (i, tier) in model.pack.iter().enumerate() {
+            app_tiers.push(tier.entity(self.registry_uid(&mut resolver, i, tier).await?));
+        }
+        let entity = AppProfileEntity {
+            metadata: object_meta(&model.name, model.tags.as_ref(), model.description.as_deref()),
+            spec: AppProfileEntitySpec { version: model.version.clone().unwrap_or_default(), template: AppProfileTemplateEntity { app_tiers } },
+        };
+        model.id = Some(ctx.data().client.create_app_profile(&call, &scope, &entity).await?);
+        self.reread(ctx, &model).await.map_err(|e| e.with_partial_state(self.state(&model).unwrap_or(Value::Null)))
+    }
+
+    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
+        let prior: AppProfileModel = from_value(state)?;
+        match self.read_model(ctx, &prior).await? {
+            Some(model) => Ok(Some(self.state(&model)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let model: AppProfileModel = from_planned(request.planned)?;
+        let prior: AppProfileModel = from_value(request.prior)?;
+        let uid = model.id.clone().unwrap_or_default();
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        let scope = self.scope(ctx, &model);
+        let failed = |e: ResourceError| e.with_partial_state(request.prior.clone());
+        let mut resolver = Resolver::new(client, &call, scope.clone());
+        if model.pack != prior.pack {
+            let existing = client.list_app_profile_tiers(&call, &scope, &uid).await?;
+            let wanted: BTreeSet<&str> = model.pack.iter().map(|t| t.name.as_str()).collect();
+            // Removed tiers, and tiers whose type or source changes, go first.
+            for tier in &existing {
+                let name = tier.metadata.name.as_str();
+                let (new, old) = (model.pack.iter().find(|t| t.name == name), prior.pack.iter().find(|t| t.name == name));
+                let recreate = matches!((new, old), (Some(new), Some(old)) if new.identity() != old.identity());
+                if !wanted.contains(tier.metadata.name.as_str()) || recreate {
+                    client.delete_app_profile_tier(&call, &scope, &uid, &tier.metadata.uid).await.map_err(|e| failed(ResourceError::from_error(format!("Cannot delete tier {}", tier.metadata.name), &e)))?;
+                }
+            }
+            let remaining = client.list_app_profile_tiers(&call, &scope, &uid).await?;
+            for (i, tier) in model.pack.iter().enumerate() {
+                match remaining.iter().find(|t| t.metadata.name == tier.name) {
+                    Some(current) => {
+                        if prior.pack.iter().find(|p| p.name == tier.name) != Some(tier) {
+                            client
+                                .update_app_profile_tier(&call, &scope, &uid, &current.metadata.uid, &tier.update_entity())
+                                .await
+                                .map_err(|e| failed(ResourceError::from_error(format!("Cannot update tier {}", tier.name), &e)))?;
+                        }
+                    }
+                    None => {
+                        let registry_uid = self.registry_uid(&mut resolver, i, tier).await?;
+                        client
+                            .create_app_profile_tier(&call, &scope, &uid, &tier.entity(registry_uid))
+                            .await
+                            .map_err(|e| failed(ResourceError::from_error(format!("Cannot create tier {}", tier.name), &e)))?;
+                    }
+                }
+            }
+        }
+        if (&model.tags, &model.description) != (&prior.tags, &prior.description) {
+            let metadata = object_meta("", model.tags.as_ref(), model.description.as_deref());
+            let meta = AppProfileMetaEntity { metadata, version: model.version.clone().unwrap_or_default() };
+            client.patch_app_profile_metadata(&call, &scope, &uid, &meta).await.map_err(|e| failed(e.into()))?;
+        }
+        self.reread(ctx, &model).await
+    }
+
+    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
+        let model: AppProfileModel = from_value(state)?;
+        ctx.data().client.delete_app_profile(&call(ctx), &self.scope(ctx, &model), model.id.as_deref().unwrap_or_default()).await?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let parts: Vec<&str> = id.split(':').collect();
+        let context = parts.get(1).copied().unwrap_or("project");
+        if parts.len() > 3 || parts[0].is_empty() || !["project", "tenant", "system"].contains(&context) {
+            return Err(ResourceError::new(format!("Invalid application profile import ID {id:?}"), "Use UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION."));
+        }
+        let (key, version) = (parts[0], parts.get(2).copied());
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        let scope = ctx.data().scope(context);
+        let found = if looks_like_uid(key) {
+            client.get_app_profile(&call, &scope, key).await?.filter(|p| version.is_none_or(|v| p.spec.version == v)).map(|p| p.metadata.uid)
+        } else {
+            None
+        };
+        let found = match found {
+            Some(uid) => Some(uid),
+            None => {
+                let profiles = client.list_app_profiles(&call, &scope).await?;
+                let mut versions: Vec<(String, String)> = profiles
+                    .iter()
+                    .filter(|p| p.metadata.name == key)
+                    .flat_map(|p| {
+                        let own = std::iter::once((p.spec.version.clone(), p.metadata.uid.clone()));
+                        own.chain(p.spec.versions.iter().map(|v| (v.version.clone(), v.uid.clone())))
+                    })
+                    .filter(|(v, _)| version.is_none_or(|wanted| crate::client::cluster_profiles::effective_version(v) == wanted))
+                    .collect();
+                versions.sort_by(|a, b| compare_versions(&b.0, &a.0));
+                versions.into_iter().next().map(|(_, uid)| uid)
+            }
+        };
+        let uid = found.ok_or_else(|| ResourceError::new(format!("Cannot import application profile {id:?}"), "No application profile matches this UID or name (and version) in that context."))?;
+        self.state(&AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_valid_and_version_0() {
+        let schema = ApplicationProfileResource.schema();
+        assert_eq!(schema.version, 0);
+        assert!(schema.problems().is_empty(), "{:?}", schema.problems());
+    }
+
+    #[test]
+    fn missing_tier_type_and_duplicate_names_are_plan_errors() {
+        let tier = |name: &str, tier_type: Option<&str>| {
+            Value::Object([("name".to_string(), Value::string(name)), ("type".to_string(), tier_type.map_or(Value::Null, Value::string))].into())
+        };
+        let config = Value::Object([("pack".to_string(), Value::List(vec![tier("a", Some("helm")), tier("b", None), tier("a", Some("manifest"))]))].into());
+        let mut diags = Diagnostics::new();
+        ApplicationProfileResource.validate_config(&config, &mut diags);
+        let paths: Vec<_> = diags.iter().map(|d| d.path.clone()).collect();
+        assert_eq!(paths, [Some(tier_path(1).attribute("type")), Some(tier_path(2).attribute("name"))]);
+    }
+}

@@ -1,0 +1,898 @@
+//! `spectrocloud_cluster_profile`: a versioned stack of packs (OS,
+//! Kubernetes, CNI, CSI, add-ons) with optional profile variables.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
+use super::packs::{compare_versions, pack_types_equal, yaml_equal, yaml_values_equal, PackQuery, Resolver, MANIFEST_PACK_UID};
+use crate::client::cluster_profiles::{
+    effective_version, ClusterProfile, ClusterProfileEntity, ClusterProfileEntitySpec, ClusterProfileTemplateEntity, CloneEntity, CloneMeta,
+    PackManifestEntity, ProfileMetaEntity, ProfileMetaSpec,
+};
+use crate::client::conventions::scope_annotation;
+use crate::client::models::{ManifestInput, Variable, VariableOption};
+use crate::client::Scope;
+use crate::framework::context::{Context, ResourceError};
+use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::diagnostics::{AttributePath, Diagnostics};
+use crate::framework::modifiers::{requires_replace, requires_replace_if, semantic_equality, use_state_while_unchanged, PlanKind};
+use crate::framework::private::PrivateState;
+use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
+use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::framework::timeouts::{self, Operation, Timeouts};
+use crate::framework::validators::{conflicts_with, not_empty, one_of};
+use crate::protocol::value::{Type, Value};
+use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
+
+pub const TYPE_NAME: &str = "spectrocloud_cluster_profile";
+
+/// The `context` values, as in the official provider.
+pub const CONTEXTS: [&str; 4] = ["", "project", "tenant", "system"];
+
+const VARIABLE_FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
+
+/// Private-state key: registry UID → name as of the last write, so a
+/// refresh names registries without listing them.
+const RESOLVED_REGISTRIES: &str = "registries";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManifestModel {
+    pub uid: Option<String>,
+    pub name: String,
+    pub content: String,
+}
+
+/// One `pack` block (shared shape with the cluster-side `cluster_profile.pack`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PackModel {
+    pub uid: Option<String>,
+    #[serde(rename = "type")]
+    pub pack_type: Option<String>,
+    pub name: String,
+    pub registry_uid: Option<String>,
+    pub registry_name: Option<String>,
+    pub tag: Option<String>,
+    pub values: Option<String>,
+    pub manifest: Vec<ManifestModel>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct OptionModel {
+    default: Option<bool>,
+    description: Option<String>,
+    label: String,
+    value: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct VariableModel {
+    name: String,
+    display_name: String,
+    format: Option<String>,
+    description: Option<String>,
+    default_value: Option<String>,
+    regex: Option<String>,
+    required: Option<bool>,
+    immutable: Option<bool>,
+    is_sensitive: Option<bool>,
+    hidden: Option<bool>,
+    input_type: Option<String>,
+    options: Vec<OptionModel>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct VariablesModel {
+    variable: Vec<VariableModel>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct ProfileModel {
+    id: Option<String>,
+    name: String,
+    version: Option<String>,
+    skip_destroy: Option<bool>,
+    context: Option<String>,
+    tags: Option<BTreeSet<String>>,
+    description: Option<String>,
+    cloud: Option<String>,
+    #[serde(rename = "type")]
+    profile_type: Option<String>,
+    profile_variables: Vec<VariablesModel>,
+    pack: Vec<PackModel>,
+}
+
+/// An optional text attribute as read back: empty stays as the prior had it.
+fn read_text(api: &str, prior: Option<&str>) -> Option<String> {
+    if api.is_empty() && prior.is_none_or(str::is_empty) {
+        prior.map(str::to_string)
+    } else {
+        Some(api.to_string())
+    }
+}
+
+/// An optional flag as read back: `false` stays null when the prior was null.
+fn read_flag(api: bool, prior: Option<bool>) -> Option<bool> {
+    if !api && prior.is_none() {
+        None
+    } else {
+        Some(api)
+    }
+}
+
+/// YAML text as read back: the prior text while it means the same.
+fn read_yaml(api: &str, prior: Option<&str>) -> String {
+    match prior {
+        Some(prior) if yaml_equal(api, prior) => prior.to_string(),
+        _ => api.to_string(),
+    }
+}
+
+impl VariableModel {
+    fn to_api(&self) -> Variable {
+        Variable {
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            description: self.description.clone().unwrap_or_default(),
+            format: self.format.clone().unwrap_or_else(|| "string".into()),
+            default_value: self.default_value.clone().unwrap_or_default(),
+            regex: self.regex.clone().unwrap_or_default(),
+            required: self.required.unwrap_or(false),
+            hidden: self.hidden.unwrap_or(false),
+            immutable: self.immutable.unwrap_or(false),
+            is_sensitive: self.is_sensitive.unwrap_or(false),
+            input_type: self.input_type.clone().unwrap_or_else(|| "text".into()),
+            options: self
+                .options
+                .iter()
+                .map(|o| VariableOption {
+                    value: o.value.clone(),
+                    label: o.label.clone(),
+                    description: o.description.clone().unwrap_or_default(),
+                    default: o.default.unwrap_or(false),
+                })
+                .collect(),
+        }
+    }
+
+    fn from_api(api: &Variable, prior: Option<&VariableModel>) -> VariableModel {
+        let prior_option = |i: usize| prior.and_then(|p| p.options.get(i));
+        VariableModel {
+            name: api.name.clone(),
+            display_name: api.display_name.clone(),
+            format: Some(if api.format.is_empty() { "string".into() } else { api.format.clone() }),
+            description: read_text(&api.description, prior.and_then(|p| p.description.as_deref())),
+            default_value: read_text(&api.default_value, prior.and_then(|p| p.default_value.as_deref())),
+            regex: read_text(&api.regex, prior.and_then(|p| p.regex.as_deref())),
+            required: read_flag(api.required, prior.and_then(|p| p.required)),
+            immutable: read_flag(api.immutable, prior.and_then(|p| p.immutable)),
+            is_sensitive: read_flag(api.is_sensitive, prior.and_then(|p| p.is_sensitive)),
+            hidden: read_flag(api.hidden, prior.and_then(|p| p.hidden)),
+            input_type: Some(if api.input_type.is_empty() { "text".into() } else { api.input_type.clone() }),
+            options: api
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| OptionModel {
+                    default: Some(o.default),
+                    description: read_text(&o.description, prior_option(i).and_then(|p| p.description.as_deref())),
+                    label: o.label.clone(),
+                    value: o.value.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl PackModel {
+    fn is_manifest(&self) -> bool {
+        self.pack_type.as_deref() == Some("manifest")
+    }
+
+    /// The create/update body of this pack, with its registry resolved.
+    fn entity(&self, registry_uid: String) -> PackManifestEntity {
+        PackManifestEntity {
+            name: self.name.clone(),
+            pack_type: self.pack_type.clone().unwrap_or_else(|| "spectro".into()),
+            tag: self.tag.clone().unwrap_or_default(),
+            registry_uid,
+            uid: self.uid.clone().unwrap_or_else(|| if self.is_manifest() { MANIFEST_PACK_UID.into() } else { String::new() }),
+            values: self.values.as_deref().map(str::trim).unwrap_or_default().to_string(),
+            manifests: self
+                .manifest
+                .iter()
+                .map(|m| ManifestInput { uid: m.uid.clone().unwrap_or_default(), name: m.name.clone(), content: m.content.trim().to_string() })
+                .collect(),
+            ..PackManifestEntity::default()
+        }
+    }
+}
+
+impl ProfileModel {
+    fn context(&self) -> &str {
+        self.context.as_deref().unwrap_or("project")
+    }
+
+    fn version(&self) -> &str {
+        effective_version(self.version.as_deref().unwrap_or(""))
+    }
+
+    fn variables(&self) -> Vec<Variable> {
+        self.profile_variables.iter().flat_map(|v| &v.variable).map(VariableModel::to_api).collect()
+    }
+
+    /// What a content change is about (everything but variables, context
+    /// and `skip_destroy`).
+    fn content(&self) -> (&str, &Option<BTreeSet<String>>, &str, &str, &[PackModel]) {
+        (&self.name, &self.tags, self.description.as_deref().unwrap_or(""), self.version(), &self.pack)
+    }
+}
+
+fn pack_path(index: usize) -> AttributePath {
+    AttributePath::attr("pack").index(index)
+}
+
+pub struct ClusterProfileResource;
+
+/// The `pack` block.
+pub fn pack_block() -> NestedBlock {
+    let yaml = || semantic_equality("in YAML formatting and key order", yaml_values_equal);
+    let manifest = Block::new()
+        .attribute(
+            Attribute::new("uid", Type::String).computed().description("The manifest's UID.").plan_modifier(use_state_while_unchanged(&["name"])),
+        )
+        .attribute(Attribute::new("name", Type::String).required().description("The manifest's name, unique in the pack.").validator(not_empty()))
+        .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").plan_modifier(yaml()));
+    let pack = Block::new()
+        .attribute(
+            Attribute::new("uid", Type::String)
+                .optional()
+                .computed()
+                .description("The pack's UID (from `spectrocloud_pack`). Resolved at plan time from `name`, `tag` and the registry when not set; `spectro-manifest-pack` for manifest packs.")
+                .plan_modifier(use_state_while_unchanged(&["name", "tag", "type", "registry_uid", "registry_name"])),
+        )
+        .attribute(
+            Attribute::new("type", Type::String)
+                .default(Value::string("spectro"))
+                .description("The pack type: `spectro`, `helm`, `oci` or `manifest`.")
+                .plan_modifier(semantic_equality("between `\"\"` and `spectro`", pack_types_equal)),
+        )
+        .attribute(Attribute::new("name", Type::String).required().description("The pack's name, unique in the profile.").validator(not_empty()))
+        .attribute(
+            Attribute::new("registry_uid", Type::String)
+                .optional()
+                .computed()
+                .description("The UID of the pack's registry. Conflicts with `registry_name`; read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name"])),
+        )
+        .attribute(
+            Attribute::new("registry_name", Type::String)
+                .optional()
+                .computed()
+                .description("The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name"])),
+        )
+        .attribute(Attribute::new("tag", Type::String).optional().description("The pack version."))
+        .attribute(Attribute::new("values", Type::String).optional().description("The pack values (YAML).").plan_modifier(yaml()))
+        .block(NestedBlock::new("manifest", Nesting::List, manifest))
+        .validator(conflicts_with("registry_uid", "registry_name"));
+    NestedBlock::new("pack", Nesting::List, pack)
+}
+
+fn variables_block() -> NestedBlock {
+    let text = |name: &str, what: &str| Attribute::new(name, Type::String).optional().description(what);
+    let flag = |name: &str, what: &str| Attribute::new(name, Type::Bool).optional().description(what);
+    let option = Block::new()
+        .attribute(Attribute::new("default", Type::Bool).optional().computed().description("Whether this option is the default."))
+        .attribute(text("description", "The option's description."))
+        .attribute(Attribute::new("label", Type::String).required().description("The option's label."))
+        .attribute(Attribute::new("value", Type::String).required().description("The option's value."));
+    let variable = Block::new()
+        .attribute(Attribute::new("name", Type::String).required().description("The variable's name, used as `{{.spectro.var.NAME}}`.").validator(not_empty()))
+        .attribute(Attribute::new("display_name", Type::String).required().description("The name shown to users."))
+        .attribute(
+            Attribute::new("format", Type::String)
+                .default(Value::string("string"))
+                .description("The value's format.")
+                .validator(one_of(&VARIABLE_FORMATS)),
+        )
+        .attribute(text("description", "The variable's description."))
+        .attribute(text("default_value", "The default value."))
+        .attribute(text("regex", "A regular expression values must match."))
+        .attribute(flag("required", "Whether a value is required."))
+        .attribute(flag("immutable", "Whether the value cannot change once set."))
+        .attribute(flag("is_sensitive", "Whether the value is masked."))
+        .attribute(flag("hidden", "Whether the variable is hidden from users."))
+        .attribute(
+            Attribute::new("input_type", Type::String)
+                .default(Value::string("text"))
+                .description("How the value is entered.")
+                .validator(one_of(&["text", "dropdown", "multiline"])),
+        )
+        .block(NestedBlock::new("options", Nesting::List, option));
+    let variables = Block::new().block(NestedBlock::new("variable", Nesting::List, variable).min_items(1));
+    NestedBlock::new("profile_variables", Nesting::List, variables).max_items(1)
+}
+
+/// True when two `context` values select different API scopes.
+fn scope_changes(before: &Value, after: &Value) -> bool {
+    let tenant = |v: &Value| v.as_str() == Some("tenant");
+    tenant(before) != tenant(after)
+}
+
+/// Problems plan time can see without the API: duplicate names.
+fn check_unique_names(config: &Value, diags: &mut Diagnostics) {
+    let mut seen = BTreeSet::new();
+    for (i, pack) in config.get("pack").as_elements().unwrap_or_default().iter().enumerate() {
+        if let Some(name) = pack.get("name").as_str() {
+            if !seen.insert(name.to_string()) {
+                diags.error_at(pack_path(i).attribute("name"), "Duplicate pack name", format!("The pack name {name:?} is used more than once; pack names must be unique in a profile."));
+            }
+        }
+    }
+    let variables = config.get("profile_variables").as_elements().and_then(|v| v.first()).map(|v| v.get("variable"));
+    let mut seen = BTreeSet::new();
+    for (i, variable) in variables.and_then(Value::as_elements).unwrap_or_default().iter().enumerate() {
+        if let Some(name) = variable.get("name").as_str() {
+            if !seen.insert(name.to_string()) {
+                let path = AttributePath::attr("profile_variables").index(0).attribute("variable").index(i).attribute("name");
+                diags.error_at(path, "Duplicate variable name", format!("The variable name {name:?} is used more than once."));
+            }
+        }
+    }
+}
+
+impl ClusterProfileResource {
+    fn state(&self, model: &ProfileModel) -> Result<Value, ResourceError> {
+        Ok(to_value(model, &self.schema().block.implied_type())?)
+    }
+
+    /// Fills the planned UIDs of packs that have none: manifest packs get
+    /// the manifest UID, others are looked up by name, tag and registry.
+    async fn resolve_planned_packs(&self, ctx: &Context<Palette>, plan: &mut Value, config: &Value) -> Result<(), ResourceError> {
+        let scope = ctx.data().scope(plan.get("context").as_str().unwrap_or("project"));
+        let call = call(ctx);
+        let mut resolver = Resolver::new(&ctx.data().client, &call, scope);
+        let mut diags = Diagnostics::new();
+        let count = plan.get("pack").as_elements().map_or(0, <[Value]>::len);
+        for i in 0..count {
+            let pack = plan.get("pack").as_elements().unwrap_or_default()[i].clone();
+            let configured = &config.get("pack").as_elements().unwrap_or_default()[i];
+            let text = |name: &str| pack.get(name).as_str().map(str::to_string);
+            let pack_type = text("type").unwrap_or_default();
+            let registry_name = text("registry_name");
+            let mut registry_uid = text("registry_uid");
+            if let Some(name) = &registry_name {
+                let kind = (pack_type != "manifest").then_some(pack_type.as_str());
+                match resolver.registry_uid(name, kind).await {
+                    Ok(uid) => registry_uid = Some(uid),
+                    Err(error) => {
+                        diags.error_at(pack_path(i).attribute("registry_name"), "Unknown registry", error.to_string());
+                        continue;
+                    }
+                }
+            }
+            if let (Some(uid), true) = (&registry_uid, pack.get("registry_uid").is_unknown() && configured.get("registry_uid").is_null()) {
+                if let Some(Value::List(packs)) = plan.get_mut("pack") {
+                    packs[i].set("registry_uid", Value::string(uid.clone()));
+                }
+            }
+            if !plan.get("pack").as_elements().unwrap_or_default()[i].get("uid").is_unknown() || !configured.get("uid").is_null() {
+                continue;
+            }
+            let resolved = if pack_type == "manifest" {
+                // Manifest layers come from no registry.
+                if let Some(Value::List(packs)) = plan.get_mut("pack") {
+                    for field in ["registry_uid", "registry_name"] {
+                        if packs[i].get(field).is_unknown() && configured.get(field).is_null() {
+                            packs[i].set(field, Value::Null);
+                        }
+                    }
+                }
+                MANIFEST_PACK_UID.to_string()
+            } else {
+                let (Some(name), Some(tag)) = (text("name"), text("tag")) else {
+                    if pack.get("tag").is_null() {
+                        diags.error_at(pack_path(i), "Pack version missing", "Set `tag` (and the registry) so the pack can be resolved, or set `uid`.");
+                    }
+                    continue;
+                };
+                if configured.get("registry_uid").is_unknown() || configured.get("registry_name").is_unknown() {
+                    continue;
+                }
+                let query = PackQuery { name: &name, version: Some(&tag), registry_uid: registry_uid.as_deref(), pack_type: Some(&pack_type), clouds: &[] };
+                match resolver.pack(&query).await {
+                    Ok(found) => found.metadata.uid,
+                    Err(error) => {
+                        diags.error_at(pack_path(i).attribute("name"), "Cannot resolve the pack", error.to_string());
+                        continue;
+                    }
+                }
+            };
+            if let Some(Value::List(packs)) = plan.get_mut("pack") {
+                packs[i].set("uid", Value::string(resolved));
+            }
+        }
+        if diags.has_errors() {
+            return Err(ResourceError { diagnostics: diags, partial_state: None });
+        }
+        Ok(())
+    }
+
+    /// The pack bodies with every `registry_name` resolved; records the
+    /// resolutions in private state for later refreshes.
+    async fn pack_entities(&self, ctx: &Context<Palette>, model: &ProfileModel, private: &mut PrivateState) -> Result<Vec<PackManifestEntity>, ResourceError> {
+        let call = call(ctx);
+        let mut resolver = Resolver::new(&ctx.data().client, &call, self.scope(ctx, model));
+        let mut resolved = BTreeMap::new();
+        let mut entities = Vec::new();
+        for (i, pack) in model.pack.iter().enumerate() {
+            let registry_uid = match (&pack.registry_uid, &pack.registry_name) {
+                (Some(uid), _) => uid.clone(),
+                (None, Some(name)) => {
+                    let kind = (!pack.is_manifest()).then(|| pack.pack_type.as_deref().unwrap_or("spectro"));
+                    let uid = resolver
+                        .registry_uid(name, kind)
+                        .await
+                        .map_err(|e| ResourceError::at(pack_path(i).attribute("registry_name"), "Unknown registry", e.to_string()))?;
+                    uid
+                }
+                (None, None) => String::new(),
+            };
+            if let Some(name) = resolver.registry_name(&registry_uid).await? {
+                resolved.insert(registry_uid.clone(), name);
+            }
+            entities.push(pack.entity(registry_uid));
+        }
+        private.set(RESOLVED_REGISTRIES, &resolved).map_err(|e| ResourceError::from_error("Cannot record resolved registries", &e))?;
+        Ok(entities)
+    }
+
+    fn scope(&self, ctx: &Context<Palette>, model: &ProfileModel) -> Scope {
+        ctx.data().scope(model.context())
+    }
+
+    /// The profile as the API reports it: one GET, plus the manifests of
+    /// packs that have some and the variables when the profile has any.
+    async fn read_model(&self, ctx: &Context<Palette>, prior: &ProfileModel, private: &PrivateState) -> Result<Option<ProfileModel>, ResourceError> {
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        let scope = self.scope(ctx, prior);
+        let uid = prior.id.clone().unwrap_or_default();
+        let Some(profile) = client.get_cluster_profile(&call, &scope, &uid).await? else {
+            return Ok(None);
+        };
+        let template = profile.template().cloned().unwrap_or_default();
+        let known_registries: BTreeMap<String, String> = private.get(RESOLVED_REGISTRIES).unwrap_or_default();
+        let mut resolver = Resolver::new(client, &call, scope.clone());
+        let mut packs = Vec::new();
+        for api in &template.packs {
+            let prior_pack = prior.pack.iter().find(|p| p.name == api.name);
+            let mut manifests = Vec::new();
+            if !api.manifests.is_empty() {
+                let documents = client.get_cluster_profile_pack_manifests(&call, &scope, &uid, &api.name).await?;
+                for reference in &api.manifests {
+                    let content = documents.iter().find(|d| d.metadata.uid == reference.uid || d.metadata.name == reference.name).and_then(|d| d.content()).unwrap_or_default();
+                    let prior_content = prior_pack.and_then(|p| p.manifest.iter().find(|m| m.name == reference.name)).map(|m| m.content.as_str());
+                    manifests.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content: read_yaml(content, prior_content) });
+                }
+            }
+            let registry_name = match known_registries.get(&api.registry_uid) {
+                Some(name) => Some(name.clone()),
+                None if api.registry_uid.is_empty() => None,
+                None => resolver.registry_name(&api.registry_uid).await?,
+            };
+            let registry_uid = (!api.registry_uid.is_empty()).then(|| api.registry_uid.clone());
+            let pack_type = match prior_pack.and_then(|p| p.pack_type.as_deref()) {
+                Some(prior_type) if pack_types_equal(&Value::string(prior_type), &Value::string(api.pack_type.clone())) => prior_type.to_string(),
+                _ => super::packs::effective_pack_type(&api.pack_type).to_string(),
+            };
+            let keep_null = |field: Option<&Option<String>>| matches!(field, Some(None));
+            packs.push(PackModel {
+                uid: Some(api.pack_uid.clone()),
+                pack_type: Some(pack_type),
+                name: api.name.clone(),
+                registry_uid,
+                registry_name,
+                tag: if keep_null(prior_pack.map(|p| &p.tag)) && api.tag.is_empty() { None } else { Some(api.tag.clone()) },
+                values: if keep_null(prior_pack.map(|p| &p.values)) {
+                    None
+                } else {
+                    Some(read_yaml(&api.values, prior_pack.and_then(|p| p.values.as_deref())))
+                },
+                manifest: manifests,
+            });
+        }
+        let prior_variables: Vec<&VariableModel> = prior.profile_variables.iter().flat_map(|v| &v.variable).collect();
+        let profile_variables = if profile.status.has_user_macros || !prior_variables.is_empty() {
+            let mut api = client.get_cluster_profile_variables(&call, &scope, &uid).await?;
+            // Keep the configured order; variables added elsewhere follow.
+            api.sort_by_key(|v| prior_variables.iter().position(|p| p.name == v.name).unwrap_or(usize::MAX));
+            let variable: Vec<VariableModel> =
+                api.iter().map(|v| VariableModel::from_api(v, prior_variables.iter().copied().find(|p| p.name == v.name))).collect();
+            if variable.is_empty() {
+                Vec::new()
+            } else {
+                vec![VariablesModel { variable }]
+            }
+        } else {
+            Vec::new()
+        };
+        Ok(Some(self.model_from_api(&profile, &template, prior, packs, profile_variables)))
+    }
+
+    fn model_from_api(
+        &self,
+        profile: &ClusterProfile,
+        template: &crate::client::models::ClusterProfileTemplate,
+        prior: &ProfileModel,
+        pack: Vec<PackModel>,
+        profile_variables: Vec<VariablesModel>,
+    ) -> ProfileModel {
+        let context = match (scope_annotation(&profile.metadata), prior.context.as_deref()) {
+            // "" and "system" address the project scope too.
+            (Some("project"), Some(prior @ ("" | "system"))) => prior.to_string(),
+            (Some(scope), _) => scope.to_string(),
+            (None, prior) => prior.unwrap_or("project").to_string(),
+        };
+        ProfileModel {
+            id: Some(profile.metadata.uid.clone()),
+            name: profile.metadata.name.clone(),
+            version: Some(profile.version().to_string()),
+            skip_destroy: Some(prior.skip_destroy.unwrap_or(false)),
+            context: Some(context),
+            tags: read_tags(&profile.metadata, prior.tags.as_ref()),
+            description: read_description(&profile.metadata, prior.description.as_deref()),
+            cloud: Some(if template.cloud_type.is_empty() { "all".into() } else { template.cloud_type.clone() }),
+            profile_type: Some(template.profile_type.clone()),
+            profile_variables,
+            pack,
+        }
+    }
+
+    async fn state_after_write(&self, ctx: &Context<Palette>, model: &ProfileModel, private: &PrivateState) -> Result<Value, ResourceError> {
+        match self.read_model(ctx, model, private).await? {
+            Some(read) => self.state(&read),
+            None => Err(ResourceError::new("Cluster profile vanished", format!("Cluster profile {} disappeared right after it was written.", model.id.as_deref().unwrap_or("")))),
+        }
+    }
+
+    /// PUT packs, PATCH metadata, publish: what every content change does.
+    async fn write_content(&self, ctx: &Context<Palette>, uid: &str, model: &ProfileModel, private: &mut PrivateState) -> Result<(), ResourceError> {
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        let scope = self.scope(ctx, model);
+        let packs = self.pack_entities(ctx, model, private).await?;
+        let mut metadata = object_meta(&model.name, model.tags.as_ref(), model.description.as_deref());
+        metadata.uid = uid.to_string();
+        let entity = ClusterProfileEntity {
+            metadata: metadata.clone(),
+            spec: ClusterProfileEntitySpec {
+                version: model.version().to_string(),
+                template: ClusterProfileTemplateEntity { profile_type: model.profile_type.clone().unwrap_or_default(), packs, ..Default::default() },
+                variables: Vec::new(),
+            },
+        };
+        client.update_cluster_profile(&call, &scope, uid, &entity).await?;
+        metadata.uid.clear();
+        let meta = ProfileMetaEntity { metadata, spec: Some(ProfileMetaSpec { version: model.version().to_string() }) };
+        client.patch_cluster_profile_metadata(&call, &scope, uid, &meta).await?;
+        client.publish_cluster_profile(&call, &scope, uid).await?;
+        Ok(())
+    }
+
+    /// Under immutable versions: a new version is cloned from the latest
+    /// existing one of the same name (or adopted when it already exists).
+    async fn create_version(&self, ctx: &Context<Palette>, model: &ProfileModel, private: &mut PrivateState) -> Result<Option<String>, ResourceError> {
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        let scope = self.scope(ctx, model);
+        let siblings: Vec<_> = client.list_cluster_profile_metadata(&call, &scope).await?.into_iter().filter(|p| p.metadata.name == model.name).collect();
+        if siblings.iter().any(|p| p.version() == model.version()) {
+            return Err(ResourceError::at(
+                AttributePath::attr("version"),
+                "Cluster profile version exists",
+                format!("{} {} already exists; import it instead of creating it.", model.name, model.version()),
+            ));
+        }
+        let Some(source) = siblings.iter().max_by(|a, b| compare_versions(a.version(), b.version())) else {
+            return Ok(None);
+        };
+        let clone = CloneEntity { metadata: CloneMeta { name: model.name.clone(), version: model.version().to_string(), target: None } };
+        let uid = client.clone_cluster_profile(&call, &scope, &source.metadata.uid, &clone).await?;
+        let partial = ProfileModel { id: Some(uid.clone()), ..model.clone() };
+        let fail = |e: ResourceError| e.with_partial_state(self.state(&partial).unwrap_or(Value::Null));
+        // New variables first (the old content keeps its own), then the new
+        // content, then exactly the configured set.
+        let variables = model.variables();
+        if !variables.is_empty() {
+            client.patch_cluster_profile_variables(&call, &scope, &uid, &variables).await.map_err(|e| fail(e.into()))?;
+        }
+        self.write_content(ctx, &uid, model, private).await.map_err(fail)?;
+        client.put_cluster_profile_variables(&call, &scope, &uid, &variables).await.map_err(|e| fail(e.into()))?;
+        Ok(Some(uid))
+    }
+
+    fn immutable(&self, ctx: &Context<Palette>) -> bool {
+        ctx.data().feature_preview_enabled(IMMUTABLE_CLUSTER_PROFILES)
+    }
+}
+
+#[async_trait]
+impl Resource<Palette> for ClusterProfileResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .description("A cluster profile: a versioned, ordered stack of packs (OS, Kubernetes, network, storage, add-ons) that clusters are built from.")
+                .attribute(id_attribute())
+                .attribute(Attribute::new("name", Type::String).required().description("The profile's name.").validator(not_empty()))
+                .attribute(
+                    Attribute::new("version", Type::String)
+                        .default(Value::string("1.0.0"))
+                        .description("The profile version (`1`, `1.2` or `1.2.3`, optionally prefixed with `v`). Without immutable versions a change renames this version in place; with `feature_preview { immutable-clusterprofiles = true }` it creates a new version."),
+                )
+                .attribute(Attribute::new("skip_destroy", Type::Bool).default(Value::Bool(false)).description("When true, destroying the resource leaves the profile in Palette."))
+                .attribute(
+                    Attribute::new("context", Type::String)
+                        .default(Value::string("project"))
+                        .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
+                        .validator(one_of(&CONTEXTS))
+                        .plan_modifier(requires_replace_if("when it moves the profile between project and tenant scope", |request, plan| scope_changes(request.prior, plan))),
+                )
+                .attribute(tags_attribute())
+                .attribute(Attribute::new("description", Type::String).optional().description("A description, stored as the `description` annotation."))
+                .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("The cloud type (`all`, `aws`, `eks`, `vsphere`, a custom cloud...).").plan_modifier(requires_replace()))
+                .attribute(
+                    Attribute::new("type", Type::String)
+                        .default(Value::string("add-on"))
+                        .description("The profile type: `add-on`, `cluster` (full), `infra` or `system`.")
+                        .validator(one_of(&["add-on", "cluster", "infra", "system"]))
+                        .plan_modifier(requires_replace()),
+                )
+                .block(variables_block())
+                .block(pack_block())
+                .block(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete])),
+        )
+    }
+
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::uniform(Duration::from_secs(600))
+    }
+
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        check_unique_names(config, diags);
+    }
+
+    async fn modify_plan(&self, ctx: &Context<Palette>, request: &PlanRequest<'_>, plan: &mut Plan) -> Result<(), ResourceError> {
+        if request.kind == PlanKind::Delete || plan.state == *request.prior {
+            return Ok(());
+        }
+        self.resolve_planned_packs(ctx, &mut plan.state, request.config).await?;
+        if request.kind == PlanKind::Update && self.immutable(ctx) {
+            let version_changed = plan.state.get("version") != request.prior.get("version");
+            if version_changed {
+                if plan.state.get("skip_destroy").as_bool() != Some(true) {
+                    return Err(ResourceError::at(
+                        AttributePath::attr("skip_destroy"),
+                        "A new cluster profile version needs skip_destroy",
+                        "With immutable cluster profiles a version change creates a new version and replaces this resource; set `skip_destroy = true` (and `lifecycle { create_before_destroy = true }`) so the previous version is kept.",
+                    ));
+                }
+                plan.requires_replace.push(AttributePath::attr("version"));
+            } else {
+                let changed: Vec<&str> = ["name", "tags", "description", "pack", "profile_variables"]
+                    .into_iter()
+                    .filter(|name| !content_equal(plan.state.get(name), request.prior.get(name)))
+                    .collect();
+                if let Some(first) = changed.first() {
+                    return Err(ResourceError::at(
+                        AttributePath::attr(first),
+                        "Cluster profile versions are immutable",
+                        format!("This change of {} would edit published version {}; change `version` to create a new version instead.", changed.join(", "), request.prior.get("version").as_str().unwrap_or("")),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let mut model: ProfileModel = from_planned(request.planned)?;
+        let uid = match self.immutable(ctx) {
+            true => self.create_version(ctx, &model, private).await?,
+            false => None,
+        };
+        let uid = match uid {
+            Some(uid) => uid,
+            None => {
+                let packs = self.pack_entities(ctx, &model, private).await?;
+                let entity = ClusterProfileEntity {
+                    metadata: object_meta(&model.name, model.tags.as_ref(), model.description.as_deref()),
+                    spec: ClusterProfileEntitySpec {
+                        version: model.version().to_string(),
+                        template: ClusterProfileTemplateEntity {
+                            cloud_type: model.cloud.clone().unwrap_or_else(|| "all".into()),
+                            profile_type: model.profile_type.clone().unwrap_or_default(),
+                            packs,
+                        },
+                        variables: model.variables(),
+                    },
+                };
+                ctx.data().client.create_cluster_profile(&call(ctx), &self.scope(ctx, &model), &entity, true).await?
+            }
+        };
+        model.id = Some(uid);
+        self.state_after_write(ctx, &model, private).await.map_err(|e| e.with_partial_state(self.state(&model).unwrap_or(Value::Null)))
+    }
+
+    async fn read(&self, ctx: &Context<Palette>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
+        let prior: ProfileModel = from_value(state)?;
+        match self.read_model(ctx, &prior, private).await? {
+            Some(model) => Ok(Some(self.state(&model)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let model: ProfileModel = from_planned(request.planned)?;
+        let prior: ProfileModel = from_value(request.prior)?;
+        let uid = model.id.clone().unwrap_or_default();
+        let client = &ctx.data().client;
+        // Variables go first: new pack values may reference new variables.
+        if model.profile_variables != prior.profile_variables {
+            client.put_cluster_profile_variables(&call(ctx), &self.scope(ctx, &model), &uid, &model.variables()).await?;
+        }
+        if model.content() != prior.content() {
+            self.write_content(ctx, &uid, &model, private).await.map_err(|e| e.with_partial_state(request.prior.clone()))?;
+        }
+        self.state_after_write(ctx, &model, private).await
+    }
+
+    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
+        let model: ProfileModel = from_value(state)?;
+        if model.skip_destroy == Some(true) {
+            return Ok(());
+        }
+        ctx.data().client.delete_cluster_profile(&call(ctx), &self.scope(ctx, &model), model.id.as_deref().unwrap_or_default()).await?;
+        Ok(())
+    }
+
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let (key, context, version) = parse_import_id(id)?;
+        let contexts: Vec<&str> = match context {
+            Some(context) => vec![context],
+            None => vec!["project", "tenant"],
+        };
+        let client = &ctx.data().client;
+        let call = call(ctx);
+        for context in contexts {
+            let scope = ctx.data().scope(context);
+            let wanted_scope = if context == "tenant" { "tenant" } else { context };
+            let matches_scope = |profile: &ClusterProfile| scope_annotation(&profile.metadata).is_none_or(|s| s == wanted_scope);
+            if looks_like_uid(key) {
+                if let Some(profile) = client.get_cluster_profile(&call, &scope, key).await? {
+                    if matches_scope(&profile) && version.is_none_or(|v| profile.version() == v) {
+                        return self.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
+                    }
+                }
+            }
+            let mut candidates: Vec<_> = client
+                .list_cluster_profile_metadata(&call, &scope)
+                .await?
+                .into_iter()
+                .filter(|p| p.metadata.name == key && version.is_none_or(|v| p.version() == v))
+                .collect();
+            candidates.sort_by(|a, b| compare_versions(b.version(), a.version()));
+            for candidate in candidates {
+                if let Some(profile) = client.get_cluster_profile(&call, &scope, &candidate.metadata.uid).await? {
+                    if matches_scope(&profile) {
+                        return self.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
+                    }
+                }
+            }
+        }
+        Err(ResourceError::new(
+            format!("Cannot import cluster profile {id:?}"),
+            "No cluster profile matches. The import ID is UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION, with CONTEXT one of project, tenant, system.",
+        ))
+    }
+}
+
+/// Pack and variable lists compared as the plan compares them: YAML texts
+/// by meaning, `type` "" as `spectro`, computed UIDs ignored.
+fn content_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => x.keys().chain(y.keys()).filter(|k| k.as_str() != "uid").all(|k| {
+            let (l, r) = (a.get(k), b.get(k));
+            match k.as_str() {
+                "type" => l == r || pack_types_equal(l, r),
+                "values" | "content" => l == r || yaml_values_equal(l, r),
+                _ => content_equal(l, r),
+            }
+        }),
+        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(l, r)| content_equal(l, r)),
+        _ => a == b,
+    }
+}
+
+/// `NAME_OR_UID`, `NAME_OR_UID:CONTEXT` or `NAME_OR_UID:CONTEXT:VERSION`.
+fn parse_import_id(id: &str) -> Result<(&str, Option<&str>, Option<&str>), ResourceError> {
+    let parts: Vec<&str> = id.split(':').collect();
+    let invalid = || {
+        ResourceError::new(
+            format!("Invalid cluster profile import ID {id:?}"),
+            "Use UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION, with CONTEXT one of project, tenant, system.",
+        )
+    };
+    if parts.len() > 3 || parts[0].is_empty() {
+        return Err(invalid());
+    }
+    let context = parts.get(1).copied();
+    if context.is_some_and(|c| !["project", "tenant", "system"].contains(&c)) {
+        return Err(invalid());
+    }
+    Ok((parts[0], context, parts.get(2).copied().filter(|v| !v.is_empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_valid_and_version_0() {
+        let schema = ClusterProfileResource.schema();
+        assert_eq!(schema.version, 0);
+        assert!(schema.problems().is_empty(), "{:?}", schema.problems());
+    }
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(parse_import_id("abc").unwrap(), ("abc", None, None));
+        assert_eq!(parse_import_id("abc:tenant").unwrap(), ("abc", Some("tenant"), None));
+        assert_eq!(parse_import_id("abc:project:1.2.0").unwrap(), ("abc", Some("project"), Some("1.2.0")));
+        assert!(parse_import_id("abc:cluster").is_err());
+        assert!(parse_import_id("a:project:1:x").is_err());
+        assert!(parse_import_id(":project").is_err());
+    }
+
+    #[test]
+    fn duplicate_pack_names_are_reported_on_the_second() {
+        let pack = |name: &str| Value::Object([("name".to_string(), Value::string(name))].into());
+        let config = Value::Object([("pack".to_string(), Value::List(vec![pack("a"), pack("b"), pack("a")]))].into());
+        let mut diags = Diagnostics::new();
+        check_unique_names(&config, &mut diags);
+        let errors: Vec<_> = diags.iter().collect();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, Some(pack_path(2).attribute("name")));
+    }
+
+    #[test]
+    fn content_comparison_ignores_formatting_uids_and_empty_type() {
+        let pack = |values: &str, pack_type: &str, uid: &str| {
+            Value::List(vec![Value::Object(
+                [("values".to_string(), Value::string(values)), ("type".to_string(), Value::string(pack_type)), ("uid".to_string(), Value::string(uid))].into(),
+            )])
+        };
+        assert!(content_equal(&pack("a: 1\nb: 2", "", "x"), &pack("b: 2\na: 1\n", "spectro", "y")));
+        assert!(!content_equal(&pack("a: 1", "spectro", "x"), &pack("a: 2", "spectro", "x")));
+    }
+
+    #[test]
+    fn read_back_keeps_the_prior_form_of_empty_values() {
+        assert_eq!(read_text("", None), None);
+        assert_eq!(read_text("", Some("")), Some(String::new()));
+        assert_eq!(read_text("x", None), Some("x".to_string()));
+        assert_eq!(read_flag(false, None), None);
+        assert_eq!(read_flag(false, Some(false)), Some(false));
+        assert_eq!(read_yaml("a: 1\n", Some("a:   1")), "a:   1");
+        assert_eq!(read_yaml("a: 2", Some("a: 1")), "a: 2");
+    }
+}

@@ -1,0 +1,293 @@
+//! Pack handling shared by everything that embeds profile packs (cluster
+//! profiles now; cluster groups and virtual clusters can reuse it): the
+//! semantic comparisons of pack text, version ordering, and resolving
+//! registry names and pack name + tag into UIDs.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use crate::client::packs::{join_filters, PackSummary};
+use crate::client::registries::RegistryMetadata;
+use crate::client::{CallContext, ClientError, PaletteClient, Scope};
+use crate::protocol::value::Value;
+
+/// The pack UID Palette uses for a layer made only of manifests.
+pub const MANIFEST_PACK_UID: &str = "spectro-manifest-pack";
+
+/// True when two YAML texts mean the same (formatting and key order
+/// ignored); text that is not YAML compares trimmed.
+pub fn yaml_equal(a: &str, b: &str) -> bool {
+    if a.trim() == b.trim() {
+        return true;
+    }
+    match (serde_yaml_ng::from_str::<serde_yaml_ng::Value>(a), serde_yaml_ng::from_str::<serde_yaml_ng::Value>(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// [`yaml_equal`] over attribute values, for `semantic_equality`.
+pub fn yaml_values_equal(a: &Value, b: &Value) -> bool {
+    matches!((a.as_str(), b.as_str()), (Some(x), Some(y)) if yaml_equal(x, y))
+}
+
+/// A pack `type` as the API means it: empty is `spectro`.
+pub fn effective_pack_type(pack_type: &str) -> &str {
+    if pack_type.is_empty() {
+        "spectro"
+    } else {
+        pack_type
+    }
+}
+
+/// [`effective_pack_type`] equality over attribute values.
+pub fn pack_types_equal(a: &Value, b: &Value) -> bool {
+    matches!((a.as_str(), b.as_str()), (Some(x), Some(y)) if effective_pack_type(x) == effective_pack_type(y))
+}
+
+/// Pack names may be written `alias--name`; lookups use the real name.
+pub fn lookup_name(name: &str) -> &str {
+    name.rsplit_once("--").map_or(name, |(_, real)| real)
+}
+
+/// Orders versions such as `1.2.10` > `1.2.9` and `v2` > `1.9`; numeric
+/// parts compare as numbers, other parts as text, and a version that is not
+/// numeric at all sorts before every numeric one.
+pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    fn parts(version: &str) -> Vec<Result<u64, &str>> {
+        version.trim_start_matches(['v', 'V']).split(['.', '-', '+']).map(|p| p.parse::<u64>().map_err(|_| p)).collect()
+    }
+    let (x, y) = (parts(a), parts(b));
+    let numeric = |p: &[Result<u64, &str>]| p.first().is_some_and(Result::is_ok);
+    numeric(&x).cmp(&numeric(&y)).then_with(|| {
+        for (l, r) in x.iter().zip(&y) {
+            let order = match (l, r) {
+                (Ok(l), Ok(r)) => l.cmp(r),
+                (Ok(_), Err(_)) => Ordering::Greater,
+                (Err(_), Ok(_)) => Ordering::Less,
+                (Err(l), Err(r)) => l.cmp(r),
+            };
+            if order != Ordering::Equal {
+                return order;
+            }
+        }
+        x.len().cmp(&y.len())
+    })
+}
+
+/// Why a registry or pack could not be resolved: a sentence for the user.
+#[derive(Debug)]
+pub enum ResolveError {
+    NotFound(String),
+    Ambiguous(String),
+    Api(ClientError),
+}
+
+impl std::fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResolveError::NotFound(text) | ResolveError::Ambiguous(text) => f.write_str(text),
+            ResolveError::Api(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+impl From<ClientError> for ResolveError {
+    fn from(error: ClientError) -> Self {
+        ResolveError::Api(error)
+    }
+}
+
+/// What identifies one catalog pack in a configuration.
+#[derive(Debug, Clone, Default)]
+pub struct PackQuery<'a> {
+    pub name: &'a str,
+    /// Exact version; `None` picks the latest.
+    pub version: Option<&'a str>,
+    pub registry_uid: Option<&'a str>,
+    /// `spectro`, `helm`, `oci`, ... (`None` for any).
+    pub pack_type: Option<&'a str>,
+    /// Clouds the pack must support (a pack for `all` always qualifies).
+    pub clouds: &'a [String],
+}
+
+/// Resolves names to UIDs for one operation, listing registries at most once.
+pub struct Resolver<'a> {
+    client: &'a PaletteClient,
+    call: &'a CallContext,
+    scope: Scope,
+    registries: Option<Vec<RegistryMetadata>>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(client: &'a PaletteClient, call: &'a CallContext, scope: Scope) -> Self {
+        Resolver { client, call, scope, registries: None }
+    }
+
+    pub async fn registries(&mut self) -> Result<&[RegistryMetadata], ClientError> {
+        if self.registries.is_none() {
+            self.registries = Some(self.client.list_registries_metadata(self.call, &self.scope).await?);
+        }
+        Ok(self.registries.as_deref().unwrap_or_default())
+    }
+
+    /// The UID of the registry named `name` (of `kind` when given).
+    pub async fn registry_uid(&mut self, name: &str, kind: Option<&str>) -> Result<String, ResolveError> {
+        let registries = self.registries().await?;
+        let matching: Vec<&RegistryMetadata> = registries
+            .iter()
+            .filter(|r| r.name == name && kind.is_none_or(|k| registry_kind_matches(&r.kind, k)))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok(one.uid.clone()),
+            [] => {
+                let known: Vec<&str> = registries.iter().map(|r| r.name.as_str()).collect();
+                Err(ResolveError::NotFound(format!("No registry is named {name:?}. Registries: {}.", known.join(", "))))
+            }
+            many => Err(ResolveError::Ambiguous(format!(
+                "{} registries are named {name:?} (UIDs {}); set registry_uid instead.",
+                many.len(),
+                many.iter().map(|r| r.uid.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// The name of the registry with this UID, if any.
+    pub async fn registry_name(&mut self, uid: &str) -> Result<Option<String>, ClientError> {
+        Ok(self.registries().await?.iter().find(|r| r.uid == uid).map(|r| r.name.clone()))
+    }
+
+    /// Exactly one catalog pack for `query`, or an error listing candidates.
+    pub async fn pack(&mut self, query: &PackQuery<'_>) -> Result<PackSummary, ResolveError> {
+        find_pack(self.client, self.call, &self.scope, &filters_for(query), query).await
+    }
+}
+
+/// A registry's kind in `/v1/registries/metadata` against a pack type.
+fn registry_kind_matches(kind: &str, pack_type: &str) -> bool {
+    match pack_type {
+        "spectro" | "" => matches!(kind, "spectro" | "pack"),
+        "helm" => kind == "helm",
+        "oci" => kind == "oci",
+        _ => true,
+    }
+}
+
+/// The `GET /v1/packs` filter for a query (registry and type are narrowed
+/// client-side, as the API does not index them).
+pub fn filters_for(query: &PackQuery<'_>) -> String {
+    let name = format!("spec.name={}", lookup_name(query.name));
+    let version = query.version.map(|v| format!("spec.version={v}")).unwrap_or_default();
+    let clouds = if query.clouds.is_empty() {
+        String::new()
+    } else {
+        let mut list: Vec<&str> = query.clouds.iter().map(String::as_str).collect();
+        if !list.contains(&"all") {
+            list.push("all");
+        }
+        format!("spec.cloudTypes_in_{}", list.join(","))
+    };
+    join_filters([name.as_str(), version.as_str(), clouds.as_str()])
+}
+
+/// Lists packs with `filters`, narrows them by registry and type, and picks
+/// the single match (the latest version when `query.version` is `None`).
+pub async fn find_pack(
+    client: &PaletteClient,
+    call: &CallContext,
+    scope: &Scope,
+    filters: &str,
+    query: &PackQuery<'_>,
+) -> Result<PackSummary, ResolveError> {
+    let mut packs: Vec<PackSummary> = client
+        .list_packs(call, scope, filters)
+        .await?
+        .into_iter()
+        .filter(|p| query.registry_uid.is_none_or(|r| p.spec.registry_uid == r))
+        .filter(|p| query.pack_type.is_none_or(|t| effective_pack_type(&p.spec.pack_type) == effective_pack_type(t)))
+        .collect();
+    if query.version.is_none() {
+        // The latest version in each registry.
+        let mut latest: BTreeMap<String, PackSummary> = BTreeMap::new();
+        for pack in packs {
+            let key = format!("{}\u{0}{}", pack.spec.registry_uid, pack.spec.name);
+            match latest.get(&key) {
+                Some(kept) if compare_versions(&kept.spec.version, &pack.spec.version) != Ordering::Less => {}
+                _ => {
+                    latest.insert(key, pack);
+                }
+            }
+        }
+        packs = latest.into_values().collect();
+    }
+    let what = describe(query);
+    match packs.len() {
+        1 => Ok(packs.remove(0)),
+        0 => Err(ResolveError::NotFound(format!("No pack matches {what}."))),
+        _ => {
+            let candidates: Vec<String> =
+                packs.iter().map(|p| format!("{} {} in registry {} (uid {})", p.spec.name, p.spec.version, p.spec.registry_uid, p.metadata.uid)).collect();
+            Err(ResolveError::Ambiguous(format!(
+                "{} packs match {what}: {}. Narrow the query (registry, version, type or cloud).",
+                packs.len(),
+                candidates.join("; ")
+            )))
+        }
+    }
+}
+
+fn describe(query: &PackQuery<'_>) -> String {
+    let mut text = format!("name {:?}", query.name);
+    if let Some(version) = query.version {
+        text.push_str(&format!(", version {version:?}"));
+    }
+    if let Some(registry) = query.registry_uid {
+        text.push_str(&format!(", registry {registry:?}"));
+    }
+    if let Some(pack_type) = query.pack_type {
+        text.push_str(&format!(", type {pack_type:?}"));
+    }
+    if !query.clouds.is_empty() {
+        text.push_str(&format!(", clouds {:?}", query.clouds));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_compares_by_meaning() {
+        assert!(yaml_equal("a: 1\nb: [x, y]\n", "b:\n  - x\n  - y\na: 1"));
+        assert!(yaml_equal("  text ", "text"));
+        assert!(!yaml_equal("a: 1", "a: 2"));
+        assert!(!yaml_equal("a: [", "a: []"), "text that is not YAML compares as text");
+        assert!(yaml_equal("k: \"{{ .spectro.var.x }}\"", "k: '{{ .spectro.var.x }}'"));
+    }
+
+    #[test]
+    fn empty_type_is_spectro() {
+        assert!(pack_types_equal(&Value::string(""), &Value::string("spectro")));
+        assert!(!pack_types_equal(&Value::string("helm"), &Value::string("spectro")));
+    }
+
+    #[test]
+    fn versions_order_numerically() {
+        assert_eq!(compare_versions("1.2.10", "1.2.9"), Ordering::Greater);
+        assert_eq!(compare_versions("v2", "1.9.9"), Ordering::Greater);
+        assert_eq!(compare_versions("1.0", "1.0.0"), Ordering::Less);
+        assert_eq!(compare_versions("latest", "0.0.1"), Ordering::Less);
+        assert_eq!(compare_versions("6.2.18-1", "6.2.18"), Ordering::Greater);
+    }
+
+    #[test]
+    fn filters_strip_aliases_and_add_all_to_clouds() {
+        let clouds = vec!["aws".to_string()];
+        let query = PackQuery { name: "my--nginx", version: Some("1.2.3"), clouds: &clouds, ..PackQuery::default() };
+        assert_eq!(filters_for(&query), "spec.name=nginxANDspec.version=1.2.3ANDspec.cloudTypes_in_aws,all");
+        assert_eq!(lookup_name("nginx"), "nginx");
+    }
+}
