@@ -23,6 +23,7 @@ pub mod error;
 pub mod extract;
 pub mod faults;
 pub mod filters;
+pub mod lifecycle;
 pub mod listing;
 pub mod model;
 pub mod query;

@@ -36,11 +36,14 @@ use axum::Router;
 use super::server::SharedState;
 
 pub mod appprofiles;
+pub mod cloudconfigs;
+pub mod clustergroups;
 pub mod clusterprofiles;
 pub mod identity;
 pub mod packs;
 pub mod projects;
 pub mod registries;
+pub mod spectroclusters;
 pub mod versioned;
 
 pub fn router() -> Router<SharedState> {
@@ -51,6 +54,9 @@ pub fn router() -> Router<SharedState> {
         .merge(packs::routes())
         .merge(clusterprofiles::routes())
         .merge(appprofiles::routes())
+        .merge(clustergroups::routes())
+        .merge(spectroclusters::routes())
+        .merge(cloudconfigs::routes())
 }
 
 /// The store kind of spectroclusters (host and virtual clusters). Projects count
