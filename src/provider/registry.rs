@@ -9,6 +9,8 @@ use crate::resources;
 pub fn framework() -> Framework<Palette> {
     Framework::new(PaletteProvider)
         .resource(resources::project::ProjectResource)
+        .resource(resources::cluster_group::ClusterGroupResource)
+        .resource(resources::virtual_cluster::VirtualClusterResource)
         .data_source(data_sources::project::ProjectDataSource)
 }
 
