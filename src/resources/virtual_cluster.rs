@@ -202,6 +202,11 @@ fn quantity_text(api: f64, prior: Option<&String>) -> String {
     }
 }
 
+/// Go's zero time, which Palette reports for an unset timestamp.
+fn is_zero_time(text: &str) -> bool {
+    text.starts_with("0001-01-01")
+}
+
 fn has_tag(tags: Option<&BTreeSet<String>>, key: &str) -> bool {
     tags.into_iter().flatten().any(|tag| tag.split(':').next() == Some(key))
 }
@@ -241,21 +246,18 @@ impl CloudConfigBlock {
         }
     }
 
+    /// The configured fields as the API reports them. Fields left unset stay
+    /// unset: Palette fills them with its chart defaults, which are not drift.
     fn from_api(config: &VirtualClusterConfig, prior: &CloudConfigBlock) -> CloudConfigBlock {
         let release = config.helm_release.clone().unwrap_or_default();
+        let configured = |api: &str, prior: &Option<String>| prior.as_ref().map(|_| api.to_string());
         CloudConfigBlock {
-            chart_name: read_string(&release.chart.name, prior.chart_name.as_ref()),
-            chart_repo: read_string(&release.chart.repo, prior.chart_repo.as_ref()),
-            chart_version: read_string(&release.chart.version, prior.chart_version.as_ref()),
-            chart_values: read_string(&release.values, prior.chart_values.as_ref()),
-            k8s_version: read_string(&config.kubernetes_version, prior.k8s_version.as_ref()),
+            chart_name: configured(&release.chart.name, &prior.chart_name),
+            chart_repo: configured(&release.chart.repo, &prior.chart_repo),
+            chart_version: configured(&release.chart.version, &prior.chart_version),
+            chart_values: configured(&release.values, &prior.chart_values),
+            k8s_version: configured(&config.kubernetes_version, &prior.k8s_version),
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        [&self.chart_name, &self.chart_repo, &self.chart_version, &self.chart_values, &self.k8s_version]
-            .iter()
-            .all(|v| v.as_deref().unwrap_or_default().is_empty())
     }
 }
 
@@ -506,13 +508,10 @@ impl Observed {
             Some(quota) if *quota != VirtualInstanceType::default() || prior.resources.is_some() => Some(vec![ResourcesBlock::from_api(quota, &prior_resources)]),
             _ => prior.resources.as_ref().map(|_| Vec::new()),
         };
-        let prior_cloud = prior.cloud_config.iter().flatten().next().cloned().unwrap_or_default();
-        let cloud_config = self
-            .cloud_config
-            .as_ref()
-            .map(|c| CloudConfigBlock::from_api(c, &prior_cloud))
-            .filter(|c| !c.is_empty() || prior.cloud_config.is_some())
-            .map(|c| vec![c]);
+        let cloud_config = match (prior.cloud_config.as_ref(), self.cloud_config.as_ref()) {
+            (Some(blocks), Some(api)) => Some(blocks.iter().map(|b| CloudConfigBlock::from_api(api, b)).collect()),
+            (prior_blocks, _) => prior_blocks.cloned(),
+        };
         let attached: Vec<String> = cluster.spec.cluster_profile_templates.iter().map(|t| t.uid.clone()).collect();
         let prior_namespaces = prior.namespaces.as_deref().unwrap_or_default();
         let namespaces: Vec<NamespaceBlock> =
@@ -558,7 +557,7 @@ impl Observed {
             cloud_config_id: cluster.cloud_config_uid().map(str::to_string),
             os_patch_on_boot: Some(os_patch.patch_on_boot),
             os_patch_schedule: read_string(&os_patch.schedule, prior.os_patch_schedule.as_ref()),
-            os_patch_after: read_string(os_patch.on_demand_patch_after.as_deref().unwrap_or_default(), prior.os_patch_after.as_ref()),
+            os_patch_after: read_string(os_patch.on_demand_patch_after.as_deref().filter(|t| !is_zero_time(t)).unwrap_or_default(), prior.os_patch_after.as_ref()),
             kubeconfig: self.kubeconfig.clone(),
             admin_kube_config: self.admin_kubeconfig.clone(),
             cloud_config,
