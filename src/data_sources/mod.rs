@@ -1,3 +1,5 @@
 //! Data sources, one file each.
 
+pub mod cluster;
+pub mod cluster_group;
 pub mod project;

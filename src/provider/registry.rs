@@ -12,6 +12,8 @@ pub fn framework() -> Framework<Palette> {
         .resource(resources::cluster_group::ClusterGroupResource)
         .resource(resources::virtual_cluster::VirtualClusterResource)
         .data_source(data_sources::project::ProjectDataSource)
+        .data_source(data_sources::cluster::ClusterDataSource)
+        .data_source(data_sources::cluster_group::ClusterGroupDataSource)
 }
 
 #[cfg(test)]
