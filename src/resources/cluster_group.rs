@@ -148,8 +148,10 @@ impl GroupModel {
             .iter()
             .map(|h| {
                 let host = h.endpoint_config.as_ref().and_then(|e| e.ingress_config.as_ref()).map(|i| i.host.clone()).unwrap_or_default();
-                let prior_dns = prior.clusters.iter().flatten().find(|c| c.cluster_uid == h.cluster_uid).and_then(|c| c.host_dns.clone());
-                ClusterBlock { cluster_uid: h.cluster_uid.clone(), host_dns: if host.is_empty() && prior_dns.is_none() { None } else { Some(host) } }
+                // A host the configuration leaves unset gets Palette's default,
+                // which is not drift.
+                let unset_before = prior.clusters.iter().flatten().any(|c| c.cluster_uid == h.cluster_uid && c.host_dns.is_none());
+                ClusterBlock { cluster_uid: h.cluster_uid.clone(), host_dns: if host.is_empty() || unset_before { None } else { Some(host) } }
             })
             .collect();
         let attached: Vec<String> = group.spec.cluster_profile_templates.iter().map(|t| t.uid.clone()).collect();
