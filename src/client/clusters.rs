@@ -1213,6 +1213,13 @@ impl PaletteClient {
         self.send(ctx, request.idempotent()).await
     }
 
+    /// `PATCH /v1/spectroclusters/{uid}/k8certificates/renew`: renews the
+    /// cluster's Kubernetes certificates now.
+    pub async fn renew_cluster_certificates(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<(), ClientError> {
+        let request = Request::patch(&["spectroclusters", uid, "k8certificates", "renew"]).scope(scope);
+        self.send(ctx, request.idempotent()).await
+    }
+
     /// `GET .../assets/kubeconfigclient`: the client kubeconfig, decoded
     /// from base64 when sent that way; `None` until it exists. Never logged.
     pub async fn get_cluster_kubeconfig(

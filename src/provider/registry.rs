@@ -11,12 +11,16 @@ pub fn framework() -> Framework<Palette> {
         .resource(resources::project::ProjectResource)
         .resource(resources::cluster_profile::ClusterProfileResource)
         .resource(resources::application_profile::ApplicationProfileResource)
+        .resource(resources::cluster_group::ClusterGroupResource)
+        .resource(resources::virtual_cluster::VirtualClusterResource)
         .data_source(data_sources::project::ProjectDataSource)
         .data_source(data_sources::pack::PackDataSource)
         .data_source(data_sources::registry::RegistryDataSource)
         .data_source(data_sources::pack_simple::PackSimpleDataSource)
         .data_source(data_sources::cluster_profile::ClusterProfileDataSource)
         .data_source(data_sources::application_profile::ApplicationProfileDataSource)
+        .data_source(data_sources::cluster::ClusterDataSource)
+        .data_source(data_sources::cluster_group::ClusterGroupDataSource)
 }
 
 #[cfg(test)]

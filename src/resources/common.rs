@@ -55,6 +55,15 @@ pub fn read_description(meta: &ObjectMeta, prior: Option<&str>) -> Option<String
     }
 }
 
+/// Splits an import ID of the form `WHAT` or `WHAT:CONTEXT`, where CONTEXT
+/// is one of `contexts`; any other suffix stays part of `WHAT`.
+pub fn split_import_id<'a>(id: &'a str, contexts: &[&str]) -> (&'a str, Option<&'a str>) {
+    match id.rsplit_once(':') {
+        Some((what, context)) if contexts.contains(&context) && !what.is_empty() => (what, Some(context)),
+        _ => (id, None),
+    }
+}
+
 /// Palette UIDs are 24 lowercase hexadecimal characters.
 pub fn looks_like_uid(text: &str) -> bool {
     text.len() == 24 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -70,6 +79,15 @@ mod tests {
         assert!(!looks_like_uid("69791BBDB68BD0033AD275A5"));
         assert!(!looks_like_uid("team-a"));
         assert!(!looks_like_uid("69791bbdb68bd0033ad275a"));
+    }
+
+    #[test]
+    fn import_ids_take_an_optional_context_suffix() {
+        let contexts = ["project", "tenant"];
+        assert_eq!(split_import_id("abc:tenant", &contexts), ("abc", Some("tenant")));
+        assert_eq!(split_import_id("abc", &contexts), ("abc", None));
+        assert_eq!(split_import_id("a:b", &contexts), ("a:b", None));
+        assert_eq!(split_import_id(":project", &contexts), (":project", None));
     }
 
     #[test]

@@ -1,0 +1,4 @@
+data "spectrocloud_cluster_group" "beehive" {
+  name    = "beehive"
+  context = "system"
+}

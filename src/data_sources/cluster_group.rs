@@ -1,0 +1,69 @@
+//! `spectrocloud_cluster_group` data source: a cluster group by name.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::client::conventions::context_for_scope;
+use crate::framework::context::{Context, ResourceError};
+use crate::framework::convert::{from_value, to_value};
+use crate::framework::resource::DataSource;
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::validators::{not_empty, one_of};
+use crate::protocol::value::{Type, Value};
+use crate::provider::{call, Palette};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct GroupLookup {
+    id: Option<String>,
+    name: String,
+    context: Option<String>,
+}
+
+pub struct ClusterGroupDataSource;
+
+#[async_trait]
+impl DataSource<Palette> for ClusterGroupDataSource {
+    fn type_name(&self) -> &str {
+        crate::resources::cluster_group::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .description("Looks up a cluster group by name: a tenant group, a system group such as `beehive`, or a group of the provider's project.")
+                .attribute(Attribute::new("id", Type::String).computed().description("The group's UID."))
+                .attribute(Attribute::new("name", Type::String).required().description("The group's name.").validator(not_empty()))
+                .attribute(
+                    Attribute::new("context", Type::String)
+                        .default(Value::string("tenant"))
+                        .description("Where the group lives: `tenant` (default), `system` or `project`.")
+                        .validator(one_of(&["", "tenant", "system", "project"])),
+                ),
+        )
+    }
+
+    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
+        let mut lookup: GroupLookup = from_value(config)?;
+        let context = lookup.context.clone().unwrap_or_else(|| "tenant".to_string());
+        let client = &ctx.data().client;
+        // Tenant and system groups are listed by the metadata listing without a
+        // project; project groups by the summaries in the provider's project.
+        let found = if context == "project" || context.is_empty() {
+            let scope = ctx.data().project_scope();
+            client.find_cluster_group(&call(ctx), &scope, &lookup.name).await?
+        } else {
+            let scope = ctx.data().scope("tenant");
+            let groups = client.list_cluster_group_metadata(&call(ctx), &scope).await?;
+            let wanted = if context == "system" { "system" } else { context_for_scope(&scope) };
+            groups.into_iter().find(|g| g.name == lookup.name && (g.scope.is_empty() || g.scope == wanted)).map(|g| g.uid)
+        };
+        // Unlike the official provider, a missing group is an error, not a null id.
+        let uid = found.ok_or_else(|| {
+            ResourceError::new(format!("Cluster group {:?} not found", lookup.name), format!("No {context} cluster group has this name."))
+        })?;
+        lookup.id = Some(uid);
+        lookup.context = Some(context);
+        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+    }
+}
