@@ -290,11 +290,12 @@ impl Terraform {
         self.env.retain(|(k, _)| k != key);
     }
 
-    /// Writes `main.tf`: the provider requirement and an empty provider block
-    /// (settings come from the environment) plus `body`.
+    /// Writes `main.tf`: the provider requirement, an empty provider block
+    /// unless `body` has its own (settings come from the environment), and `body`.
     pub fn config(&self, body: &str) {
-        let header = "terraform {\n  required_providers {\n    spectrocloud = {\n      source = \"spectrocloud/spectrocloud\"\n    }\n  }\n}\n\nprovider \"spectrocloud\" {}\n\n";
-        std::fs::write(self.work_dir().join("main.tf"), format!("{header}{body}\n")).unwrap();
+        let requirement = "terraform {\n  required_providers {\n    spectrocloud = {\n      source = \"spectrocloud/spectrocloud\"\n    }\n  }\n}\n\n";
+        let provider = if body.contains("provider \"spectrocloud\"") { "" } else { "provider \"spectrocloud\" {}\n\n" };
+        std::fs::write(self.work_dir().join("main.tf"), format!("{requirement}{provider}{body}\n")).unwrap();
     }
 
     /// Writes `main.tf` verbatim.
