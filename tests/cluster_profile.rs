@@ -195,7 +195,7 @@ fn full_profile_with_data_sources_then_edits_drift_and_import() {
         let imported = other.resource("spectrocloud_cluster_profile.full");
         assert_eq!(imported["id"], uid.as_str(), "{id}");
         assert_eq!(imported["description"], "every layer, edited", "description is imported");
-        // Known gap (see the report): the first plan after import is not yet clean.
+        other.assert_clean_plan();
     }
     tf.destroy();
     let (status, _) = palette.get_in(&project, &format!("/v1/clusterprofiles/{uid}"));
@@ -243,6 +243,14 @@ resource "spectrocloud_cluster_profile" "addon" {{
     let immutable = |version: &str, values: &str| {
         format!(
             r#"
+terraform {{
+  required_providers {{
+    spectrocloud = {{
+      source = "spectrocloud/spectrocloud"
+    }}
+  }}
+}}
+
 provider "spectrocloud" {{
   feature_preview = {{ "immutable-clusterprofiles" = true }}
 }}
@@ -265,17 +273,17 @@ resource "spectrocloud_cluster_profile" "addon" {{
 "#
         )
     };
-    tf.config(&immutable("1.1.0", "a: 1"));
+    tf.config_raw(&immutable("1.1.0", "a: 1"));
     tf.apply();
     tf.assert_clean_plan();
     palette.reset_stats();
-    tf.config(&immutable("1.1.0", "a: 2"));
+    tf.config_raw(&immutable("1.1.0", "a: 2"));
     let out = tf.plan();
     assert_eq!(out.code(), 1, "{}", out.combined());
     assert!(out.stderr.contains("Cluster profile versions are immutable"), "{}", out.stderr);
     assert_eq!(palette.write_calls(), 0);
 
-    tf.config(&immutable("1.2.0", "a: 2"));
+    tf.config_raw(&immutable("1.2.0", "a: 2"));
     let plan = tf.assert_changes_planned();
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     tf.apply();
