@@ -309,6 +309,7 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "Public Repo"
   }"#,
             "Cannot resolve the pack",
+            "14:     name          = \"no-such-pack\"",
         ),
         (
             r#"pack {
@@ -317,7 +318,8 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "Public Repo"
     registry_uid  = "0123456789abcdef01234567"
   }"#,
-            "registry_uid",
+            "Only one of `registry_uid`, `registry_name` may be set",
+            "16:     registry_name = \"Public Repo\"",
         ),
         (
             r#"pack {
@@ -331,6 +333,7 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "Public Repo"
   }"#,
             "Duplicate pack name",
+            "19:     name          = \"nginx\"",
         ),
         (
             r#"profile_variables {
@@ -340,7 +343,8 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
       format       = "float"
     }
   }"#,
-            "float",
+            "\"float\" is not one of",
+            "17:       format       = \"float\"",
         ),
         (
             r#"pack {
@@ -349,15 +353,20 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "No Such Registry"
   }"#,
             "Unknown registry",
+            "16:     registry_name = \"No Such Registry\"",
         ),
     ];
-    for (body, message) in cases {
+    // Each diagnostic points at the offending attribute: Terraform shows its
+    // line of main.tf (the resource starts on line 11, after the header).
+    for (body, message, source) in cases {
         let tf = Terraform::new(&palette);
         tf.config(&format!("resource \"spectrocloud_cluster_profile\" \"bad\" {{\n  name = \"bad\"\n  {body}\n}}\n"));
         palette.reset_stats();
         let out = tf.plan();
         assert_eq!(out.code(), 1, "{}", out.combined());
         assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
+        let line = source.split(':').next().unwrap();
+        assert!(out.stderr.contains(&format!("on main.tf line {line}, in resource")) && out.stderr.contains(source), "{source}: {}", out.stderr);
         assert_eq!(palette.write_calls(), 0, "no API write for {message}");
     }
 }
