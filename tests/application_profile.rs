@@ -244,3 +244,20 @@ fn bad_tier_type_is_reported_at_plan_time_without_api_writes() {
         assert_eq!(palette.write_calls(), 0, "no API write for {line}");
     }
 }
+
+#[test]
+fn tier_errors_are_reported_not_swallowed() {
+    let palette = PaletteLocal::start();
+    let tf = Terraform::new(&palette);
+    let manifest_tier = "  pack {\n    name = \"config\"\n    type = \"manifest\"\n    manifest {\n      name    = \"settings\"\n      content = \"apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: settings\\n\"\n    }\n  }\n";
+    tf.config(&format!("resource \"spectrocloud_application_profile\" \"app\" {{\n  name = \"errors\"\n{manifest_tier}}}\n"));
+    tf.apply();
+    let bad_tier = "  pack {\n    name            = \"db\"\n    type            = \"operator-instance\"\n    source_app_tier = \"0123456789abcdef01234567\"\n    tag             = \"1.0.0\"\n  }\n";
+    tf.config(&format!("resource \"spectrocloud_application_profile\" \"app\" {{\n  name = \"errors\"\n{manifest_tier}{bad_tier}}}\n"));
+    let out = tf.apply_result();
+    assert!(!out.status.success(), "{}", out.combined());
+    assert!(out.stderr.contains("Cannot create tier db") && out.stderr.contains("is not a pack"), "{}", out.stderr);
+    // The failed tier is still wanted by the next plan.
+    let plan = tf.assert_changes_planned();
+    assert!(plan.stdout.contains("+ pack {") && plan.stdout.contains("\"db\""), "{}", plan.stdout);
+}

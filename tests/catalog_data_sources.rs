@@ -86,6 +86,11 @@ data "spectrocloud_pack" "by_id" {
   id = data.spectrocloud_pack.by_name.id
 }
 
+data "spectrocloud_pack" "for_aws" {
+  name  = "csi-aws-ebs"
+  cloud = ["aws"]
+}
+
 data "spectrocloud_pack_simple" "redis" {
   name         = "redis-operator"
   version      = "6.2.18-1"
@@ -106,6 +111,7 @@ output "latest" { value = data.spectrocloud_pack.latest.version }
 output "filters" { value = data.spectrocloud_pack.filters }
 output "advanced" { value = data.spectrocloud_pack.advanced }
 output "by_id" { value = data.spectrocloud_pack.by_id.name }
+output "for_aws" { value = data.spectrocloud_pack.for_aws.id }
 output "redis" { value = data.spectrocloud_pack_simple.redis }
 output "manifest" { value = data.spectrocloud_pack_simple.manifest.id }
 "#,
@@ -128,6 +134,7 @@ output "manifest" { value = data.spectrocloud_pack_simple.manifest.id }
     assert_eq!(out["advanced"]["registry_uid"], bitnami.as_str());
     assert_eq!(out["advanced"]["type"], "helm");
 
+    assert_eq!(out["for_aws"], pack_uid(&palette, "csi-aws-ebs", "1.33.0").as_str());
     assert_eq!(out["redis"]["id"], pack_uid(&palette, "redis-operator", "6.2.18-1").as_str());
     assert!(out["redis"]["values"].as_str().unwrap().contains("namespace"), "{}", out["redis"]);
     assert_eq!(out["manifest"], "spectro-manifest-pack");
@@ -141,6 +148,8 @@ output "manifest" { value = data.spectrocloud_pack_simple.manifest.id }
     assert!(error.contains("No pack matches name \"no-such-pack\", version \"1.0.0\""), "{error}");
     let error = plan_error(&other, "data \"spectrocloud_pack\" \"nginx\" {\n  name = \"nginx\"\n  advance_filters {\n    pack_layer = [\"addon\"]\n  }\n}\n");
     assert!(error.contains("Several packs match") && error.contains("Public Repo") && error.contains("Bitnami"), "{error}");
+    let error = plan_error(&other, "data \"spectrocloud_pack\" \"ebs\" {\n  name = \"csi-aws-ebs\"\n  cloud = [\"vsphere\"]\n}\n");
+    assert!(error.contains("No pack matches name \"csi-aws-ebs\", clouds [\"vsphere\"]"), "{error}");
     let error = plan_error(&other, "data \"spectrocloud_registry\" \"none\" {\n  name = \"Nowhere\"\n}\n");
     assert!(error.contains("Nowhere") && error.contains("Public Repo"), "{error}");
     let error = plan_error(
