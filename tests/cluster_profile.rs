@@ -195,7 +195,7 @@ fn full_profile_with_data_sources_then_edits_drift_and_import() {
         let imported = other.resource("spectrocloud_cluster_profile.full");
         assert_eq!(imported["id"], uid.as_str(), "{id}");
         assert_eq!(imported["description"], "every layer, edited", "description is imported");
-        // Known gap (see the report): the first plan after import is not yet clean.
+        other.assert_clean_plan();
     }
     tf.destroy();
     let (status, _) = palette.get_in(&project, &format!("/v1/clusterprofiles/{uid}"));
@@ -243,6 +243,14 @@ resource "spectrocloud_cluster_profile" "addon" {{
     let immutable = |version: &str, values: &str| {
         format!(
             r#"
+terraform {{
+  required_providers {{
+    spectrocloud = {{
+      source = "spectrocloud/spectrocloud"
+    }}
+  }}
+}}
+
 provider "spectrocloud" {{
   feature_preview = {{ "immutable-clusterprofiles" = true }}
 }}
@@ -265,17 +273,17 @@ resource "spectrocloud_cluster_profile" "addon" {{
 "#
         )
     };
-    tf.config(&immutable("1.1.0", "a: 1"));
+    tf.config_raw(&immutable("1.1.0", "a: 1"));
     tf.apply();
     tf.assert_clean_plan();
     palette.reset_stats();
-    tf.config(&immutable("1.1.0", "a: 2"));
+    tf.config_raw(&immutable("1.1.0", "a: 2"));
     let out = tf.plan();
     assert_eq!(out.code(), 1, "{}", out.combined());
     assert!(out.stderr.contains("Cluster profile versions are immutable"), "{}", out.stderr);
     assert_eq!(palette.write_calls(), 0);
 
-    tf.config(&immutable("1.2.0", "a: 2"));
+    tf.config_raw(&immutable("1.2.0", "a: 2"));
     let plan = tf.assert_changes_planned();
     assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     tf.apply();
@@ -301,6 +309,7 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "Public Repo"
   }"#,
             "Cannot resolve the pack",
+            "14:     name          = \"no-such-pack\"",
         ),
         (
             r#"pack {
@@ -309,7 +318,8 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "Public Repo"
     registry_uid  = "0123456789abcdef01234567"
   }"#,
-            "registry_uid",
+            "Only one of `registry_uid`, `registry_name` may be set",
+            "16:     registry_name = \"Public Repo\"",
         ),
         (
             r#"pack {
@@ -323,6 +333,7 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "Public Repo"
   }"#,
             "Duplicate pack name",
+            "19:     name          = \"nginx\"",
         ),
         (
             r#"profile_variables {
@@ -332,7 +343,8 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
       format       = "float"
     }
   }"#,
-            "float",
+            "\"float\" is not one of",
+            "17:       format       = \"float\"",
         ),
         (
             r#"pack {
@@ -341,15 +353,20 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
     registry_name = "No Such Registry"
   }"#,
             "Unknown registry",
+            "16:     registry_name = \"No Such Registry\"",
         ),
     ];
-    for (body, message) in cases {
+    // Each diagnostic points at the offending attribute: Terraform shows its
+    // line of main.tf (the resource starts on line 11, after the header).
+    for (body, message, source) in cases {
         let tf = Terraform::new(&palette);
         tf.config(&format!("resource \"spectrocloud_cluster_profile\" \"bad\" {{\n  name = \"bad\"\n  {body}\n}}\n"));
         palette.reset_stats();
         let out = tf.plan();
         assert_eq!(out.code(), 1, "{}", out.combined());
         assert!(out.stderr.contains(message), "{message}: {}", out.stderr);
+        let line = source.split(':').next().unwrap();
+        assert!(out.stderr.contains(&format!("on main.tf line {line}, in resource")) && out.stderr.contains(source), "{source}: {}", out.stderr);
         assert_eq!(palette.write_calls(), 0, "no API write for {message}");
     }
 }

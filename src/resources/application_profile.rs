@@ -209,15 +209,21 @@ impl ApplicationProfileResource {
             tier_type: Some(spec.tier_type.clone()),
             name: tier.metadata.name.clone(),
             source_app_tier: text(&spec.source_app_tier_uid, prior.map(|p| &p.source_app_tier)),
-            registry_uid: prior.and_then(|p| p.registry_uid.as_ref()).map(|_| spec.registry_uid.clone()),
+            // Imported tiers (no prior) name their registry by UID.
+            registry_uid: match prior {
+                Some(prior) => prior.registry_uid.as_ref().map(|_| spec.registry_uid.clone()),
+                None => (!spec.registry_uid.is_empty()).then(|| spec.registry_uid.clone()),
+            },
             registry_name: prior.and_then(|p| p.registry_name.clone()),
             properties: if properties.is_empty() && prior_properties.is_none() { None } else { Some(properties) },
             install_order: Some(spec.install_order as i64),
             manifest,
             tag: text(&spec.version, prior.map(|p| &p.tag)),
-            // Non-container tiers get the catalog's values unless configured.
+            // Non-container tiers get the catalog's values unless configured,
+            // so theirs are read back only when configured.
             values: match prior.map(|p| &p.values) {
                 Some(None) => None,
+                None if spec.tier_type != "container" => None,
                 other => text(&spec.values, other),
             },
         })

@@ -490,18 +490,20 @@ impl ClusterProfileResource {
                 Some(prior_type) if pack_types_equal(&Value::string(prior_type), &Value::string(api.pack_type.clone())) => prior_type.to_string(),
                 _ => super::packs::effective_pack_type(&api.pack_type).to_string(),
             };
-            let keep_null = |field: Option<&Option<String>>| matches!(field, Some(None));
+            // Empty texts read back as the prior had them (null after an import).
+            let prior_values = prior_pack.and_then(|p| p.values.as_deref());
+            let values_kept_null = prior_pack.is_some_and(|p| p.values.is_none());
             packs.push(PackModel {
                 uid: Some(api.pack_uid.clone()),
                 pack_type: Some(pack_type),
                 name: api.name.clone(),
                 registry_uid,
                 registry_name,
-                tag: if keep_null(prior_pack.map(|p| &p.tag)) && api.tag.is_empty() { None } else { Some(api.tag.clone()) },
-                values: if keep_null(prior_pack.map(|p| &p.values)) {
-                    None
-                } else {
-                    Some(read_yaml(&api.values, prior_pack.and_then(|p| p.values.as_deref())))
+                tag: read_text(&api.tag, prior_pack.and_then(|p| p.tag.as_deref())),
+                values: match (values_kept_null, api.values.is_empty()) {
+                    (true, _) => None,
+                    (false, true) => read_text("", prior_values),
+                    (false, false) => Some(read_yaml(&api.values, prior_values)),
                 },
                 manifest: manifests,
             });

@@ -1,0 +1,162 @@
+"""Shared pieces of the benchmark scripts: release binaries, a palette-local
+server and a Terraform CLI config pointing at the provider, measured runs
+and palette-local's /__admin/stats."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release")
+PROVIDER = os.path.join(RELEASE, "terraform-provider-spectrocloud")
+PALETTE_LOCAL = os.path.join(RELEASE, "palette-local")
+API_KEY = "palette-local-dev-key"
+TERRAFORM = os.environ.get("TF_BINARY") or shutil.which("terraform")
+PROVIDER_NAME = "terraform-provider-spectrocloud"
+PROVIDER_HEADER = ('terraform {\n  required_providers {\n    spectrocloud = { source = "spectrocloud/spectrocloud" }\n  }\n}\n'
+                   'provider "spectrocloud" {}\n')
+
+
+def process_tree(root_pid):
+    """The pids of root_pid and all its descendants."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except OSError:
+            continue
+    pids, stack = [], [root_pid]
+    while stack:
+        pid = stack.pop()
+        pids.append(pid)
+        stack.extend(children.get(pid, []))
+    return pids
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def command_name(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def run_measured(args, cwd, env):
+    """Runs a command; returns (seconds, peak tree RSS KiB, peak provider RSS KiB)."""
+    started = time.monotonic()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = {"tree": 0, "provider": 0}
+
+    def sample():
+        while proc.poll() is None:
+            pids = process_tree(proc.pid)
+            sizes = [(rss_kib(p), command_name(p)) for p in pids]
+            peak["tree"] = max(peak["tree"], sum(s for s, _ in sizes))
+            provider = [s for s, name in sizes if name.startswith(PROVIDER_NAME[:15])]
+            if provider:
+                peak["provider"] = max(peak["provider"], max(provider))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, stderr = proc.communicate()
+    sampler.join()
+    elapsed = time.monotonic() - started
+    if proc.returncode not in (0, 2):
+        sys.exit(f"{' '.join(args)} failed:\n{stderr.decode()}")
+    return elapsed, peak["tree"], peak["provider"]
+
+
+def api(url, method="GET", path="/__admin/stats"):
+    request = urllib.request.Request(url + path, method=method, headers={"ApiKey": API_KEY})
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+        return json.loads(body) if body else None
+
+
+@contextmanager
+def bench_environment():
+    """Yields (work directory, palette-local URL, environment for terraform);
+    stops the server and removes the directory afterwards."""
+    if not TERRAFORM:
+        sys.exit("terraform not found (set TF_BINARY)")
+    work = tempfile.mkdtemp()
+    server = subprocess.Popen([PALETTE_LOCAL, "--listen", "127.0.0.1:0", "--db", os.path.join(work, "palette.db")],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        url = server.stdout.readline().decode().strip().removeprefix("palette-local listening on ")
+        plugin = os.path.join(work, "plugin")
+        os.mkdir(plugin)
+        os.symlink(PROVIDER, os.path.join(plugin, PROVIDER_NAME))
+        with open(os.path.join(work, "cli.tfrc"), "w") as f:
+            f.write('provider_installation {\n  dev_overrides {\n    "registry.terraform.io/spectrocloud/spectrocloud" = "%s"\n  }\n  direct {}\n}\n' % plugin)
+        env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(work, "cli.tfrc"), CHECKPOINT_DISABLE="1",
+                   TF_IN_AUTOMATION="1", SPECTROCLOUD_HOST=url, SPECTROCLOUD_APIKEY=API_KEY)
+        yield work, url, env
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def apply_then_plan(work, url, env, configs, plans=5):
+    """For each (kind, config): applies it in a directory of its own, then
+    times `plans` plans (the median counts: one plan of small configurations
+    is too short to time alone), with palette-local's stats covering the last
+    one only. Returns kind → {"apply", "plan", "stats"}."""
+    results = {}
+    for kind, config in configs.items():
+        directory = os.path.join(work, kind)
+        os.mkdir(directory)
+        with open(os.path.join(directory, "main.tf"), "w") as f:
+            f.write(config)
+        if kind == "terraform_data":
+            subprocess.run([TERRAFORM, "init", "-input=false"], cwd=directory, env=env, check=True, stdout=subprocess.DEVNULL)
+        apply = run_measured([TERRAFORM, "apply", "-auto-approve", "-input=false"], directory, env)
+        runs = []
+        for _ in range(plans):
+            api(url, "POST", "/__admin/stats/reset")
+            runs.append(run_measured([TERRAFORM, "plan", "-detailed-exitcode", "-input=false"], directory, env))
+        plan = sorted(runs)[len(runs) // 2]
+        results[kind] = {"apply": apply, "plan": plan, "stats": api(url)}
+    return results
+
+
+def terraform_data_config(n):
+    return 'resource "terraform_data" "r" {\n  count = %d\n  input = "item-${count.index}"\n}\n' % n
+
+
+def terraform_version(env):
+    return subprocess.run([TERRAFORM, "version"], env=env, capture_output=True, text=True).stdout.splitlines()[0]
+
+
+def print_ratios(base, ours):
+    """The wall-time and peak-memory table of two apply_then_plan results."""
+    print(f"{'':26}{'terraform_data':>16}{'spectrocloud':>16}{'ratio':>8}")
+    for phase in ("apply", "plan"):
+        b, o = base[phase], ours[phase]
+        print(f"{phase + ' wall time (s)':26}{b[0]:16.2f}{o[0]:16.2f}{o[0] / b[0]:8.2f}")
+        print(f"{phase + ' peak memory (MiB)':26}{b[1] / 1024:16.1f}{o[1] / 1024:16.1f}{o[1] / b[1]:8.2f}")
+    print(f"provider peak RSS: {max(ours['apply'][2], ours['plan'][2]) / 1024:.1f} MiB")

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Benchmark: apply and plan N spectrocloud_cluster_profile resources of 6 packs
+each (OS, Kubernetes, CNI, CSI, an add-on and a manifest layer) against
+palette-local, and the same N of Terraform's built-in terraform_data resources.
+
+Prints the wall-time and peak-memory ratios (profile run / terraform_data run)
+and the API calls per profile per plan, by route (from /__admin/stats).
+
+Usage: scripts/bench_profiles.py [N]   (default 50; expects release binaries in
+$CARGO_TARGET_DIR/release, else target/release)
+"""
+
+import json
+import sys
+
+from bench_common import PROVIDER_HEADER, apply_then_plan, bench_environment, print_ratios, terraform_data_config, terraform_version
+
+# (name, tag) of the registry packs; the sixth layer is a manifest.
+PACKS = [("ubuntu-k8s", "22.04"), ("kubernetes", "1.30.4"), ("cni-calico", "3.28.0"), ("csi-longhorn", "1.7.1"), ("nginx", "1.11.2")]
+
+
+def profiles_config(n):
+    packs = "".join(
+        '  pack {\n    name          = "%s"\n    tag           = "%s"\n    registry_name = "Public Repo"\n'
+        '    values        = "bench: ${count.index}"\n  }\n' % pack for pack in PACKS)
+    manifest = ('  pack {\n    name = "extras"\n    type = "manifest"\n    manifest {\n      name    = "namespace"\n'
+                '      content = "apiVersion: v1\\nkind: Namespace\\nmetadata:\\n  name: extras-${count.index}\\n"\n    }\n  }\n')
+    return (PROVIDER_HEADER + 'resource "spectrocloud_cluster_profile" "r" {\n  count = %d\n  name  = "bench-${count.index}"\n'
+            '  type  = "cluster"\n%s%s}\n' % (n, packs, manifest))
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    with bench_environment() as (work, url, env):
+        results = apply_then_plan(work, url, env, {"terraform_data": terraform_data_config(n), "spectrocloud_cluster_profile": profiles_config(n)})
+        base, ours = results["terraform_data"], results["spectrocloud_cluster_profile"]
+        by_route = ours["stats"]["byRoute"]
+        print(f"N = {n} cluster profiles of {len(PACKS) + 1} packs, {terraform_version(env)}")
+        print_ratios(base, ours)
+        print(f"API calls in the plan: {ours['stats']['total']} total, {ours['stats']['total'] / n:.2f} per profile")
+        for route, count in sorted(by_route.items()):
+            print(f"  {route}: {count} ({count / n:.2f} per profile)")
+        print(f"  by route: {json.dumps(by_route, sort_keys=True)}")
+
+
+if __name__ == "__main__":
+    main()
