@@ -1,8 +1,8 @@
-data "spectrocloud_cluster" "team_a" {
-  name    = "team-a"
-  virtual = true
+# A host cluster of the provider's project, with its state, health and kubeconfigs.
+data "spectrocloud_cluster" "host" {
+  name = "host-2"
 }
 
-output "team_a_health" {
-  value = data.spectrocloud_cluster.team_a.health
+output "host_health" {
+  value = data.spectrocloud_cluster.host.health
 }

@@ -1,3 +1,9 @@
+# A host cluster that virtual clusters can run on.
+data "spectrocloud_cluster" "host" {
+  name    = "host-1"
+  context = "tenant"
+}
+
 resource "spectrocloud_cluster_group" "dev" {
   name        = "cg-dev"
   context     = "tenant"
@@ -14,7 +20,7 @@ resource "spectrocloud_cluster_group" "dev" {
   }
 
   clusters {
-    cluster_uid = var.host_cluster_uid
+    cluster_uid = data.spectrocloud_cluster.host.id
     host_dns    = "*.dev.example.com"
   }
 }

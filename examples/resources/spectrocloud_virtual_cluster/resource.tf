@@ -1,3 +1,22 @@
+data "spectrocloud_cluster" "host" {
+  name    = "host-1"
+  context = "tenant"
+}
+
+resource "spectrocloud_cluster_group" "dev" {
+  name = "cg-dev"
+
+  config {
+    cpu_millicore = 16000
+    memory_in_mb  = 32768
+    storage_in_gb = 200
+  }
+
+  clusters {
+    cluster_uid = data.spectrocloud_cluster.host.id
+  }
+}
+
 resource "spectrocloud_virtual_cluster" "team_a" {
   name              = "team-a"
   cluster_group_uid = spectrocloud_cluster_group.dev.id
@@ -20,21 +39,5 @@ resource "spectrocloud_virtual_cluster" "team_a" {
   timeouts {
     create = "30m"
     delete = "30m"
-  }
-}
-
-# The kubeconfig feeds the kubernetes provider (documented, not applied in tests).
-provider "kubernetes" {
-  config_path = local_sensitive_file.team_a_kubeconfig.filename
-}
-
-resource "local_sensitive_file" "team_a_kubeconfig" {
-  content  = spectrocloud_virtual_cluster.team_a.kubeconfig
-  filename = "${path.module}/team-a.kubeconfig"
-}
-
-resource "kubernetes_namespace" "apps" {
-  metadata {
-    name = "apps"
   }
 }
