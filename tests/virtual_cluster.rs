@@ -3,9 +3,9 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{eventually, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, interrupt, terraform_version, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.
@@ -283,4 +283,45 @@ fn with_thirty_percent_faults_a_group_and_five_clusters_are_created_once_each() 
     let (status, groups) = palette.request("GET", "/v1/clustergroups/hostCluster/metadata", None, None);
     assert_eq!(status, 200);
     assert_eq!(groups["items"].as_array().unwrap().iter().filter(|g| g["name"] == "cg-dev").count(), 1, "{groups}");
+}
+
+#[test]
+fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() {
+    let palette = PaletteLocal::start_with(&["--provision-seconds", "120", "--delete-seconds", "1"]);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    let config = format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("waiting", 2, ""));
+    tf.config(&config);
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    let pid = child.id();
+    assert!(eventually(Duration::from_secs(60), || virtual_cluster_names(&palette) == ["waiting"]), "the create began");
+    // Let the wait run a few polls before the interrupt.
+    std::thread::sleep(Duration::from_secs(1));
+    let interrupted_at = Instant::now();
+    interrupt(pid);
+    let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
+    if terraform_version() >= (1, 1, 0) {
+        assert!(interrupted_at.elapsed() < Duration::from_secs(5), "stopped after {:?}", interrupted_at.elapsed());
+        assert_ne!(out.code(), 0, "{}", out.combined());
+        assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
+        let state = tf.state_file().unwrap();
+        let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
+        assert_eq!(instance["status"], "tainted", "{instance}");
+    }
+    // Nothing is orphaned: the one cluster on the server is the one in state.
+    assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
+    let uid = cluster_uid(&tf, "waiting");
+    assert_eq!(api_cluster(&palette, &uid)["metadata"]["name"], "waiting");
+
+    // A later apply replaces it cleanly, on palette-local's clock.
+    palette.advance_time(3600);
+    let mut child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    assert!(eventually(Duration::from_secs(120), || {
+        palette.advance_time(200);
+        child.try_wait().unwrap().is_some()
+    }));
+    let out = wait_with_limit(child, Duration::from_secs(10), "apply");
+    assert!(out.status.success(), "{}", out.combined());
+    tf.assert_clean_plan();
+    assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
 }
