@@ -98,6 +98,19 @@ fn project_call(palette: &PaletteLocal, method: &str, path: &str, body: Json) ->
     status
 }
 
+/// Publishes an add-on profile in the project (`Some`) or at tenant scope (`None`); returns its UID.
+fn addon_profile(palette: &PaletteLocal, project: Option<&str>) -> String {
+    let (status, profile) = palette.request(
+        "POST",
+        "/v1/clusterprofiles?publish=true",
+        project,
+        Some(json!({"metadata": {"name": "addons"}, "spec": {"version": "1.0.0",
+            "template": {"type": "add-on", "cloudType": "all", "packs": [{"name": "nginx", "tag": "1.11.2", "type": "spectro", "layer": "addon", "values": "a: 1"}]}}})),
+    );
+    assert_eq!(status, 201, "{profile}");
+    profile["uid"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn group_with_three_clusters_then_day_two_changes_drift_and_import() {
     let palette = PaletteLocal::start_with(&QUICK);
@@ -148,15 +161,7 @@ fn group_with_three_clusters_then_day_two_changes_drift_and_import() {
     assert_eq!(api_cluster(&palette, &uid_b)["status"]["virtual"]["lifecycleStatus"]["status"], "Running");
 
     // Attach a profile to c, then detach it.
-    let (status, profile) = palette.request(
-        "POST",
-        "/v1/clusterprofiles?publish=true",
-        Some(&project),
-        Some(json!({"metadata": {"name": "addons"}, "spec": {"version": "1.0.0",
-            "template": {"type": "add-on", "cloudType": "all", "packs": [{"name": "nginx", "tag": "1.11.2", "type": "spectro", "layer": "addon", "values": "a: 1"}]}}})),
-    );
-    assert_eq!(status, 201, "{profile}");
-    let profile_uid = profile["uid"].as_str().unwrap();
+    let profile_uid = addon_profile(&palette, Some(&project));
     tf.config(&base("", "", &format!("cluster_profile {{\n    id = \"{profile_uid}\"\n  }}"), 6));
     tf.apply();
     tf.assert_clean_plan();
@@ -460,21 +465,13 @@ fn schema_version_2_state_upgrades_through_terraform_without_changes() {
     let palette = PaletteLocal::start_with(&QUICK);
     let (host1, host2) = host_uids(&palette);
     let project = palette.project_uid("Default").unwrap();
-    let (status, profile) = palette.request(
-        "POST",
-        "/v1/clusterprofiles?publish=true",
-        Some(&project),
-        Some(json!({"metadata": {"name": "addons"}, "spec": {"version": "1.0.0",
-            "template": {"type": "add-on", "cloudType": "all", "packs": [{"name": "nginx", "tag": "1.11.2", "type": "spectro", "layer": "addon", "values": "a: 1"}]}}})),
-    );
-    assert_eq!(status, 201, "{profile}");
-    let profile_uid = profile["uid"].as_str().unwrap();
+    let profile_uid = addon_profile(&palette, Some(&project));
+    let tenant_profile_uid = addon_profile(&palette, None);
     let tf = Terraform::new(&palette);
-    tf.config(&format!(
-        "{}{}",
-        group_config(&host1, &host2, 24000),
-        cluster_config("legacy", 2, &format!("cluster_profile {{\n    id = \"{profile_uid}\"\n  }}"))
-    ));
+    // Both resources carry a profile attachment, the block whose type changed.
+    let attachment = |uid: &str| format!("cluster_profile {{\n    id = \"{uid}\"\n  }}");
+    let group = group_config(&host1, &host2, 24000).replace("  config {", &format!("  {}\n  config {{", attachment(&tenant_profile_uid)));
+    tf.config(&format!("{}{}", group, cluster_config("legacy", 2, &attachment(&profile_uid))));
     tf.apply();
     downgrade_state_to_version_2(&tf, "spectrocloud_cluster_group", &[]);
     downgrade_state_to_version_2(&tf, "spectrocloud_virtual_cluster", &["update_worker_pools_in_parallel", "cluster_timezone", "renew_k8s_certificates_now"]);
@@ -485,6 +482,7 @@ fn schema_version_2_state_upgrades_through_terraform_without_changes() {
     for resource in state["resources"].as_array().unwrap() {
         assert_eq!(resource["instances"][0]["schema_version"], 3, "{resource}");
     }
-    assert_eq!(tf.resource("spectrocloud_virtual_cluster.legacy")["cluster_profile"][0]["id"], profile_uid);
+    assert_eq!(tf.resource("spectrocloud_virtual_cluster.legacy")["cluster_profile"][0]["id"], profile_uid.as_str());
+    assert_eq!(tf.resource("spectrocloud_cluster_group.cg")["cluster_profile"][0]["id"], tenant_profile_uid.as_str());
     tf.assert_clean_plan();
 }
