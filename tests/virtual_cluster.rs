@@ -3,9 +3,9 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{eventually, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, interrupt, terraform_version, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.
@@ -98,6 +98,19 @@ fn project_call(palette: &PaletteLocal, method: &str, path: &str, body: Json) ->
     status
 }
 
+/// Publishes an add-on profile in the project (`Some`) or at tenant scope (`None`); returns its UID.
+fn addon_profile(palette: &PaletteLocal, project: Option<&str>) -> String {
+    let (status, profile) = palette.request(
+        "POST",
+        "/v1/clusterprofiles?publish=true",
+        project,
+        Some(json!({"metadata": {"name": "addons"}, "spec": {"version": "1.0.0",
+            "template": {"type": "add-on", "cloudType": "all", "packs": [{"name": "nginx", "tag": "1.11.2", "type": "spectro", "layer": "addon", "values": "a: 1"}]}}})),
+    );
+    assert_eq!(status, 201, "{profile}");
+    profile["uid"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn group_with_three_clusters_then_day_two_changes_drift_and_import() {
     let palette = PaletteLocal::start_with(&QUICK);
@@ -148,15 +161,7 @@ fn group_with_three_clusters_then_day_two_changes_drift_and_import() {
     assert_eq!(api_cluster(&palette, &uid_b)["status"]["virtual"]["lifecycleStatus"]["status"], "Running");
 
     // Attach a profile to c, then detach it.
-    let (status, profile) = palette.request(
-        "POST",
-        "/v1/clusterprofiles?publish=true",
-        Some(&project),
-        Some(json!({"metadata": {"name": "addons"}, "spec": {"version": "1.0.0",
-            "template": {"type": "add-on", "cloudType": "all", "packs": [{"name": "nginx", "tag": "1.11.2", "type": "spectro", "layer": "addon", "values": "a: 1"}]}}})),
-    );
-    assert_eq!(status, 201, "{profile}");
-    let profile_uid = profile["uid"].as_str().unwrap();
+    let profile_uid = addon_profile(&palette, Some(&project));
     tf.config(&base("", "", &format!("cluster_profile {{\n    id = \"{profile_uid}\"\n  }}"), 6));
     tf.apply();
     tf.assert_clean_plan();
@@ -283,4 +288,201 @@ fn with_thirty_percent_faults_a_group_and_five_clusters_are_created_once_each() 
     let (status, groups) = palette.request("GET", "/v1/clustergroups/hostCluster/metadata", None, None);
     assert_eq!(status, 200);
     assert_eq!(groups["items"].as_array().unwrap().iter().filter(|g| g["name"] == "cg-dev").count(), 1, "{groups}");
+}
+
+#[test]
+fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() {
+    let palette = PaletteLocal::start_with(&["--provision-seconds", "120", "--delete-seconds", "1"]);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    let config = format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("waiting", 2, ""));
+    tf.config(&config);
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    let pid = child.id();
+    assert!(eventually(Duration::from_secs(60), || virtual_cluster_names(&palette) == ["waiting"]), "the create began");
+    // Let the wait run a few polls before the interrupt.
+    std::thread::sleep(Duration::from_secs(1));
+    let interrupted_at = Instant::now();
+    interrupt(pid);
+    let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
+    if terraform_version() >= (1, 1, 0) {
+        assert!(interrupted_at.elapsed() < Duration::from_secs(5), "stopped after {:?}", interrupted_at.elapsed());
+        assert_ne!(out.code(), 0, "{}", out.combined());
+        assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
+        let state = tf.state_file().unwrap();
+        let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
+        assert_eq!(instance["status"], "tainted", "{instance}");
+    }
+    // Nothing is orphaned: the one cluster on the server is the one in state.
+    assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
+    let uid = cluster_uid(&tf, "waiting");
+    assert_eq!(api_cluster(&palette, &uid)["metadata"]["name"], "waiting");
+
+    // A later apply replaces it cleanly, on palette-local's clock.
+    palette.advance_time(3600);
+    let mut child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    assert!(eventually(Duration::from_secs(120), || {
+        palette.advance_time(200);
+        child.try_wait().unwrap().is_some()
+    }));
+    let out = wait_with_limit(child, Duration::from_secs(10), "apply");
+    assert!(out.status.success(), "{}", out.combined());
+    tf.assert_clean_plan();
+    assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
+}
+
+#[test]
+fn a_cloud_config_block_reads_back_so_import_plans_clean_and_changes_show() {
+    let palette = PaletteLocal::start_with(&QUICK);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    // chart_repo is left unset: it stays unset after import.
+    let chart = r#"cloud_config {
+    chart_name    = "vcluster"
+    chart_version = "0.20.0"
+    chart_values  = "sync:\n  toHost:\n    ingresses:\n      enabled: true\n"
+    k8s_version   = "1.30.4"
+  }"#;
+    let config = format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("charted", 2, chart));
+    tf.config(&config);
+    tf.apply();
+    tf.assert_clean_plan();
+    let uid = cluster_uid(&tf, "charted");
+    let config_uid = api_cluster(&palette, &uid)["spec"]["cloudConfigRef"]["uid"].as_str().unwrap().to_string();
+    let project = palette.project_uid("Default").unwrap();
+    let (_, cloud) = palette.get_in(&project, &format!("/v1/cloudconfigs/virtual/{config_uid}"));
+    assert_eq!(cloud["spec"]["clusterConfig"]["helmRelease"]["chart"]["version"], "0.20.0", "{cloud}");
+    assert_eq!(cloud["spec"]["clusterConfig"]["kubernetesVersion"], "1.30.4", "{cloud}");
+
+    let group_uid = tf.resource("spectrocloud_cluster_group.cg")["id"].as_str().unwrap().to_string();
+    let imported = Terraform::new(&palette);
+    imported.config(&config);
+    imported.import("spectrocloud_cluster_group.cg", &group_uid);
+    imported.import("spectrocloud_virtual_cluster.charted", &uid);
+    let block = &imported.resource("spectrocloud_virtual_cluster.charted")["cloud_config"][0];
+    assert_eq!(block["chart_name"], "vcluster", "{block}");
+    assert_eq!(block["k8s_version"], "1.30.4", "{block}");
+    assert!(block["chart_repo"].is_null(), "{block}");
+    imported.assert_clean_plan();
+
+    // The chart changed elsewhere shows in the next plan (as a replacement: the API cannot change it in place).
+    project_call(
+        &palette,
+        "PUT",
+        &format!("/v1/cloudconfigs/virtual/{config_uid}/clusterConfig"),
+        json!({"clusterConfig": {"helmRelease": {"chart": {"name": "vcluster", "repo": "", "version": "0.21.0"}, "values": ""},
+               "kubernetesVersion": "1.30.4"}}),
+    );
+    let plan = tf.assert_changes_planned();
+    assert!(plan.stdout.contains("chart_version") && plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+}
+
+#[test]
+fn pause_requested_at_create_is_sent_with_the_create() {
+    let palette = PaletteLocal::start_with(&QUICK);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    tf.config(&format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("sleepy", 2, "pause_cluster = true")));
+    palette.reset_stats();
+    tf.apply();
+    let uid = cluster_uid(&tf, "sleepy");
+    assert_eq!(api_cluster(&palette, &uid)["status"]["virtual"]["lifecycleStatus"]["status"], "Paused");
+    assert_eq!(palette.calls("PATCH /v1/spectroclusters/{uid}/clusterConfig/lifecycleConfig"), 0, "{}", palette.stats());
+    assert_eq!(tf.resource("spectrocloud_virtual_cluster.sleepy")["pause_cluster"], true);
+    tf.assert_clean_plan();
+}
+
+#[test]
+fn namespace_and_rbac_changes_apply_in_place_then_plan_clean() {
+    let palette = PaletteLocal::start_with(&QUICK);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    let settings = |cpu: &str, second_namespace: bool, subject: &str| {
+        let second = if second_namespace {
+            "namespaces {\n    name = \"ops\"\n    resource_allocation = { cpu_cores = \"1\", memory_MiB = \"512\" }\n  }"
+        } else {
+            ""
+        };
+        format!(
+            r#"namespaces {{
+    name = "team"
+    resource_allocation = {{ cpu_cores = "{cpu}", memory_MiB = "1024" }}
+  }}
+  {second}
+  cluster_rbac_binding {{
+    type = "ClusterRoleBinding"
+    role = {{ kind = "ClusterRole", name = "admin" }}
+    subjects {{
+      type = "User"
+      name = "{subject}"
+    }}
+  }}"#
+        )
+    };
+    let config = |extra: String| format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("teams", 4, &extra));
+    tf.config(&config(settings("0.5", false, "ann")));
+    tf.apply();
+    tf.assert_clean_plan();
+    let uid = cluster_uid(&tf, "teams");
+    let project = palette.project_uid("Default").unwrap();
+
+    // Each change is an in-place update followed by a clean plan.
+    for (cpu, second, subject) in [("1.5", false, "ann"), ("1.5", true, "ann"), ("1.5", true, "bob"), ("0.5", false, "bob")] {
+        tf.config(&config(settings(cpu, second, subject)));
+        let plan = tf.assert_changes_planned();
+        assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
+        tf.apply();
+        tf.assert_clean_plan();
+        let (_, namespaces) = palette.get_in(&project, &format!("/v1/spectroclusters/{uid}/config/namespaces"));
+        let names: Vec<&str> = namespaces["items"].as_array().unwrap().iter().map(|n| n["metadata"]["name"].as_str().unwrap()).collect();
+        assert_eq!(names.len(), if second { 2 } else { 1 }, "{namespaces}");
+        let (_, rbacs) = palette.get_in(&project, &format!("/v1/spectroclusters/{uid}/config/rbacs"));
+        assert!(rbacs.to_string().contains(&format!("\"{subject}\"")), "{rbacs}");
+    }
+}
+
+/// Rewrites the state file as the official provider's schema version 2 wrote it:
+/// `cluster_profile` a list (the same JSON), without the attributes version 3 added.
+fn downgrade_state_to_version_2(tf: &Terraform, resource_type: &str, added_in_version_3: &[&str]) {
+    let path = tf.work_dir().join("terraform.tfstate");
+    let mut state = tf.state_file().unwrap();
+    for resource in state["resources"].as_array_mut().unwrap().iter_mut().filter(|r| r["type"] == resource_type) {
+        for instance in resource["instances"].as_array_mut().unwrap() {
+            instance["schema_version"] = json!(2);
+            let attributes = instance["attributes"].as_object_mut().unwrap();
+            for name in added_in_version_3 {
+                assert!(attributes.remove(*name).is_some(), "{name} is in version 3 state");
+            }
+            attributes.insert("cluster_profile".to_string(), json!(attributes["cluster_profile"].as_array().cloned().unwrap_or_default()));
+        }
+    }
+    state["serial"] = json!(state["serial"].as_u64().unwrap() + 1);
+    std::fs::write(path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+}
+
+#[test]
+fn schema_version_2_state_upgrades_through_terraform_without_changes() {
+    let palette = PaletteLocal::start_with(&QUICK);
+    let (host1, host2) = host_uids(&palette);
+    let project = palette.project_uid("Default").unwrap();
+    let profile_uid = addon_profile(&palette, Some(&project));
+    let tenant_profile_uid = addon_profile(&palette, None);
+    let tf = Terraform::new(&palette);
+    // Both resources carry a profile attachment, the block whose type changed.
+    let attachment = |uid: &str| format!("cluster_profile {{\n    id = \"{uid}\"\n  }}");
+    let group = group_config(&host1, &host2, 24000).replace("  config {", &format!("  {}\n  config {{", attachment(&tenant_profile_uid)));
+    tf.config(&format!("{}{}", group, cluster_config("legacy", 2, &attachment(&profile_uid))));
+    tf.apply();
+    downgrade_state_to_version_2(&tf, "spectrocloud_cluster_group", &[]);
+    downgrade_state_to_version_2(&tf, "spectrocloud_virtual_cluster", &["update_worker_pools_in_parallel", "cluster_timezone", "renew_k8s_certificates_now"]);
+    tf.assert_clean_plan();
+    // A refreshing apply writes the upgraded state at version 3.
+    tf.apply();
+    let state = tf.state_file().unwrap();
+    for resource in state["resources"].as_array().unwrap() {
+        assert_eq!(resource["instances"][0]["schema_version"], 3, "{resource}");
+    }
+    assert_eq!(tf.resource("spectrocloud_virtual_cluster.legacy")["cluster_profile"][0]["id"], profile_uid.as_str());
+    assert_eq!(tf.resource("spectrocloud_cluster_group.cg")["cluster_profile"][0]["id"], tenant_profile_uid.as_str());
+    tf.assert_clean_plan();
 }

@@ -1,7 +1,7 @@
 //! Waiting for asynchronous API work (a cluster becoming ready, a deletion
-//! finishing): check at once, then back off from 250 ms by ×1.5 up to 2 s
-//! between checks, never sleeping past the deadline, and return as soon as
-//! Terraform cancels.
+//! finishing): check at once, then back off from 250 ms by ×1.5 up to 1 s
+//! between checks for the first 15 s, up to 2 s after that, never sleeping past
+//! the deadline, and return as soon as Terraform cancels.
 
 use std::fmt;
 use std::future::Future;
@@ -13,6 +13,11 @@ use super::context::Context;
 
 const FIRST_INTERVAL: Duration = Duration::from_millis(250);
 const MAX_INTERVAL: Duration = Duration::from_secs(2);
+/// A lower cap while a wait is young: short operations finish within seconds,
+/// where a 2 s gap would be a large share of the wait; the extra checks this
+/// costs are bounded (about 6 per wait) however long the wait lasts.
+const EARLY_MAX_INTERVAL: Duration = Duration::from_secs(1);
+const EARLY_PHASE: Duration = Duration::from_secs(15);
 const GROWTH: f64 = 1.5;
 
 /// The outcome of one check.
@@ -111,7 +116,8 @@ where
             _ = cancellation.cancelled() => return Err(WaitError::Cancelled { last_state }),
             _ = sleep_until((now + interval).min(deadline)) => {}
         }
-        interval = interval.mul_f64(GROWTH).min(MAX_INTERVAL);
+        let cap = if started.elapsed() < EARLY_PHASE { EARLY_MAX_INTERVAL } else { MAX_INTERVAL };
+        interval = interval.mul_f64(GROWTH).min(cap);
     }
 }
 
@@ -166,12 +172,14 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn backs_off_by_half_up_to_two_seconds() {
+    async fn backs_off_by_half_up_to_one_second_then_two_after_fifteen() {
         let ctx = context(Duration::from_secs(60));
-        let (result, calls) = run(&ctx, Duration::from_secs(60), 8).await;
-        assert_eq!(result, Ok(9));
-        // Gaps: 250, 375, 562, 843, 1265, 1898, 2000, 2000.
-        assert_offsets(&calls, &[0, 250, 625, 1187, 2031, 3296, 5195, 7195, 9195]);
+        let (result, calls) = run(&ctx, Duration::from_secs(60), 20).await;
+        assert_eq!(result, Ok(21));
+        // Gaps: 250, 375, 562, 843, then 1000 until 15 s have passed, then 1500, 2000.
+        let early = [0, 250, 625, 1187, 2031, 3031, 4031, 5031, 6031, 7031, 8031, 9031, 10031, 11031, 12031, 13031, 14031, 15031];
+        let late = [16531, 18531, 20531];
+        assert_offsets(&calls, &[early.as_slice(), late.as_slice()].concat());
     }
 
     #[tokio::test(start_paused = true)]

@@ -246,18 +246,20 @@ impl CloudConfigBlock {
         }
     }
 
-    /// The configured fields as the API reports them. Fields left unset stay
-    /// unset: Palette fills them with its chart defaults, which are not drift.
-    fn from_api(config: &VirtualClusterConfig, prior: &CloudConfigBlock) -> CloudConfigBlock {
+    /// Every field as the API stores it, an empty one as unset; `None` when the API
+    /// holds no chart settings at all. Reading every field, not only the configured
+    /// ones, is what lets an import carry the block and a change made elsewhere show.
+    fn from_api(config: &VirtualClusterConfig) -> Option<CloudConfigBlock> {
         let release = config.helm_release.clone().unwrap_or_default();
-        let configured = |api: &str, prior: &Option<String>| prior.as_ref().map(|_| api.to_string());
-        CloudConfigBlock {
-            chart_name: configured(&release.chart.name, &prior.chart_name),
-            chart_repo: configured(&release.chart.repo, &prior.chart_repo),
-            chart_version: configured(&release.chart.version, &prior.chart_version),
-            chart_values: configured(&release.values, &prior.chart_values),
-            k8s_version: configured(&config.kubernetes_version, &prior.k8s_version),
-        }
+        let set = |api: &str| Some(api.to_string()).filter(|v| !v.is_empty());
+        let block = CloudConfigBlock {
+            chart_name: set(&release.chart.name),
+            chart_repo: set(&release.chart.repo),
+            chart_version: set(&release.chart.version),
+            chart_values: set(&release.values),
+            k8s_version: set(&config.kubernetes_version),
+        };
+        Some(block).filter(|b| *b != CloudConfigBlock::default())
     }
 }
 
@@ -508,9 +510,10 @@ impl Observed {
             Some(quota) if *quota != VirtualInstanceType::default() || prior.resources.is_some() => Some(vec![ResourcesBlock::from_api(quota, &prior_resources)]),
             _ => prior.resources.as_ref().map(|_| Vec::new()),
         };
-        let cloud_config = match (prior.cloud_config.as_ref(), self.cloud_config.as_ref()) {
-            (Some(blocks), Some(api)) => Some(blocks.iter().map(|b| CloudConfigBlock::from_api(api, b)).collect()),
-            (prior_blocks, _) => prior_blocks.cloned(),
+        // An empty `cloud_config {}` in the configuration reads back as an empty block.
+        let cloud_config = match self.cloud_config.as_ref().and_then(CloudConfigBlock::from_api) {
+            Some(block) => Some(vec![block]),
+            None => prior.cloud_config.as_ref().map(|blocks| blocks.iter().map(|_| CloudConfigBlock::default()).collect()),
         };
         let attached: Vec<String> = cluster.spec.cluster_profile_templates.iter().map(|t| t.uid.clone()).collect();
         let prior_namespaces = prior.namespaces.as_deref().unwrap_or_default();

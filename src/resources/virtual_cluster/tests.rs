@@ -106,6 +106,36 @@ fn what_the_api_reports_reads_back_as_the_configuration() {
     // On import (no placement in the prior state) the group is read.
     let imported = paused.model(&ClusterModel::default());
     assert_eq!((imported.cluster_group_uid.as_deref(), imported.host_cluster_uid.as_deref()), (Some("g1"), None));
+    // ... and so is the chart, every field the API holds.
+    assert_eq!(imported.cloud_config, model.cloud_config);
+}
+
+#[test]
+fn cloud_config_reads_every_stored_field_and_keeps_an_empty_block() {
+    let config = |values: &str| VirtualClusterConfig {
+        helm_release: Some(HelmRelease { chart: HelmChart::default(), values: values.into() }),
+        ..VirtualClusterConfig::default()
+    };
+    let read = CloudConfigBlock::from_api(&config("a: 1")).unwrap();
+    assert_eq!(read, CloudConfigBlock { chart_values: Some("a: 1".into()), ..CloudConfigBlock::default() });
+    assert_eq!(CloudConfigBlock::from_api(&config("")), None);
+    // Nothing stored: an empty configured block stays, no block stays absent.
+    let observed = |cloud_config| Observed {
+        quota: None,
+        cloud_config: Some(cloud_config),
+        cluster: serde_json::from_value(json!({"metadata": {"uid": "c1", "name": "vc"}})).unwrap(),
+        kubeconfig: None,
+        admin_kubeconfig: None,
+        variables: None,
+        namespaces: vec![],
+        rbacs: vec![],
+        backup: None,
+        scan: None,
+    };
+    let empty_block = ClusterModel { cloud_config: Some(vec![CloudConfigBlock::default()]), ..ClusterModel::default() };
+    assert_eq!(observed(config("")).model(&empty_block).cloud_config, empty_block.cloud_config);
+    assert_eq!(observed(config("")).model(&ClusterModel::default()).cloud_config, None);
+    assert_eq!(observed(config("a: 1")).model(&ClusterModel::default()).cloud_config, Some(vec![read]));
 }
 
 #[test]
