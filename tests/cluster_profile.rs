@@ -187,6 +187,24 @@ fn full_profile_with_data_sources_then_edits_drift_and_import() {
     tf.apply();
     tf.assert_clean_plan();
 
+    // A pack's values really changed through the API: the next plan shows it and apply restores them.
+    let body = profile_api(&palette, &uid);
+    let mut packs = body["spec"]["published"]["packs"].as_array().unwrap().clone();
+    let original_values = packs[5]["values"].clone();
+    packs[5]["values"] = json!("installCRDs: true\nreplicaCount: 7\n");
+    let put = json!({"metadata": {"uid": uid, "name": "full-stack-2", "labels": body["metadata"]["labels"], "annotations": body["metadata"]["annotations"]},
+                     "spec": {"version": "1.0.0", "template": {"type": "cluster", "packs": packs.iter().map(|p| json!({"name": p["name"], "tag": p["tag"], "uid": p["packUid"], "type": p["type"], "registryUid": p["registryUid"], "values": p["values"]})).collect::<Vec<_>>()}}});
+    let (status, response) = palette.request("PUT", &format!("/v1/clusterprofiles/{uid}"), Some(&project), Some(put));
+    assert_eq!(status, 204, "{response}");
+    let (status, _) = palette.request("PATCH", &format!("/v1/clusterprofiles/{uid}/publish"), Some(&project), None);
+    assert_eq!(status, 204);
+    let plan = tf.assert_changes_planned();
+    assert!(plan.stdout.contains("replicaCount: 7"), "pack values drift shows: {}", plan.stdout);
+    tf.apply();
+    tf.assert_clean_plan();
+    let restored = &profile_api(&palette, &uid)["spec"]["published"]["packs"][5]["values"];
+    assert!(!restored.as_str().unwrap_or_default().contains("replicaCount: 7"), "apply restored {original_values} (now {restored})");
+
     // Import by every ID form.
     for id in [uid.clone(), "full-stack-2".to_string(), "full-stack-2:project".to_string(), format!("{uid}:project:1.0.0")] {
         let other = Terraform::new(&palette);
