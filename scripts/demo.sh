@@ -43,14 +43,26 @@ echo "== terraform apply"
 "$TF_BINARY" apply -auto-approve -no-color
 echo "== terraform state list"
 "$TF_BINARY" state list
+echo "== the virtual cluster in state (kubeconfigs are sensitive and not shown)"
+"$TF_BINARY" state show -no-color spectrocloud_virtual_cluster.payments | grep -vE '^\s*$' | head -n 25
 echo "== terraform plan -detailed-exitcode (0 = no drift)"
 "$TF_BINARY" plan -detailed-exitcode -no-color >/dev/null && echo "clean plan"
 echo "== the API's view: GET /v1/dashboard/projects/metadata"
-python3 - "$URL" <<'PY'
+python3 - "$URL" "$("$TF_BINARY" output -raw payments_cluster)" <<'PY'
 import json, sys, urllib.request
-req = urllib.request.Request(sys.argv[1] + "/v1/dashboard/projects/metadata", headers={"ApiKey": "palette-local-dev-key"})
-for item in json.load(urllib.request.urlopen(req))["items"]:
-    print(f'  {item["metadata"]["uid"]}  {item["metadata"]["name"]}')
+url, cluster = sys.argv[1], sys.argv[2]
+def get(path, project=None):
+    headers = {"ApiKey": "palette-local-dev-key"}
+    if project:
+        headers["ProjectUid"] = project
+    return json.load(urllib.request.urlopen(urllib.request.Request(url + path, headers=headers)))
+projects = get("/v1/dashboard/projects/metadata")["items"]
+for item in projects:
+    print(f'  project {item["metadata"]["uid"]}  {item["metadata"]["name"]}')
+default = next(p["metadata"]["uid"] for p in projects if p["metadata"]["name"] == "Default")
+vc = get(f"/v1/spectroclusters/{cluster}", default)
+print(f'== GET /v1/spectroclusters/{cluster}: {vc["metadata"]["name"]} state={vc["status"]["state"]} '
+      f'lifecycle={vc["status"]["virtual"]["lifecycleStatus"]["status"]}')
 PY
 echo "== terraform destroy"
 "$TF_BINARY" destroy -auto-approve -no-color
