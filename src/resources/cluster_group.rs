@@ -154,7 +154,6 @@ impl GroupModel {
                 ClusterBlock { cluster_uid: h.cluster_uid.clone(), host_dns: if host.is_empty() || unset_before { None } else { Some(host) } }
             })
             .collect();
-        let attached: Vec<String> = group.spec.cluster_profile_templates.iter().map(|t| t.uid.clone()).collect();
         GroupModel {
             id: Some(meta.uid.clone()),
             name: meta.name.clone(),
@@ -163,7 +162,7 @@ impl GroupModel {
             description: read_description(meta, prior.description.as_deref()),
             config: Some(vec![config]),
             clusters: if clusters.is_empty() && prior.clusters.is_none() { None } else { Some(clusters) },
-            cluster_profile: attachment::read_back(&attached, None, prior.cluster_profile.as_deref()),
+            cluster_profile: attachment::read_back(&group.spec.cluster_profile_templates, None, prior.cluster_profile.as_deref()),
         }
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::models::{ManifestInput, NameValue, PackValues, ProfileAttachment};
+use crate::client::models::{ClusterProfileTemplate, ManifestInput, NameValue, PackValues, ProfileAttachment};
+use crate::resources::packs::yaml_equal;
 use crate::framework::modifiers::use_state_for_unknown;
 use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock};
 use crate::framework::validators::not_empty;
@@ -115,23 +116,26 @@ pub fn attachments(profiles: Option<&[ProfileBlock]>) -> Vec<ProfileAttachment> 
 }
 
 /// The `cluster_profile` value as read back: one element per profile the API
-/// reports attached (`attached_uids`, in API order). Pack overrides are what
-/// was sent (the API merges them into the profile), so they come from the
-/// prior state. Variables come from `api_variables` (profile UID → name →
-/// value) for the names the prior state declares, or from the prior state
-/// when the API has no variables listing (`None`, cluster groups).
+/// reports attached (`templates`, in API order). Configured pack overrides are
+/// read from the attached template's packs (the API merges them in), keeping
+/// the configured text when it is the same YAML, so a change made behind
+/// Terraform's back shows as drift. Variables come from `api_variables`
+/// (profile UID → name → value) for the names the prior state declares, or
+/// from the prior state when the API has no variables listing (`None`, cluster
+/// groups).
 pub fn read_back(
-    attached_uids: &[String],
+    templates: &[ClusterProfileTemplate],
     api_variables: Option<&BTreeMap<String, BTreeMap<String, String>>>,
     prior: Option<&[ProfileBlock]>,
 ) -> Option<Vec<ProfileBlock>> {
-    if attached_uids.is_empty() && prior.is_none_or(|p| p.is_empty()) {
+    if templates.is_empty() && prior.is_none_or(|p| p.is_empty()) {
         return prior.map(<[ProfileBlock]>::to_vec);
     }
     let prior_of = |uid: &str| prior.unwrap_or_default().iter().find(|p| p.id == uid);
-    let blocks = attached_uids
+    let blocks = templates
         .iter()
-        .map(|uid| {
+        .map(|template| {
+            let uid = &template.uid;
             let before = prior_of(uid);
             let declared = before.and_then(|p| p.variables.as_ref());
             let variables = match (declared, api_variables) {
@@ -146,15 +150,31 @@ pub fn read_back(
                 }
                 (declared, _) => declared.cloned(),
             };
-            ProfileBlock { id: uid.clone(), pack: before.and_then(|p| p.pack.clone()), variables }
+            let pack = before.and_then(|p| p.pack.as_ref()).map(|packs| packs.iter().map(|pack| pack.read_back(template)).collect());
+            ProfileBlock { id: uid.clone(), pack, variables }
         })
         .collect();
     Some(blocks)
 }
 
+impl PackBlock {
+    /// This override as the attached template reports it: configured `values`
+    /// follow the template's pack values unless they are the same YAML.
+    fn read_back(&self, template: &ClusterProfileTemplate) -> PackBlock {
+        let mut pack = self.clone();
+        if let (Some(configured), Some(reported)) = (&self.values, template.packs.iter().find(|p| p.name == self.name)) {
+            if !yaml_equal(configured, &reported.values) {
+                pack.values = Some(reported.values.clone());
+            }
+        }
+        pack
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::models::PackRef;
 
     fn profile(id: &str, variables: Option<&[(&str, &str)]>) -> ProfileBlock {
         ProfileBlock {
@@ -186,16 +206,41 @@ mod tests {
         );
     }
 
+    fn template(uid: &str, packs: &[(&str, &str)]) -> ClusterProfileTemplate {
+        let packs = packs.iter().map(|(name, values)| PackRef { name: name.to_string(), values: values.to_string(), ..PackRef::default() }).collect();
+        ClusterProfileTemplate { uid: uid.to_string(), packs, ..ClusterProfileTemplate::default() }
+    }
+
+    fn templates(uids: &[&str]) -> Vec<ClusterProfileTemplate> {
+        uids.iter().map(|uid| template(uid, &[])).collect()
+    }
+
     #[test]
     fn read_back_follows_the_api_and_keeps_declared_variables_only() {
         let prior = vec![profile("p1", Some(&[("replicas", "3")])), profile("gone", None)];
         let api: BTreeMap<String, BTreeMap<String, String>> =
             [("p1".to_string(), [("replicas".to_string(), "5".to_string()), ("hidden".to_string(), "x".to_string())].into())].into();
-        let read = read_back(&["p1".to_string(), "added".to_string()], Some(&api), Some(&prior)).unwrap();
+        let read = read_back(&templates(&["p1", "added"]), Some(&api), Some(&prior)).unwrap();
         assert_eq!(read, vec![profile("p1", Some(&[("replicas", "5")])), profile("added", None)]);
         // Without a variables listing the prior values stay.
-        let read = read_back(&["p1".to_string()], None, Some(&prior)).unwrap();
+        let read = read_back(&templates(&["p1"]), None, Some(&prior)).unwrap();
         assert_eq!(read, vec![profile("p1", Some(&[("replicas", "3")]))]);
+    }
+
+    #[test]
+    fn pack_override_values_follow_the_attached_template() {
+        let override_block = |values: &str| ProfileBlock {
+            id: "p1".into(),
+            pack: Some(vec![PackBlock { name: "nginx".into(), values: Some(values.into()), ..PackBlock::default() }]),
+            variables: None,
+        };
+        let prior = vec![override_block("replicaCount: 2")];
+        // The same YAML written differently keeps the configured text.
+        let same = read_back(&[template("p1", &[("nginx", "replicaCount:   2\n")])], None, Some(&prior)).unwrap();
+        assert_eq!(same, prior);
+        // A change made through the API shows.
+        let drifted = read_back(&[template("p1", &[("nginx", "replicaCount: 5\n")])], None, Some(&prior)).unwrap();
+        assert_eq!(drifted, vec![override_block("replicaCount: 5\n")]);
     }
 
     #[test]

@@ -515,7 +515,6 @@ impl Observed {
             Some(block) => Some(vec![block]),
             None => prior.cloud_config.as_ref().map(|blocks| blocks.iter().map(|_| CloudConfigBlock::default()).collect()),
         };
-        let attached: Vec<String> = cluster.spec.cluster_profile_templates.iter().map(|t| t.uid.clone()).collect();
         let prior_namespaces = prior.namespaces.as_deref().unwrap_or_default();
         let namespaces: Vec<NamespaceBlock> =
             self.namespaces.iter().map(|n| NamespaceBlock::from_api(n, prior_namespaces.iter().find(|p| p.name == n.metadata.name))).collect();
@@ -552,7 +551,7 @@ impl Observed {
             pause_agent_upgrades: Some(
                 if meta.annotations.get("spectroComponentsUpgradeForbidden").map(String::as_str) == Some("true") { "lock" } else { "unlock" }.to_string(),
             ),
-            cluster_profile: attachment::read_back(&attached, self.variables.as_ref(), prior.cluster_profile.as_deref()),
+            cluster_profile: attachment::read_back(&cluster.spec.cluster_profile_templates, self.variables.as_ref(), prior.cluster_profile.as_deref()),
             apply_setting: prior.apply_setting.clone(),
             update_worker_pools_in_parallel: Some(config.update_worker_pools_in_parallel),
             cluster_timezone: Some(config.timezone.clone()),
