@@ -241,11 +241,9 @@ impl PaletteClient {
     ) -> Result<String, ClientError> {
         let request = Request::post(&["appProfiles"]).scope(scope).json(profile);
         let (name, version) = (profile.metadata.name.as_str(), profile.spec.version.as_str());
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move { self.find_app_profile(&lookup, scope, name, version).await },
-        )
+        self.create_with_lookup(ctx, request, |lookup| async move {
+            self.find_app_profile(&lookup, scope, name, version).await
+        })
         .await
     }
 
@@ -320,14 +318,10 @@ impl PaletteClient {
     ) -> Result<String, ClientError> {
         let request = Request::post(&["appProfiles", uid, "tiers"]).scope(scope).json(tier);
         let name = tier.name.as_str();
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move {
-                let tiers = self.list_app_profile_tiers(&lookup, scope, uid).await?;
-                Ok(tiers.into_iter().find(|t| t.metadata.name == name).map(|t| t.metadata.uid))
-            },
-        )
+        self.create_with_lookup(ctx, request, |lookup| async move {
+            let tiers = self.list_app_profile_tiers(&lookup, scope, uid).await?;
+            Ok(tiers.into_iter().find(|t| t.metadata.name == name).map(|t| t.metadata.uid))
+        })
         .await
     }
 
@@ -393,14 +387,10 @@ impl PaletteClient {
         let body = ManifestInput { uid: String::new(), ..manifest.clone() };
         let request = Request::post(&["appProfiles", uid, "tiers", tier_uid, "manifests"]).scope(scope).json(&body);
         let name = manifest.name.as_str();
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move {
-                let manifests = self.list_app_tier_manifests(&lookup, scope, uid, tier_uid).await?;
-                Ok(manifests.into_iter().find(|m| m.metadata.name == name).map(|m| m.metadata.uid))
-            },
-        )
+        self.create_with_lookup(ctx, request, |lookup| async move {
+            let manifests = self.list_app_tier_manifests(&lookup, scope, uid, tier_uid).await?;
+            Ok(manifests.into_iter().find(|m| m.metadata.name == name).map(|m| m.metadata.uid))
+        })
         .await
     }
 

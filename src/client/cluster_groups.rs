@@ -207,9 +207,9 @@ impl PaletteClient {
     ) -> Result<String, ClientError> {
         let request = Request::post(&["clustergroups"]).scope(scope).json(group);
         let name = group.metadata.name.as_str();
-        self.create_idempotently(
+        self.create_with_lookup(
             ctx,
-            || self.create(ctx, request.clone()),
+            request,
             |lookup| async move { self.find_cluster_group(&lookup, scope, name).await },
         )
         .await

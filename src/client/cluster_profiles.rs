@@ -203,14 +203,22 @@ impl PaletteClient {
             .scope(scope)
             .query_opt("publish", publish.then_some("true"))
             .json(profile);
-        let (name, version) = (profile.metadata.name.as_str(), profile.spec.version.as_str());
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move {
-                self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await
-            },
-        )
+        self.create_profile_version(ctx, scope, request, &profile.metadata.name, &profile.spec.version).await
+    }
+
+    /// Sends a request that makes a profile version and returns its UID; a
+    /// lost answer is settled by looking up `name` and `version` in `scope`.
+    async fn create_profile_version(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        request: Request,
+        name: &str,
+        version: &str,
+    ) -> Result<String, ClientError> {
+        self.create_with_lookup(ctx, request, |lookup| async move {
+            self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await
+        })
         .await
     }
 
@@ -284,15 +292,7 @@ impl PaletteClient {
         clone: &CloneEntity,
     ) -> Result<String, ClientError> {
         let request = Request::post(&["clusterprofiles", source_uid, "clone"]).scope(scope).json(clone);
-        let (name, version) = (clone.metadata.name.as_str(), clone.metadata.version.as_str());
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move {
-                self.find_cluster_profile(&lookup, scope, name, version, context_for_scope(scope)).await
-            },
-        )
-        .await
+        self.create_profile_version(ctx, scope, request, &clone.metadata.name, &clone.metadata.version).await
     }
 
     /// `GET /v1/clusterprofiles/{uid}/variables`.

@@ -871,14 +871,10 @@ impl PaletteClient {
     ) -> Result<String, ClientError> {
         let request = Request::post(&["spectroclusters", "virtual"]).scope(scope).json(cluster);
         let name = cluster.metadata.name.as_str();
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move {
-                let found = self.find_clusters_by_name(&lookup, scope, name, true).await?;
-                Ok(found.into_iter().next().map(|c| c.metadata.uid))
-            },
-        )
+        self.create_with_lookup(ctx, request, |lookup| async move {
+            let found = self.find_clusters_by_name(&lookup, scope, name, true).await?;
+            Ok(found.into_iter().next().map(|c| c.metadata.uid))
+        })
         .await
     }
 
@@ -1215,7 +1211,12 @@ impl PaletteClient {
 
     /// `PATCH /v1/spectroclusters/{uid}/k8certificates/renew`: renews the
     /// cluster's Kubernetes certificates now.
-    pub async fn renew_cluster_certificates(&self, ctx: &CallContext, scope: &Scope, uid: &str) -> Result<(), ClientError> {
+    pub async fn renew_cluster_certificates(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        uid: &str,
+    ) -> Result<(), ClientError> {
         let request = Request::patch(&["spectroclusters", uid, "k8certificates", "renew"]).scope(scope);
         self.send(ctx, request.idempotent()).await
     }

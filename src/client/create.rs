@@ -4,7 +4,7 @@ use std::future::Future;
 
 use super::context::CallContext;
 use super::error::ClientError;
-use super::transport::PaletteClient;
+use super::transport::{PaletteClient, Request};
 
 impl PaletteClient {
     /// Runs a call that is not safe to repeat (a create, a publish) so that
@@ -61,5 +61,20 @@ impl PaletteClient {
             }
             resends += 1;
         }
+    }
+    /// [`create_idempotently`](Self::create_idempotently) for the usual
+    /// case: `request` makes one object and answers with its UID, and
+    /// `lookup` finds that object's UID.
+    pub(crate) async fn create_with_lookup<L, LF>(
+        &self,
+        ctx: &CallContext,
+        request: Request,
+        lookup: L,
+    ) -> Result<String, ClientError>
+    where
+        L: FnMut(CallContext) -> LF,
+        LF: Future<Output = Result<Option<String>, ClientError>>,
+    {
+        self.create_idempotently(ctx, || self.create(ctx, request.clone()), lookup).await
     }
 }

@@ -76,12 +76,7 @@ impl PaletteClient {
     pub async fn create_project(&self, ctx: &CallContext, project: &ProjectEntity) -> Result<String, ClientError> {
         let request = Request::post(&["projects"]).json(project);
         let name = project.metadata.name.as_str();
-        self.create_idempotently(
-            ctx,
-            || self.create(ctx, request.clone()),
-            |lookup| async move { self.find_project(&lookup, name).await },
-        )
-        .await
+        self.create_with_lookup(ctx, request, |lookup| async move { self.find_project(&lookup, name).await }).await
     }
 
     /// `GET /v1/projects/{uid}`; `None` when it does not exist.

@@ -33,6 +33,22 @@ fn ctx() -> CallContext {
     CallContext::background()
 }
 
+/// A context whose token a background task cancels after `delay`; the
+/// handle lets a test wait until the cancel has happened.
+fn cancelled_after(delay: Duration) -> (CallContext, tokio::task::JoinHandle<()>) {
+    let token = CancellationToken::new();
+    let context = CallContext::new(token.clone());
+    let canceller = tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        token.cancel();
+    });
+    (context, canceller)
+}
+
+fn project_named(name: &str) -> ProjectEntity {
+    ProjectEntity { metadata: ObjectMeta::named(name), spec: None }
+}
+
 fn project_json(uid: &str, name: &str) -> serde_json::Value {
     json!({"metadata": {"uid": uid, "name": name, "labels": {}, "annotations": {}}, "spec": {}, "status": {"isDisabled": false}})
 }
@@ -147,8 +163,7 @@ async fn a_throttled_create_is_sent_again() {
     })
     .await;
     let client = client_for(&server, 3);
-    let uid =
-        client.create_project(&ctx(), &ProjectEntity { metadata: ObjectMeta::named("p"), spec: None }).await.unwrap();
+    let uid = client.create_project(&ctx(), &project_named("p")).await.unwrap();
     assert_eq!(uid, "new");
     let requests = server.requests();
     assert_eq!(count(&requests, "POST", "/v1/projects"), 2);
@@ -166,10 +181,7 @@ async fn a_create_whose_answer_is_lost_is_looked_up_not_sent_again() {
     })
     .await;
     let client = client_for(&server, 5);
-    let uid = client
-        .create_project(&ctx(), &ProjectEntity { metadata: ObjectMeta::named("team-a"), spec: None })
-        .await
-        .unwrap();
+    let uid = client.create_project(&ctx(), &project_named("team-a")).await.unwrap();
     assert_eq!(uid, "made");
     assert_eq!(count(&server.requests(), "POST", "/v1/projects"), 1, "the create must not be re-sent");
 }
@@ -186,10 +198,7 @@ async fn a_create_that_did_not_happen_is_sent_again_after_the_lookup() {
     })
     .await;
     let client = client_for(&server, 5);
-    let uid = client
-        .create_project(&ctx(), &ProjectEntity { metadata: ObjectMeta::named("team-a"), spec: None })
-        .await
-        .unwrap();
+    let uid = client.create_project(&ctx(), &project_named("team-a")).await.unwrap();
     assert_eq!(uid, "second");
     let requests = server.requests();
     assert_eq!(count(&requests, "POST", "/v1/projects"), 2);
@@ -210,10 +219,7 @@ async fn a_conflict_on_a_resent_create_adopts_the_first_one() {
     })
     .await;
     let client = client_for(&server, 5);
-    let uid = client
-        .create_project(&ctx(), &ProjectEntity { metadata: ObjectMeta::named("team-a"), spec: None })
-        .await
-        .unwrap();
+    let uid = client.create_project(&ctx(), &project_named("team-a")).await.unwrap();
     assert_eq!(uid, "first");
 }
 
@@ -221,10 +227,7 @@ async fn a_conflict_on_a_resent_create_adopts_the_first_one() {
 async fn a_genuine_conflict_is_reported() {
     let server = TestServer::start(|_, _| Reply::error(409, "DuplicateName", "project 'team-a' already exists")).await;
     let client = client_for(&server, 5);
-    let error = client
-        .create_project(&ctx(), &ProjectEntity { metadata: ObjectMeta::named("team-a"), spec: None })
-        .await
-        .unwrap_err();
+    let error = client.create_project(&ctx(), &project_named("team-a")).await.unwrap_err();
     assert!(error.is_conflict());
     assert_eq!(
         error.to_string(),
@@ -256,12 +259,7 @@ async fn cancellation_stops_the_backoff_at_once() {
     let client =
         PaletteClient::new(ClientConfig { retry_attempts: 10, backoff: slow, ..ClientConfig::new(server.url(), KEY) })
             .unwrap();
-    let token = CancellationToken::new();
-    let context = CallContext::new(token.clone());
-    let canceller = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        token.cancel();
-    });
+    let (context, canceller) = cancelled_after(Duration::from_millis(200));
     let started = Instant::now();
     let error = client.get_project(&context, "u1").await.unwrap_err();
     canceller.await.unwrap();
@@ -274,12 +272,7 @@ async fn cancellation_stops_the_backoff_at_once() {
 async fn cancellation_abandons_a_read_in_flight() {
     let server = TestServer::start(|_, _| Reply::After(Duration::from_secs(20), Box::new(Reply::empty(200)))).await;
     let client = client_for(&server, 0);
-    let token = CancellationToken::new();
-    let context = CallContext::new(token.clone());
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        token.cancel();
-    });
+    let (context, _canceller) = cancelled_after(Duration::from_millis(200));
     let started = Instant::now();
     assert!(client.get_project(&context, "u1").await.unwrap_err().is_cancelled());
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
@@ -292,14 +285,8 @@ async fn a_create_in_flight_finishes_despite_cancellation() {
     })
     .await;
     let client = client_for(&server, 0);
-    let token = CancellationToken::new();
-    let context = CallContext::new(token.clone());
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        token.cancel();
-    });
-    let uid =
-        client.create_project(&context, &ProjectEntity { metadata: ObjectMeta::named("p"), spec: None }).await.unwrap();
+    let (context, _canceller) = cancelled_after(Duration::from_millis(100));
+    let uid = client.create_project(&context, &project_named("p")).await.unwrap();
     assert_eq!(uid, "kept", "the UID of a create that happened must reach the state");
 }
 
@@ -475,10 +462,7 @@ async fn logs_show_requests_but_never_the_key_or_kubeconfigs() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    client
-        .create_project(&ctx(), &ProjectEntity { metadata: ObjectMeta::named("logged-project"), spec: None })
-        .await
-        .unwrap();
+    client.create_project(&ctx(), &project_named("logged-project")).await.unwrap();
     client.get_cluster_kubeconfig(&ctx(), &Scope::project("p"), "c1").await.unwrap();
     let _ = client.get_project(&ctx(), "u1").await;
 
@@ -498,14 +482,8 @@ async fn a_create_lost_while_cancelling_is_still_looked_up() {
     })
     .await;
     let client = client_for(&server, 5);
-    let token = CancellationToken::new();
-    let context = CallContext::new(token.clone());
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        token.cancel();
-    });
-    let uid =
-        client.create_project(&context, &ProjectEntity { metadata: ObjectMeta::named("p"), spec: None }).await.unwrap();
+    let (context, _canceller) = cancelled_after(Duration::from_millis(100));
+    let uid = client.create_project(&context, &project_named("p")).await.unwrap();
     assert_eq!(uid, "exists");
     assert_eq!(count(&server.requests(), "POST", "/v1/projects"), 1);
 }
