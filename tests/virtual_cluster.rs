@@ -167,6 +167,25 @@ fn group_with_three_clusters_then_day_two_changes_drift_and_import() {
     tf.assert_clean_plan();
     let templates = &api_cluster(&palette, &uid_c)["spec"]["clusterProfileTemplates"];
     assert_eq!(templates.as_array().map(Vec::len), Some(1), "{templates}");
+    // A pack override: applied, read back from the attached template, and its
+    // drift made through the API shows in the next plan.
+    let with_override = format!("cluster_profile {{\n    id = \"{profile_uid}\"\n    pack {{\n      name   = \"nginx\"\n      tag    = \"1.11.2\"\n      values = \"a: 2\"\n    }}\n  }}");
+    tf.config(&base("", "", &with_override, 6));
+    tf.apply();
+    tf.assert_clean_plan();
+    let project = palette.project_uid("Default").unwrap();
+    let (status, body) = palette.request(
+        "PATCH",
+        &format!("/v1/spectroclusters/{uid_c}/profiles"),
+        Some(&project),
+        Some(json!({"profiles": [{"uid": profile_uid, "packValues": [{"name": "nginx", "tag": "1.11.2", "type": "spectro", "values": "a: 9"}]}],
+                    "spcApplySettings": {"actionType": "DownloadAndInstall"}})),
+    );
+    assert_eq!(status, 204, "{body}");
+    let plan = tf.assert_changes_planned();
+    assert!(plan.stdout.contains("a: 9"), "pack override drift shows: {}", plan.stdout);
+    tf.apply();
+    tf.assert_clean_plan();
     tf.config(&base("", "", "", 6));
     tf.apply();
     tf.assert_clean_plan();
