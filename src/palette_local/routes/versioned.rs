@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::projects;
 use crate::palette_local::error::{ApiError, ApiResult};
-use crate::palette_local::model::{digest, non_empty, require_uid};
+use crate::palette_local::model::{digest, manifest_kind, new_uid, non_empty, require_uid};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::store::Tx;
 
@@ -116,6 +116,81 @@ impl ManifestBody {
     pub fn name(&self) -> ApiResult<String> {
         non_empty(&self.name).map(str::to_string).ok_or_else(|| ApiError::bad_request("name is required"))
     }
+}
+
+/// A manifest listed by a tier or pack; its content is stored apart, by `uid`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestRef {
+    pub uid: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A manifest as a tier or pack request names it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ManifestInput {
+    pub uid: Option<String>,
+    pub name: Option<String>,
+    pub content: Option<String>,
+}
+
+/// Builds the manifests of `holder` (e.g. `tier 'web'`) and their `(uid, content)`;
+/// `kept_uid(requested_uid, name)` gives the UID an earlier manifest leaves to this one.
+pub fn build_manifests(
+    inputs: Vec<ManifestInput>,
+    holder: &str,
+    kept_uid: impl Fn(Option<&str>, &str) -> Option<String>,
+) -> ApiResult<(Vec<ManifestRef>, Vec<(String, String)>)> {
+    let mut refs: Vec<ManifestRef> = Vec::new();
+    let mut contents = Vec::new();
+    for (index, input) in inputs.into_iter().enumerate() {
+        let name = non_empty(&input.name).ok_or_else(|| ApiError::bad_request(format!("{holder}: manifests[{index}].name is required")))?.to_string();
+        if refs.iter().any(|m| m.name == name) {
+            return Err(ApiError::bad_request(format!("{holder}: manifest '{name}' appears twice")));
+        }
+        let uid = kept_uid(non_empty(&input.uid), &name).unwrap_or_else(new_uid);
+        let content = input.content.unwrap_or_default();
+        refs.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(&content) });
+        contents.push((uid, content));
+    }
+    Ok((refs, contents))
+}
+
+/// The manifest `uid` of `manifests` (404 when absent).
+pub fn find_manifest<'m>(manifests: &'m [ManifestRef], uid: &str) -> ApiResult<&'m ManifestRef> {
+    manifests.iter().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))
+}
+
+/// Appends manifest `name` to the manifests of `holder` (409 when the name is taken);
+/// returns its new UID. The caller stores `content`.
+pub fn add_manifest(manifests: &mut Vec<ManifestRef>, holder: &str, name: String, content: &str) -> ApiResult<String> {
+    if manifests.iter().any(|m| m.name == name) {
+        return Err(ApiError::duplicate(format!("{holder} already has a manifest named '{name}'")));
+    }
+    let uid = new_uid();
+    manifests.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(content) });
+    Ok(uid)
+}
+
+/// Renames manifest `uid` of `holder` and, given new content, takes its kind
+/// (409 when another manifest has the name, 404 when `uid` is absent).
+pub fn update_manifest(manifests: &mut [ManifestRef], holder: &str, uid: &str, name: String, content: Option<&str>) -> ApiResult<()> {
+    if manifests.iter().any(|m| m.name == name && m.uid != uid) {
+        return Err(ApiError::duplicate(format!("{holder} already has a manifest named '{name}'")));
+    }
+    let manifest = manifests.iter_mut().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
+    manifest.name = name;
+    if let Some(content) = content {
+        manifest.kind = manifest_kind(content);
+    }
+    Ok(())
+}
+
+/// Drops manifest `uid` (404 when absent).
+pub fn remove_manifest(manifests: &mut Vec<ManifestRef>, uid: &str) -> ApiResult<()> {
+    let position = manifests.iter().position(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
+    manifests.remove(position);
+    Ok(())
 }
 
 /// Manifest contents of a profile, by manifest UID, for its draft and published

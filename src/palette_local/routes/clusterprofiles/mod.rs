@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 
 use super::identity::TENANT_UID_SETTING;
 use super::packs::{PackLayer, PackType};
-use super::versioned::{self, CloneTarget, ManifestContents, Versioned};
+use super::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::palette_local::model::{new_uid, parse_enum, require_uid, validate_profile_version, MetaInput, ObjectMeta};
@@ -126,13 +126,6 @@ pub struct PackRef {
     pub manifests: Vec<ManifestRef>,
     pub presets: Vec<Value>,
     pub schema: Vec<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestRef {
-    pub uid: String,
-    pub name: String,
-    pub kind: String,
 }
 
 /// What is stored for one profile version.
