@@ -10,13 +10,31 @@ use serde_json::{json, Value};
 
 use super::projects;
 use crate::palette_local::error::{ApiError, ApiResult};
-use crate::palette_local::model::{digest, manifest_kind, new_uid, non_empty, require_uid};
+use crate::palette_local::model::{digest, manifest_kind, new_uid, non_empty, require_uid, validate_profile_version};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::store::Tx;
 
 /// A stored object that is one version of a named profile.
 pub trait Versioned: DeserializeOwned {
     fn version(&self) -> &str;
+}
+
+/// The version a profile gets when a request names none.
+const DEFAULT_VERSION: &str = "1.0.0";
+
+/// The requested version (trimmed, default 1.0.0), validated.
+pub fn requested_version(version: Option<&str>) -> ApiResult<String> {
+    let version = version.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_VERSION);
+    validate_profile_version(version)?;
+    Ok(version.to_string())
+}
+
+/// The version of a clone: the requested one, else the source's.
+pub fn clone_version(requested: Option<&str>, source: &str) -> ApiResult<String> {
+    match requested.filter(|v| !v.trim().is_empty()) {
+        Some(version) => requested_version(Some(version)),
+        None => Ok(source.to_string()),
+    }
 }
 
 /// `[{uid, version}]` of every object named `name` owned by `owner`, oldest first.
@@ -272,6 +290,29 @@ impl ManifestContents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_default_trim_and_clones_keep_the_source_version() {
+        assert_eq!(requested_version(None).unwrap(), "1.0.0");
+        assert_eq!(requested_version(Some(" 2.1.0 ")).unwrap(), "2.1.0");
+        assert!(requested_version(Some("not a version")).is_err());
+        assert_eq!(clone_version(Some("  "), "1.2.3").unwrap(), "1.2.3");
+        assert_eq!(clone_version(Some("3.0.0"), "1.2.3").unwrap(), "3.0.0");
+    }
+
+    #[test]
+    fn manifest_names_stay_unique_within_their_holder() {
+        let mut manifests = Vec::new();
+        let first = add_manifest(&mut manifests, "tier 'web'", "a".into(), "kind: ConfigMap").unwrap();
+        let second = add_manifest(&mut manifests, "tier 'web'", "b".into(), "").unwrap();
+        let taken = add_manifest(&mut manifests, "tier 'web'", "a".into(), "").unwrap_err();
+        assert_eq!(taken.message, "tier 'web' already has a manifest named 'a'");
+        assert!(update_manifest(&mut manifests, "tier 'web'", &second, "a".into(), None).is_err());
+        update_manifest(&mut manifests, "tier 'web'", &first, "c".into(), Some("kind: Secret")).unwrap();
+        assert_eq!(find_manifest(&manifests, &first).unwrap().kind, "Secret");
+        remove_manifest(&mut manifests, &first).unwrap();
+        assert!(find_manifest(&manifests, &first).is_err() && remove_manifest(&mut manifests, &first).is_err());
+    }
 
     #[test]
     fn publish_moves_drafts_and_drops_unreferenced() {
