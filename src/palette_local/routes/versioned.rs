@@ -10,13 +10,31 @@ use serde_json::{json, Value};
 
 use super::projects;
 use crate::palette_local::error::{ApiError, ApiResult};
-use crate::palette_local::model::{digest, non_empty, require_uid};
+use crate::palette_local::model::{digest, manifest_kind, new_uid, non_empty, require_uid, validate_profile_version};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::store::Tx;
 
 /// A stored object that is one version of a named profile.
 pub trait Versioned: DeserializeOwned {
     fn version(&self) -> &str;
+}
+
+/// The version a profile gets when a request names none.
+const DEFAULT_VERSION: &str = "1.0.0";
+
+/// The requested version (trimmed, default 1.0.0), validated.
+pub fn requested_version(version: Option<&str>) -> ApiResult<String> {
+    let version = version.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_VERSION);
+    validate_profile_version(version)?;
+    Ok(version.to_string())
+}
+
+/// The version of a clone: the requested one, else the source's.
+pub fn clone_version(requested: Option<&str>, source: &str) -> ApiResult<String> {
+    match requested.filter(|v| !v.trim().is_empty()) {
+        Some(version) => requested_version(Some(version)),
+        None => Ok(source.to_string()),
+    }
 }
 
 /// `[{uid, version}]` of every object named `name` owned by `owner`, oldest first.
@@ -118,6 +136,81 @@ impl ManifestBody {
     }
 }
 
+/// A manifest listed by a tier or pack; its content is stored apart, by `uid`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestRef {
+    pub uid: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A manifest as a tier or pack request names it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ManifestInput {
+    pub uid: Option<String>,
+    pub name: Option<String>,
+    pub content: Option<String>,
+}
+
+/// Builds the manifests of `holder` (e.g. `tier 'web'`) and their `(uid, content)`;
+/// `kept_uid(requested_uid, name)` gives the UID an earlier manifest leaves to this one.
+pub fn build_manifests(
+    inputs: Vec<ManifestInput>,
+    holder: &str,
+    kept_uid: impl Fn(Option<&str>, &str) -> Option<String>,
+) -> ApiResult<(Vec<ManifestRef>, Vec<(String, String)>)> {
+    let mut refs: Vec<ManifestRef> = Vec::new();
+    let mut contents = Vec::new();
+    for (index, input) in inputs.into_iter().enumerate() {
+        let name = non_empty(&input.name).ok_or_else(|| ApiError::bad_request(format!("{holder}: manifests[{index}].name is required")))?.to_string();
+        if refs.iter().any(|m| m.name == name) {
+            return Err(ApiError::bad_request(format!("{holder}: manifest '{name}' appears twice")));
+        }
+        let uid = kept_uid(non_empty(&input.uid), &name).unwrap_or_else(new_uid);
+        let content = input.content.unwrap_or_default();
+        refs.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(&content) });
+        contents.push((uid, content));
+    }
+    Ok((refs, contents))
+}
+
+/// The manifest `uid` of `manifests` (404 when absent).
+pub fn find_manifest<'m>(manifests: &'m [ManifestRef], uid: &str) -> ApiResult<&'m ManifestRef> {
+    manifests.iter().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))
+}
+
+/// Appends manifest `name` to the manifests of `holder` (409 when the name is taken);
+/// returns its new UID. The caller stores `content`.
+pub fn add_manifest(manifests: &mut Vec<ManifestRef>, holder: &str, name: String, content: &str) -> ApiResult<String> {
+    if manifests.iter().any(|m| m.name == name) {
+        return Err(ApiError::duplicate(format!("{holder} already has a manifest named '{name}'")));
+    }
+    let uid = new_uid();
+    manifests.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(content) });
+    Ok(uid)
+}
+
+/// Renames manifest `uid` of `holder` and, given new content, takes its kind
+/// (409 when another manifest has the name, 404 when `uid` is absent).
+pub fn update_manifest(manifests: &mut [ManifestRef], holder: &str, uid: &str, name: String, content: Option<&str>) -> ApiResult<()> {
+    if manifests.iter().any(|m| m.name == name && m.uid != uid) {
+        return Err(ApiError::duplicate(format!("{holder} already has a manifest named '{name}'")));
+    }
+    let manifest = manifests.iter_mut().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
+    manifest.name = name;
+    if let Some(content) = content {
+        manifest.kind = manifest_kind(content);
+    }
+    Ok(())
+}
+
+/// Drops manifest `uid` (404 when absent).
+pub fn remove_manifest(manifests: &mut Vec<ManifestRef>, uid: &str) -> ApiResult<()> {
+    let position = manifests.iter().position(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
+    manifests.remove(position);
+    Ok(())
+}
+
 /// Manifest contents of a profile, by manifest UID, for its draft and published
 /// templates (contents are not inline in the profile, clients fetch them separately).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -197,6 +290,29 @@ impl ManifestContents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_default_trim_and_clones_keep_the_source_version() {
+        assert_eq!(requested_version(None).unwrap(), "1.0.0");
+        assert_eq!(requested_version(Some(" 2.1.0 ")).unwrap(), "2.1.0");
+        assert!(requested_version(Some("not a version")).is_err());
+        assert_eq!(clone_version(Some("  "), "1.2.3").unwrap(), "1.2.3");
+        assert_eq!(clone_version(Some("3.0.0"), "1.2.3").unwrap(), "3.0.0");
+    }
+
+    #[test]
+    fn manifest_names_stay_unique_within_their_holder() {
+        let mut manifests = Vec::new();
+        let first = add_manifest(&mut manifests, "tier 'web'", "a".into(), "kind: ConfigMap").unwrap();
+        let second = add_manifest(&mut manifests, "tier 'web'", "b".into(), "").unwrap();
+        let taken = add_manifest(&mut manifests, "tier 'web'", "a".into(), "").unwrap_err();
+        assert_eq!(taken.message, "tier 'web' already has a manifest named 'a'");
+        assert!(update_manifest(&mut manifests, "tier 'web'", &second, "a".into(), None).is_err());
+        update_manifest(&mut manifests, "tier 'web'", &first, "c".into(), Some("kind: Secret")).unwrap();
+        assert_eq!(find_manifest(&manifests, &first).unwrap().kind, "Secret");
+        remove_manifest(&mut manifests, &first).unwrap();
+        assert!(find_manifest(&manifests, &first).is_err() && remove_manifest(&mut manifests, &first).is_err());
+    }
 
     #[test]
     fn publish_moves_drafts_and_drops_unreferenced() {

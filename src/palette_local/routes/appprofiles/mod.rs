@@ -28,7 +28,6 @@ pub use tiers::{AppTier, TierInput, TierType};
 
 pub const KIND: &str = "appprofile";
 pub const LABEL: &str = "application profile";
-const DEFAULT_VERSION: &str = "1.0.0";
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -151,12 +150,6 @@ struct AppTemplateInput {
     app_tiers: Option<Vec<TierInput>>,
 }
 
-fn requested_version(version: &Option<String>) -> ApiResult<String> {
-    let version = non_empty(version).unwrap_or(DEFAULT_VERSION);
-    validate_profile_version(version)?;
-    Ok(version.to_string())
-}
-
 /// Replaces every tier from `inputs`, keeping the UID (and manifest UIDs and
 /// contents) of tiers whose name already exists.
 fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<TierInput>) -> ApiResult<()> {
@@ -181,7 +174,7 @@ fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<T
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<AppProfileEntity>) -> ApiResult<Created> {
     let name = entity.metadata.required_name()?;
-    let version = requested_version(&entity.spec.version)?;
+    let version = versioned::requested_version(entity.spec.version.as_deref())?;
     let inputs = entity.spec.template.and_then(|template| template.app_tiers).unwrap_or_default();
     let now = app.timestamp();
     let uid = app
@@ -321,10 +314,7 @@ async fn clone(
         .store
         .run(move |tx| {
             let source = load(tx, &uid, &scope)?;
-            let version = match non_empty(&meta.version) {
-                Some(_) => requested_version(&meta.version)?,
-                None => source.value.version.clone(),
-            };
+            let version = versioned::clone_version(meta.version.as_deref(), &source.value.version)?;
             let owner = versioned::clone_owner(tx, meta.target.as_ref(), &scope, &source.owner)?;
             versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, &owner, &name, &version, None)?;
             let new_uid_value = new_uid();

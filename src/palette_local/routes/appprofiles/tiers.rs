@@ -12,9 +12,9 @@ use serde_json::{json, Value};
 use super::{load, save, AppProfile};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, PathParams};
-use crate::palette_local::model::{is_uid, manifest_kind, new_uid, non_empty, parse_enum};
+use crate::palette_local::model::{is_uid, new_uid, non_empty, parse_enum};
 use crate::palette_local::routes::packs::{self as catalog, Pack, PackType};
-use crate::palette_local::routes::versioned::{content_view, ManifestBody};
+use crate::palette_local::routes::versioned::{self, content_view, ManifestBody, ManifestInput, ManifestRef};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
 use crate::palette_local::store::Tx;
@@ -65,13 +65,6 @@ pub struct TierProperty {
     pub format: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TierManifest {
-    pub uid: String,
-    pub name: String,
-    pub kind: String,
-}
-
 /// One tier as stored (manifest contents live in the profile).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +80,7 @@ pub struct AppTier {
     pub install_order: i32,
     pub values: String,
     pub properties: Vec<TierProperty>,
-    pub manifests: Vec<TierManifest>,
+    pub manifests: Vec<ManifestRef>,
 }
 
 impl AppTier {
@@ -110,13 +103,6 @@ pub struct PropertyInput {
     name: String,
     #[serde(default)]
     value: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ManifestInput {
-    uid: Option<String>,
-    name: Option<String>,
-    content: Option<String>,
 }
 
 /// `v1AppTierEntity` (create) and `v1AppTierUpdateEntity` (update, no type/registry).
@@ -173,25 +159,14 @@ fn properties(inputs: Vec<PropertyInput>, tier: &str) -> ApiResult<Vec<TierPrope
 
 /// Builds tier manifests; a manifest keeps its UID when the request names it or
 /// when `existing` has one with the same name.
-fn manifests(inputs: Vec<ManifestInput>, existing: Option<&AppTier>, tier: &str) -> ApiResult<(Vec<TierManifest>, Contents)> {
-    let mut refs: Vec<TierManifest> = Vec::new();
-    let mut contents = Vec::new();
-    for (index, input) in inputs.into_iter().enumerate() {
-        let name =
-            non_empty(&input.name).ok_or_else(|| ApiError::bad_request(format!("tier '{tier}': manifests[{index}].name is required")))?.to_string();
-        if refs.iter().any(|m| m.name == name) {
-            return Err(ApiError::bad_request(format!("tier '{tier}': manifest '{name}' appears twice")));
-        }
-        let known = existing.into_iter().flat_map(|tier| tier.manifests.iter());
-        let uid = non_empty(&input.uid)
-            .and_then(|uid| existing.and_then(|tier| tier.manifests.iter().find(|m| m.uid == uid)).map(|m| m.uid.clone()))
-            .or_else(|| known.clone().find(|m| m.name == name).map(|m| m.uid.clone()))
-            .unwrap_or_else(new_uid);
-        let content = input.content.unwrap_or_default();
-        refs.push(TierManifest { uid: uid.clone(), name, kind: manifest_kind(&content) });
-        contents.push((uid, content));
-    }
-    Ok((refs, contents))
+fn manifests(inputs: Vec<ManifestInput>, existing: Option<&AppTier>, tier: &str) -> ApiResult<(Vec<ManifestRef>, Contents)> {
+    let known = existing.map_or(&[][..], |tier| tier.manifests.as_slice());
+    versioned::build_manifests(inputs, &format!("tier '{tier}'"), |requested, name| {
+        requested
+            .and_then(|uid| known.iter().find(|m| m.uid == uid))
+            .or_else(|| known.iter().find(|m| m.name == name))
+            .map(|m| m.uid.clone())
+    })
 }
 
 impl TierInput {
@@ -380,7 +355,7 @@ async fn remove(State(app): State<SharedState>, scope: Scope, PathParams((uid, t
     Ok(NoContent)
 }
 
-fn manifest_view(contents: &BTreeMap<String, String>, manifest: &TierManifest) -> Value {
+fn manifest_view(contents: &BTreeMap<String, String>, manifest: &ManifestRef) -> Value {
     json!({
         "metadata": { "uid": manifest.uid, "name": manifest.name, "labels": {}, "annotations": { "kind": manifest.kind } },
         "spec": { "published": content_view(contents.get(&manifest.uid)) },
@@ -405,8 +380,7 @@ async fn read_manifest(
 ) -> ApiResult<Json<Value>> {
     let profile = app.store.run(move |tx| Ok(load(tx, &uid, &scope)?.value)).await?;
     let tier = &profile.tiers[tier_index(&profile, &tier_uid)?];
-    let manifest = tier.manifests.iter().find(|m| m.uid == manifest_uid).ok_or_else(|| ApiError::not_found("manifest", &manifest_uid))?;
-    Ok(Json(manifest_view(&profile.manifests, manifest)))
+    Ok(Json(manifest_view(&profile.manifests, versioned::find_manifest(&tier.manifests, &manifest_uid)?)))
 }
 
 async fn add_manifest(
@@ -419,12 +393,8 @@ async fn add_manifest(
     let manifest_uid = edit(&app, uid, scope, move |_, _, profile| {
         let index = tier_index(profile, &tier_uid)?;
         let tier = &mut profile.tiers[index];
-        if tier.manifests.iter().any(|m| m.name == name) {
-            return Err(ApiError::duplicate(format!("tier '{}' already has a manifest named '{name}'", tier.name)));
-        }
         let content = body.content.unwrap_or_default();
-        let manifest_uid = new_uid();
-        tier.manifests.push(TierManifest { uid: manifest_uid.clone(), name, kind: manifest_kind(&content) });
+        let manifest_uid = versioned::add_manifest(&mut tier.manifests, &format!("tier '{}'", tier.name), name, &content)?;
         profile.manifests.insert(manifest_uid.clone(), content);
         Ok(manifest_uid)
     })
@@ -442,13 +412,8 @@ async fn update_manifest(
     edit(&app, uid, scope, move |_, _, profile| {
         let index = tier_index(profile, &tier_uid)?;
         let tier = &mut profile.tiers[index];
-        if tier.manifests.iter().any(|m| m.name == name && m.uid != manifest_uid) {
-            return Err(ApiError::duplicate(format!("tier '{}' already has a manifest named '{name}'", tier.name)));
-        }
-        let manifest = tier.manifests.iter_mut().find(|m| m.uid == manifest_uid).ok_or_else(|| ApiError::not_found("manifest", &manifest_uid))?;
-        manifest.name = name;
+        versioned::update_manifest(&mut tier.manifests, &format!("tier '{}'", tier.name), &manifest_uid, name, body.content.as_deref())?;
         if let Some(content) = body.content {
-            manifest.kind = manifest_kind(&content);
             profile.manifests.insert(manifest_uid, content);
         }
         Ok(())
@@ -464,9 +429,7 @@ async fn remove_manifest(
 ) -> ApiResult<NoContent> {
     edit(&app, uid, scope, move |_, _, profile| {
         let index = tier_index(profile, &tier_uid)?;
-        let tier = &mut profile.tiers[index];
-        let position = tier.manifests.iter().position(|m| m.uid == manifest_uid).ok_or_else(|| ApiError::not_found("manifest", &manifest_uid))?;
-        tier.manifests.remove(position);
+        versioned::remove_manifest(&mut profile.tiers[index].manifests, &manifest_uid)?;
         profile.manifests.remove(&manifest_uid);
         Ok(())
     })

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 
 use super::identity::TENANT_UID_SETTING;
 use super::packs::{PackLayer, PackType};
-use super::versioned::{self, CloneTarget, ManifestContents, Versioned};
+use super::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::palette_local::model::{new_uid, parse_enum, require_uid, validate_profile_version, MetaInput, ObjectMeta};
@@ -34,7 +34,6 @@ pub use variables::Variable;
 
 pub const KIND: &str = "clusterprofile";
 pub const LABEL: &str = "cluster profile";
-const DEFAULT_VERSION: &str = "1.0.0";
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -126,13 +125,6 @@ pub struct PackRef {
     pub manifests: Vec<ManifestRef>,
     pub presets: Vec<Value>,
     pub schema: Vec<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestRef {
-    pub uid: String,
-    pub name: String,
-    pub kind: String,
 }
 
 /// What is stored for one profile version.
@@ -293,12 +285,6 @@ struct TemplateInput {
     packs: Option<Vec<PackInput>>,
 }
 
-fn requested_version(version: Option<&str>) -> ApiResult<String> {
-    let version = version.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_VERSION);
-    validate_profile_version(version)?;
-    Ok(version.to_string())
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct PublishQuery {
     publish: Option<bool>,
@@ -311,7 +297,7 @@ async fn create(
     JsonBody(entity): JsonBody<ProfileEntity>,
 ) -> ApiResult<Created> {
     let name = entity.metadata.required_name()?;
-    let version = requested_version(entity.spec.version.as_deref())?;
+    let version = versioned::requested_version(entity.spec.version.as_deref())?;
     let template = entity.spec.template.ok_or_else(|| ApiError::bad_request("spec.template is required"))?;
     let profile_type = ProfileType::parse(
         template.profile_type.as_deref().ok_or_else(|| ApiError::bad_request("spec.template.type is required"))?,
@@ -513,10 +499,7 @@ impl CloneMeta {
 /// Checks a clone request; returns `(owner, name, version)` of the new profile.
 fn check_clone(tx: &Tx<'_>, source: &Row<ClusterProfile>, meta: &CloneMeta, request: &Scope) -> ApiResult<(Scope, String, String)> {
     let name = meta.name()?;
-    let version = match meta.version.as_deref() {
-        Some(version) if !version.trim().is_empty() => requested_version(Some(version))?,
-        _ => source.value.version.clone(),
-    };
+    let version = versioned::clone_version(meta.version.as_deref(), &source.value.version)?;
     let owner = versioned::clone_owner(tx, meta.target.as_ref(), request, &source.owner)?;
     versioned::ensure_version_free::<ClusterProfile>(tx, KIND, LABEL, &owner, &name, &version, None)?;
     Ok((owner, name, version))
@@ -597,7 +580,7 @@ struct NameQuery {
 /// 204 when `name` (at `version`, default 1.0.0) is free in the caller's scope.
 async fn validate_name(State(app): State<SharedState>, scope: Scope, QueryParams(query): QueryParams<NameQuery>) -> ApiResult<NoContent> {
     let name = query.name.filter(|name| !name.trim().is_empty()).ok_or_else(|| ApiError::bad_request("query parameter name is required"))?;
-    let version = requested_version(query.version.as_deref())?;
+    let version = versioned::requested_version(query.version.as_deref())?;
     app.store
         .run(move |tx| versioned::ensure_version_free::<ClusterProfile>(tx, KIND, LABEL, &scope, name.trim(), &version, None))
         .await?;

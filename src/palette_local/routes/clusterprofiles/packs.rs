@@ -9,13 +9,13 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{load, save, ClusterProfile, ManifestRef, PackRef, Template};
+use super::{load, save, ClusterProfile, PackRef, Template};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
-use crate::palette_local::model::{digest, is_uid, manifest_kind, new_uid, non_empty, parse_enum};
+use crate::palette_local::model::{digest, is_uid, non_empty, parse_enum};
 use crate::palette_local::routes::packs::{self as catalog, Pack, PackLayer, PackType};
 use crate::palette_local::routes::registries::{self, Registry};
-use crate::palette_local::routes::versioned::{ManifestBody, ManifestContents};
+use crate::palette_local::routes::versioned::{self, ManifestBody, ManifestContents, ManifestInput, ManifestRef};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
 use crate::palette_local::store::Tx;
@@ -48,13 +48,6 @@ pub struct PackInput {
     pub uid: Option<String>,
     pub values: Option<String>,
     pub manifests: Option<Vec<ManifestInput>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ManifestInput {
-    pub uid: Option<String>,
-    pub name: Option<String>,
-    pub content: Option<String>,
 }
 
 /// Manifest UIDs and contents to store as draft contents.
@@ -122,24 +115,12 @@ pub fn resolve(tx: &Tx<'_>, scope: &Scope, input: PackInput, existing: Option<&C
                 .collect();
             (kept, drafts)
         }
-        Some(inputs) => {
-            let mut refs: Vec<ManifestRef> = Vec::new();
-            let mut drafts = Vec::new();
-            for (index, manifest) in inputs.into_iter().enumerate() {
-                let name = non_empty(&manifest.name)
-                    .ok_or_else(|| ApiError::bad_request(format!("pack '{}': manifests[{index}].name is required", input.name)))?
-                    .to_string();
-                if refs.iter().any(|m| m.name == name) {
-                    return Err(ApiError::bad_request(format!("pack '{}': manifest '{name}' appears twice", input.name)));
-                }
-                let by_name = current.and_then(|pack| pack.manifests.iter().find(|m| m.name == name)).map(|m| m.uid.clone());
-                let uid = non_empty(&manifest.uid).filter(|uid| known_uids.contains(uid)).map(str::to_string).or(by_name).unwrap_or_else(new_uid);
-                let content = manifest.content.unwrap_or_default();
-                refs.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(&content) });
-                drafts.push((uid, content));
-            }
-            (refs, drafts)
-        }
+        Some(inputs) => versioned::build_manifests(inputs, &format!("pack '{}'", input.name), |requested, name| {
+            requested
+                .filter(|uid| known_uids.contains(uid))
+                .map(str::to_string)
+                .or_else(|| current.and_then(|pack| pack.manifests.iter().find(|m| m.name == name)).map(|m| m.uid.clone()))
+        })?,
     };
     let reference = if pack_type == PackType::Manifest {
         let tag = non_empty(&input.tag).unwrap_or("").to_string();
@@ -437,8 +418,7 @@ async fn read_manifest(
         .run(move |tx| {
             let row = load(tx, &uid, &scope)?;
             let pack = pack_in(current(&row.value)?, &name)?;
-            let manifest = pack.manifests.iter().find(|m| m.uid == manifest_uid).ok_or_else(|| ApiError::not_found("manifest", &manifest_uid))?;
-            Ok(manifest_view(&row.value, manifest))
+            Ok(manifest_view(&row.value, versioned::find_manifest(&pack.manifests, &manifest_uid)?))
         })
         .await?;
     Ok(Json(view))
@@ -457,12 +437,8 @@ async fn add_manifest(
     let manifest_name = body.name()?;
     let manifest_uid = edit_draft(&app, uid, scope, move |_, _, _, draft, manifests| {
         let pack = pack_in_draft(draft, &name)?;
-        if pack.manifests.iter().any(|m| m.name == manifest_name) {
-            return Err(ApiError::duplicate(format!("pack '{name}' already has a manifest named '{manifest_name}'")));
-        }
         let content = body.content.unwrap_or_default();
-        let manifest_uid = new_uid();
-        pack.manifests.push(ManifestRef { uid: manifest_uid.clone(), name: manifest_name, kind: manifest_kind(&content) });
+        let manifest_uid = versioned::add_manifest(&mut pack.manifests, &format!("pack '{name}'"), manifest_name, &content)?;
         manifests.set_draft(&manifest_uid, content);
         Ok(manifest_uid)
     })
@@ -479,13 +455,8 @@ async fn update_manifest(
     let manifest_name = body.name()?;
     edit_draft(&app, uid, scope, move |_, _, _, draft, manifests| {
         let pack = pack_in_draft(draft, &name)?;
-        if pack.manifests.iter().any(|m| m.name == manifest_name && m.uid != manifest_uid) {
-            return Err(ApiError::duplicate(format!("pack '{name}' already has a manifest named '{manifest_name}'")));
-        }
-        let manifest = pack.manifests.iter_mut().find(|m| m.uid == manifest_uid).ok_or_else(|| ApiError::not_found("manifest", &manifest_uid))?;
-        manifest.name = manifest_name;
+        versioned::update_manifest(&mut pack.manifests, &format!("pack '{name}'"), &manifest_uid, manifest_name, body.content.as_deref())?;
         if let Some(content) = body.content {
-            manifest.kind = manifest_kind(&content);
             manifests.set_draft(&manifest_uid, content);
         }
         Ok(())
@@ -500,9 +471,7 @@ async fn remove_manifest(
     PathParams((uid, name, manifest_uid)): PathParams<(String, String, String)>,
 ) -> ApiResult<NoContent> {
     edit_draft(&app, uid, scope, move |_, _, _, draft, manifests| {
-        let pack = pack_in_draft(draft, &name)?;
-        let index = pack.manifests.iter().position(|m| m.uid == manifest_uid).ok_or_else(|| ApiError::not_found("manifest", &manifest_uid))?;
-        pack.manifests.remove(index);
+        versioned::remove_manifest(&mut pack_in_draft(draft, &name)?.manifests, &manifest_uid)?;
         manifests.remove_draft(&manifest_uid);
         Ok(())
     })

@@ -294,22 +294,34 @@ fn apply(cluster: &mut VirtualCluster, attachments: Vec<Attachment>, action: Str
     cluster.lifecycle.request_apply(now, &app.timings);
 }
 
-/// PUT: the listed profiles become the whole set.
-async fn replace(
-    State(app): State<SharedState>,
+/// Sets the attachments `attach` makes of the current ones and the body's profiles,
+/// and starts applying them.
+async fn set_attachments(
+    app: SharedState,
+    uid: String,
     scope: Scope,
-    PathParams(uid): PathParams<String>,
-    JsonBody(mut body): JsonBody<AttachmentsBody>,
+    mut body: AttachmentsBody,
+    attach: impl FnOnce(&Tx<'_>, &Scope, &[Attachment], Vec<AttachmentInput>) -> ApiResult<Vec<Attachment>> + Send + 'static,
 ) -> ApiResult<NoContent> {
     let inputs = body.profiles()?;
     let action = body.action()?;
     let shared = app.clone();
     modify(&app, uid, scope.clone(), move |tx, now, cluster| {
-        let attachments = resolve_all(tx, &scope, inputs)?;
+        let attachments = attach(tx, &scope, &cluster.spec.profiles, inputs)?;
         apply(cluster, attachments, action, now, &shared);
         Ok(())
     })
     .await
+}
+
+/// PUT: the listed profiles become the whole set.
+async fn replace(
+    State(app): State<SharedState>,
+    scope: Scope,
+    PathParams(uid): PathParams<String>,
+    JsonBody(body): JsonBody<AttachmentsBody>,
+) -> ApiResult<NoContent> {
+    set_attachments(app, uid, scope, body, |tx, scope, _, inputs| resolve_all(tx, scope, inputs)).await
 }
 
 /// PATCH: adds or updates the listed profiles; `replaceWithProfile` names an attached
@@ -318,16 +330,13 @@ async fn upsert(
     State(app): State<SharedState>,
     scope: Scope,
     PathParams(uid): PathParams<String>,
-    JsonBody(mut body): JsonBody<AttachmentsBody>,
+    JsonBody(body): JsonBody<AttachmentsBody>,
 ) -> ApiResult<NoContent> {
-    let inputs = body.profiles()?;
-    let action = body.action()?;
-    let shared = app.clone();
-    modify(&app, uid, scope.clone(), move |tx, now, cluster| {
-        let mut merged = cluster.spec.profiles.clone();
+    set_attachments(app, uid, scope, body, |tx, scope, current, inputs| {
+        let mut merged = current.to_vec();
         for input in inputs {
             let replaced = input.replace_with_profile.trim().to_string();
-            let attachment = resolve(tx, &scope, input)?;
+            let attachment = resolve(tx, scope, input)?;
             if !replaced.is_empty() && replaced != attachment.uid {
                 let before = merged.len();
                 merged.retain(|existing| existing.uid != replaced);
@@ -341,8 +350,7 @@ async fn upsert(
             }
         }
         ensure_distinct_packs(tx, &merged)?;
-        apply(cluster, merged, action, now, &shared);
-        Ok(())
+        Ok(merged)
     })
     .await
 }
