@@ -7,8 +7,8 @@
 //!   and shutdown.
 //! - [`store`]: the SQLite document store every object lives in.
 //! - [`routes`]: one module per object kind; see its docs for how a module plugs in.
-//! - [`error`], [`extract`], [`model`], [`listing`], [`filters`], [`query`]: the building blocks
-//!   handlers are written with.
+//! - [`error`], [`extract`], [`model`], [`listing`], [`filters`], [`query`], [`version_tags`]:
+//!   the building blocks handlers are written with.
 //! - [`admin`], [`faults`], [`stats`], [`clock`], [`seed`], [`auth`], [`scope`]: the
 //!   cross-cutting services.
 //!
@@ -33,6 +33,7 @@ pub mod seed;
 pub mod server;
 pub mod stats;
 pub mod store;
+pub mod version_tags;
 
 pub use config::Config;
 pub use server::{run, AppState, SharedState};

@@ -3,20 +3,27 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Context as _;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::clock::parse_timestamp;
+use super::config::LifecycleTimings;
 use super::error::{ApiError, ApiResult};
+use super::lifecycle::to_millis;
 use super::model::{is_uid, labels_from_tags, new_uid, MetaInput, ObjectMeta};
 use super::routes::identity::{self, User, UserRecord, UserSpec, UserStatus};
 use super::routes::packs::{self, Pack, PackLayer, PackType};
 use super::routes::projects::{self, Project};
 use super::routes::registries::{self, Registry, RegistryKind};
-use super::routes::SPECTROCLUSTER_KIND;
+use super::routes::spectroclusters::virtual_clusters;
+use super::routes::{appprofiles, clustergroups, clusterprofiles, SPECTROCLUSTER_KIND};
 use super::scope::Scope;
 use super::store::Tx;
+use super::version_tags;
 
 const BUILTIN_SEED: &str = include_str!("default_seed.json");
 const DEFAULT_ORG: &str = "palette-local";
@@ -33,6 +40,38 @@ pub struct SeedFile {
     pub registries: Vec<SeedRegistry>,
     pub packs: Vec<SeedPack>,
     pub host_clusters: Vec<SeedHostCluster>,
+    pub cluster_profiles: Vec<SeedClusterProfile>,
+    pub app_profiles: Vec<SeedObject>,
+    pub cluster_groups: Vec<SeedObject>,
+    pub virtual_clusters: Vec<SeedObject>,
+}
+
+/// An object seeded from the body its `POST` takes (`metadata`, `spec`), with an
+/// optional fixed `uid` and its owner. It is created by the same code as the API's
+/// create, so it reads back exactly like one made through the API, and refers to
+/// other seeded objects by their (fixed) UIDs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedObject {
+    pub uid: Option<String>,
+    /// Project name, or null / absent for tenant scope.
+    pub project: Option<String>,
+    #[serde(flatten)]
+    pub body: serde_json::Map<String, Value>,
+}
+
+/// A cluster profile version, published unless `publish` is false.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedClusterProfile {
+    #[serde(default = "published")]
+    pub publish: bool,
+    #[serde(flatten)]
+    pub object: SeedObject,
+}
+
+fn published() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,7 +112,12 @@ pub struct SeedRegistry {
 #[serde(rename_all = "camelCase")]
 pub struct SeedPack {
     pub name: String,
+    /// The exact version (`version` is accepted too).
+    #[serde(alias = "version")]
     pub tag: String,
+    /// Named tags of this version (`LTS__18.4.x`); range tags (`1.30.x`) are derived.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub uid: Option<String>,
     /// Name of the registry holding the pack.
     pub registry: String,
@@ -87,6 +131,14 @@ pub struct SeedPack {
     pub display_name: Option<String>,
     #[serde(default)]
     pub addon_type: String,
+    #[serde(default)]
+    pub addon_sub_type: String,
+    #[serde(default)]
+    pub group: String,
+    /// `spectrocloud` (default) or `community`.
+    pub source: Option<String>,
+    #[serde(default)]
+    pub is_fips: bool,
 }
 
 fn all_clouds() -> Vec<String> {
@@ -174,14 +226,79 @@ fn load(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
     let registry_uids = load_registries(tx, &seed.registries, now)?;
     load_packs(tx, &seed.packs, &registry_uids, now)?;
     for host in &seed.host_clusters {
-        let owner = match &host.project {
-            None => Scope::Tenant,
-            Some(name) => Scope::Project(
-                project_uids.get(name).cloned().ok_or_else(|| seed_error(format!("host cluster '{}': unknown project '{name}'", host.name)))?,
-            ),
-        };
+        let owner = owner_of(&project_uids, &host.project, &format!("host cluster '{}'", host.name))?;
         let uid = uid_or_new(&host.uid, "host cluster")?;
         tx.insert(SPECTROCLUSTER_KIND, &owner, &uid, &host.name, &host_cluster_document(&uid, host, &owner, now))?;
+    }
+    load_objects(tx, seed, &project_uids, now)
+}
+
+/// The owner scope of a seeded object: the named project, else the tenant.
+fn owner_of(project_uids: &HashMap<String, String>, project: &Option<String>, what: &str) -> ApiResult<Scope> {
+    match project {
+        None => Ok(Scope::Tenant),
+        Some(name) => project_uids
+            .get(name)
+            .map(|uid| Scope::Project(uid.clone()))
+            .ok_or_else(|| seed_error(format!("{what}: unknown project '{name}'"))),
+    }
+}
+
+/// One seeded object, ready for its kind's create: its owner, UID (checked to be
+/// free) and decoded body; `label` names it in errors.
+struct Prepared<T> {
+    owner: Scope,
+    uid: String,
+    body: T,
+    label: String,
+}
+
+fn prepare<T: DeserializeOwned>(
+    tx: &Tx<'_>,
+    object: &SeedObject,
+    kind: &str,
+    what: &str,
+    project_uids: &HashMap<String, String>,
+) -> ApiResult<Prepared<T>> {
+    let name = object.body.get("metadata").and_then(|meta| meta.get("name")).and_then(Value::as_str).unwrap_or("");
+    let label = format!("{what} '{name}'");
+    let owner = owner_of(project_uids, &object.project, &label)?;
+    let uid = uid_or_new(&object.uid, what)?;
+    if tx.exists(kind, &uid)? {
+        return Err(seed_error(format!("{label}: uid {uid} is already taken")));
+    }
+    let body = serde_json::from_value(Value::Object(object.body.clone())).map_err(|e| seed_error(format!("{label}: {e}")))?;
+    Ok(Prepared { owner, uid, body, label })
+}
+
+/// Runs a kind's create for a prepared object, naming the object in its errors.
+fn create<T>(prepared: Prepared<T>, create: impl FnOnce(&Scope, &str, T) -> ApiResult<()>) -> ApiResult<()> {
+    let Prepared { owner, uid, body, label } = prepared;
+    create(&owner, &uid, body).map_err(|e| seed_error(format!("{label}: {}", e.message)))
+}
+
+/// Profiles first, then the groups and clusters that may use them; virtual
+/// clusters are seeded already provisioned (and paused when their body asks).
+fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, String>, now: &str) -> ApiResult<()> {
+    for profile in &seed.cluster_profiles {
+        let prepared = prepare(tx, &profile.object, clusterprofiles::KIND, "cluster profile", project_uids)?;
+        create(prepared, |owner, uid, body| clusterprofiles::create_in(tx, owner, uid, body, profile.publish, now))?;
+    }
+    for profile in &seed.app_profiles {
+        let prepared = prepare(tx, profile, appprofiles::KIND, "application profile", project_uids)?;
+        create(prepared, |owner, uid, body| appprofiles::create_in(tx, owner, uid, body, now))?;
+    }
+    for group in &seed.cluster_groups {
+        let prepared = prepare(tx, group, clustergroups::KIND, "cluster group", project_uids)?;
+        create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now))?;
+    }
+    let instant = LifecycleTimings { provision: Duration::ZERO, delete: Duration::ZERO, pause: Duration::ZERO };
+    let now_millis = parse_timestamp(now).map_or(0, to_millis);
+    for cluster in &seed.virtual_clusters {
+        let prepared = prepare(tx, cluster, SPECTROCLUSTER_KIND, "virtual cluster", project_uids)?;
+        create(prepared, |owner, uid, body| {
+            virtual_clusters::insert(tx, owner, uid.to_string(), body, now_millis, &instant).map(drop)
+        })?;
     }
     Ok(())
 }
@@ -261,11 +378,18 @@ fn load_packs(tx: &Tx<'_>, seeded: &[SeedPack], registry_uids: &HashMap<String, 
         if !seen.insert((seed.name.clone(), seed.tag.clone(), registry_uid.clone())) {
             return Err(seed_error(format!("pack '{}' {} appears twice in registry '{}'", seed.name, seed.tag, seed.registry)));
         }
+        if seed.tag.trim().is_empty() || version_tags::is_range_tag(&seed.tag) {
+            return Err(seed_error(format!("pack '{}': '{}' is not an exact version (range tags are derived)", seed.name, seed.tag)));
+        }
+        if let Some(tag) = seed.tags.iter().find(|tag| tag.trim().is_empty() || version_tags::is_range_tag(tag)) {
+            return Err(seed_error(format!("pack '{}' {}: tag '{tag}' must be a named tag (range tags are derived)", seed.name, seed.tag)));
+        }
         let uid = uid_or_new(&seed.uid, "pack")?;
         let pack = Pack {
             metadata: ObjectMeta::create(uid.clone(), seed.name.clone(), MetaInput::default(), &Scope::System, now),
             name: seed.name.clone(),
             version: seed.tag.clone(),
+            tags: seed.tags.clone(),
             registry_uid: registry_uid.clone(),
             pack_type: seed.pack_type,
             layer: seed.layer,
@@ -273,6 +397,10 @@ fn load_packs(tx: &Tx<'_>, seeded: &[SeedPack], registry_uids: &HashMap<String, 
             values: seed.values.clone(),
             display_name: seed.display_name.clone().unwrap_or_else(|| seed.name.clone()),
             addon_type: seed.addon_type.clone(),
+            addon_sub_type: seed.addon_sub_type.clone(),
+            group: seed.group.clone(),
+            source: seed.source.clone().unwrap_or_else(|| packs::SPECTROCLOUD_SOURCE.to_string()),
+            is_fips: seed.is_fips,
             logo_url: String::new(),
         };
         tx.insert(packs::KIND, &Scope::System, &uid, &seed.name, &pack)?;
@@ -328,7 +456,10 @@ mod tests {
         let seed = SeedFile::parse(BUILTIN_SEED).unwrap();
         assert_eq!(seed.api_keys.len(), 1);
         assert!(seed.projects.iter().any(|project| project.name == "Default"));
-        assert_eq!(seed.registries.len(), 2);
+        assert_eq!(seed.registries.len(), 4);
+        for kind in [RegistryKind::Spectro, RegistryKind::Oci, RegistryKind::Helm] {
+            assert!(seed.registries.iter().any(|registry| registry.kind == kind), "{kind:?}");
+        }
         assert_eq!(seed.host_clusters.len(), 2);
         let has = |layer: PackLayer| seed.packs.iter().any(|pack| pack.layer == layer);
         assert!(has(PackLayer::Os) && has(PackLayer::Cni) && has(PackLayer::Csi) && has(PackLayer::Addon));
@@ -340,6 +471,12 @@ mod tests {
             assert!(seed.packs.iter().any(|pack| pack.name == operator), "{operator}");
         }
         assert!(seed.packs.iter().all(|pack| !pack.values.is_empty()), "every pack has values");
+        for name in ["ubuntu-vsphere", "ubuntu-aws", "kubernetes", "cni-calico", "csi-vsphere-csi"] {
+            assert!(seed.packs.iter().filter(|pack| pack.name == name).count() >= 2, "several versions of {name}");
+        }
+        assert!(seed.packs.iter().any(|pack| pack.tags.contains(&"LTS__18.4.x".to_string())), "named tags");
+        assert!(seed.packs.iter().any(|pack| pack.source.as_deref() == Some("community")), "community packs");
+        assert!(seed.packs.iter().any(|pack| pack.is_fips), "FIPS packs");
     }
 
     #[test]
@@ -384,6 +521,10 @@ mod tests {
             r#"{"apiKeys": ["k"], "packs": [{"name": "x", "tag": "1", "registry": "nope", "type": "spectro", "layer": "addon"}]}"#,
             r#"{"apiKeys": ["k"], "hostClusters": [{"name": "h", "project": "nope", "cpu": 1, "memoryMiB": 1, "storageGiB": 1}]}"#,
             r#"{"apiKeys": ["k"], "projects": [{"name": "p", "uid": "XYZ"}]}"#,
+            r#"{"apiKeys": ["k"], "registries": [{"name": "r", "kind": "spectro"}],
+                "packs": [{"name": "x", "version": "1.30.x", "registry": "r", "type": "spectro", "layer": "k8s"}]}"#,
+            r#"{"apiKeys": ["k"], "registries": [{"name": "r", "kind": "spectro"}],
+                "packs": [{"name": "x", "version": "1.30.1", "tags": ["1.x"], "registry": "r", "type": "spectro", "layer": "k8s"}]}"#,
         ] {
             let seed = SeedFile::parse(text).unwrap();
             assert!(store.run_blocking(|tx| load_if_empty(tx, &seed, "t")).is_err(), "{text}");

@@ -207,7 +207,7 @@ impl ClusterGroup {
 
 /// `v1ClusterGroupEntity`.
 #[derive(Debug, Deserialize)]
-struct GroupEntity {
+pub struct GroupEntity {
     metadata: MetaInput,
     #[serde(default)]
     spec: GroupEntitySpec,
@@ -337,26 +337,32 @@ fn save(tx: &Tx<'_>, group: &ClusterGroup) -> ApiResult<()> {
     group.record_references(tx)
 }
 
-async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<GroupEntity>) -> ApiResult<Created> {
+/// Creates the cluster group `uid` in `scope` from a create body: what
+/// `POST /v1/clustergroups` does, and what seeds do with a fixed UID.
+pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: GroupEntity, now: &str) -> ApiResult<()> {
     let name = entity.metadata.required_name()?;
     let spec = entity.spec;
     if !spec.group_type.is_empty() && spec.group_type != GROUP_TYPE {
         return Err(ApiError::bad_request(format!("spec.type: invalid value '{}', expected {GROUP_TYPE}", spec.group_type)));
     }
+    ensure_unique_name(tx, scope, &name, None)?;
+    let (cluster_refs, clusters_config) = normalize(tx, scope, spec.cluster_refs, spec.clusters_config)?;
+    let profiles = profiles::resolve_all(tx, scope, spec.profiles)?;
+    let group = ClusterGroup {
+        metadata: ObjectMeta::create(uid.to_string(), name.clone(), entity.metadata, scope, now),
+        spec: GroupSpec { group_type: GROUP_TYPE.to_string(), cluster_refs, clusters_config, profiles },
+    };
+    tx.insert(KIND, scope, uid, &name, &group)?;
+    group.record_references(tx)
+}
+
+async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<GroupEntity>) -> ApiResult<Created> {
     let now = app.timestamp();
     let uid = app
         .store
         .run(move |tx| {
-            ensure_unique_name(tx, &scope, &name, None)?;
-            let (cluster_refs, clusters_config) = normalize(tx, &scope, spec.cluster_refs, spec.clusters_config)?;
-            let profiles = profiles::resolve_all(tx, &scope, spec.profiles)?;
             let uid = new_uid();
-            let group = ClusterGroup {
-                metadata: ObjectMeta::create(uid.clone(), name.clone(), entity.metadata, &scope, &now),
-                spec: GroupSpec { group_type: GROUP_TYPE.to_string(), cluster_refs, clusters_config, profiles },
-            };
-            tx.insert(KIND, &scope, &uid, &name, &group)?;
-            group.record_references(tx)?;
+            create_in(tx, &scope, &uid, entity, &now)?;
             Ok(uid)
         })
         .await?;

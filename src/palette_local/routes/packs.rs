@@ -18,6 +18,7 @@ use crate::palette_local::query::ListQuery;
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
 use crate::palette_local::store::Tx;
+use crate::palette_local::version_tags::{self, Tagged};
 
 pub const KIND: &str = "pack";
 const LABEL: &str = "pack";
@@ -78,6 +79,13 @@ impl PackLayer {
     }
 }
 
+/// Who made a pack: `spectrocloud` (Spectro Cloud's own) or `community`.
+pub const SPECTROCLOUD_SOURCE: &str = "spectrocloud";
+
+fn spectrocloud_source() -> String {
+    SPECTROCLOUD_SOURCE.to_string()
+}
+
 /// One version of a pack in one registry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -85,6 +93,9 @@ pub struct Pack {
     pub metadata: ObjectMeta,
     pub name: String,
     pub version: String,
+    /// Named tags of this version (`LTS__18.4.x`); range tags are derived.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub registry_uid: String,
     #[serde(rename = "type")]
     pub pack_type: PackType,
@@ -93,13 +104,42 @@ pub struct Pack {
     pub values: String,
     pub display_name: String,
     pub addon_type: String,
+    #[serde(default)]
+    pub addon_sub_type: String,
+    /// `LTS` for Ubuntu packs, else empty.
+    #[serde(default)]
+    pub group: String,
+    #[serde(default = "spectrocloud_source")]
+    pub source: String,
+    #[serde(default)]
+    pub is_fips: bool,
     pub logo_url: String,
+}
+
+impl Tagged for Pack {
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn named_tags(&self) -> &[String] {
+        &self.tags
+    }
 }
 
 impl Pack {
     /// Whether the pack can be used on `cloud_type` (`all` and empty match any pack).
     pub fn supports(&self, cloud_type: &str) -> bool {
         cloud_type.is_empty() || cloud_type == "all" || self.cloud_types.iter().any(|cloud| cloud == "all" || cloud == cloud_type)
+    }
+
+    /// `spec.annotations`: where the pack comes from (`source`, as pack.json
+    /// files carry it) and, for FIPS-compliant packs, `fips: "true"`.
+    fn annotations(&self) -> BTreeMap<&'static str, String> {
+        let mut annotations = BTreeMap::from([("source", self.source.clone())]);
+        if self.is_fips {
+            annotations.insert("fips", "true".to_string());
+        }
+        annotations
     }
 
     /// `v1PackSummary`, the item of `GET /v1/packs`.
@@ -111,26 +151,29 @@ impl Pack {
             "spec": {
                 "name": self.name, "version": self.version, "layer": self.layer, "type": self.pack_type,
                 "registryUid": self.registry_uid, "cloudTypes": self.cloud_types, "values": self.values,
-                "displayName": self.display_name, "addonType": self.addon_type, "addonSubType": "",
-                "digest": digest(&self.values), "eol": "", "group": "", "logoUrl": self.logo_url,
-                "presets": [], "schema": [], "template": null, "manifests": [], "annotations": {},
+                "displayName": self.display_name, "addonType": self.addon_type, "addonSubType": self.addon_sub_type,
+                "digest": digest(&self.values), "eol": "", "group": self.group, "logoUrl": self.logo_url,
+                "presets": [], "schema": [], "template": null, "manifests": [], "annotations": self.annotations(),
             },
             "status": {},
         })
     }
 }
 
-/// `["1.x", "1.30.x"]` for `1.30.4`: the floating tags a version belongs to.
-fn parent_tags(version: &str) -> Vec<String> {
-    let parts: Vec<&str> = version.split('.').collect();
-    if parts.len() < 2 {
-        return Vec::new();
-    }
-    vec![format!("{}.x", parts[0]), format!("{}.{}.x", parts[0], parts[1])]
+/// Which `tags[]` entries a [`tag_entity`] lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagEntries {
+    /// The versions only (`GET /v1/packs/{uid}`: one version is not a catalog).
+    Versions,
+    /// The versions, then every tag with the version it selects.
+    VersionsAndTags,
 }
 
-/// `v1PackTagEntity` for versions of one pack in one registry (oldest first).
-fn tag_entity(mut versions: Vec<Pack>) -> Value {
+/// `v1PackTagEntity` for versions of one pack in one registry: one `tags[]` entry
+/// per version (oldest first, `tag` = `version`, `parentTags` = the tags it
+/// carries), then, when asked, one per tag with the version it selects
+/// (`parentTags` = the broader range tags).
+fn tag_entity(mut versions: Vec<Pack>, entries: TagEntries) -> Value {
     versions.sort_by(|a, b| compare_versions(&a.version, &b.version));
     let newest = versions.last().cloned();
     let mut cloud_types: Vec<String> = Vec::new();
@@ -141,10 +184,13 @@ fn tag_entity(mut versions: Vec<Pack>) -> Value {
             }
         }
     }
-    let tags: Vec<Value> = versions
-        .iter()
-        .map(|pack| json!({ "tag": pack.version, "version": pack.version, "packUid": pack.metadata.uid, "group": "", "parentTags": parent_tags(&pack.version) }))
-        .collect();
+    let exact = versions.iter().map(|pack| {
+        json!({ "tag": pack.version, "version": pack.version, "packUid": pack.metadata.uid, "group": pack.group, "parentTags": version_tags::tags_of(pack) })
+    });
+    let floating = version_tags::resolved_tags(&versions).into_iter().filter(|_| entries == TagEntries::VersionsAndTags).map(|(tag, pack)| {
+        json!({ "tag": tag, "version": pack.version, "packUid": pack.metadata.uid, "group": pack.group, "parentTags": version_tags::parents_of_tag(&tag) })
+    });
+    let tags: Vec<Value> = exact.chain(floating).collect();
     let values: Vec<Value> = versions
         .iter()
         .map(|pack| json!({ "packUid": pack.metadata.uid, "values": pack.values, "readme": "", "annotations": {},
@@ -158,7 +204,7 @@ fn tag_entity(mut versions: Vec<Pack>) -> Value {
         "registryUid": newest.map(|pack| pack.registry_uid.clone()),
         "cloudTypes": cloud_types,
         "addonType": newest.map(|pack| pack.addon_type.clone()),
-        "addonSubType": "",
+        "addonSubType": newest.map(|pack| pack.addon_sub_type.clone()),
         "logoUrl": newest.map(|pack| pack.logo_url.clone()),
         "tags": tags,
         "packValues": values,
@@ -175,13 +221,33 @@ pub fn find(tx: &Tx<'_>, scope: &Scope, uid: &str) -> ApiResult<Option<Pack>> {
     Ok(tx.get::<Pack>(KIND, uid)?.filter(|row| row.owner.visible_from(scope)).map(|row| row.value))
 }
 
-/// The pack `name` at `version`, in `registry_uid` when given.
-pub fn find_version(tx: &Tx<'_>, scope: &Scope, name: &str, version: &str, registry_uid: &str) -> ApiResult<Option<Pack>> {
-    Ok(tx
-        .list_named::<Pack>(KIND, scope, name)?
-        .into_iter()
-        .map(|row| row.value)
-        .find(|pack| pack.version == version && (registry_uid.is_empty() || pack.registry_uid == registry_uid)))
+/// The version of pack `name` that `wanted` (a version or a tag) selects, in
+/// `registry_uid` when given, else in the first registry (in catalog order) where
+/// it selects one.
+pub fn find_tagged(tx: &Tx<'_>, scope: &Scope, name: &str, wanted: &str, registry_uid: &str) -> ApiResult<Option<Pack>> {
+    let mut by_registry: Vec<(String, Vec<Pack>)> = Vec::new();
+    for pack in tx.list_named::<Pack>(KIND, scope, name)?.into_iter().map(|row| row.value) {
+        if !registry_uid.is_empty() && pack.registry_uid != registry_uid {
+            continue;
+        }
+        match by_registry.iter_mut().find(|(uid, _)| *uid == pack.registry_uid) {
+            Some((_, versions)) => versions.push(pack),
+            None => by_registry.push((pack.registry_uid.clone(), vec![pack])),
+        }
+    }
+    Ok(by_registry.iter().find_map(|(_, versions)| version_tags::select(versions, wanted)).cloned())
+}
+
+/// The version a reference to `pack` means when it also names `wanted` (a version
+/// or a tag): `pack` itself when it satisfies `wanted` (the UID identifies the
+/// pack and the tag is only kept), else the version `wanted` selects among the
+/// same pack's versions in the same registry (clients send an old UID with a new
+/// tag). `None` when `wanted` selects nothing there.
+pub fn version_for(tx: &Tx<'_>, scope: &Scope, pack: Pack, wanted: Option<&str>) -> ApiResult<Option<Pack>> {
+    match wanted {
+        Some(wanted) if !version_tags::satisfies(&pack, wanted) => find_tagged(tx, scope, &pack.name, wanted, &pack.registry_uid),
+        _ => Ok(Some(pack)),
+    }
 }
 
 async fn list(State(app): State<SharedState>, scope: Scope, QueryParams(query): QueryParams<ListQuery>) -> ApiResult<Json<Value>> {
@@ -192,7 +258,7 @@ async fn list(State(app): State<SharedState>, scope: Scope, QueryParams(query): 
 async fn by_uid(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     require_uid(&uid)?;
     let pack = app.store.run(move |tx| find(tx, &scope, &uid)?.ok_or_else(|| ApiError::not_found(LABEL, &uid))).await?;
-    Ok(Json(tag_entity(vec![pack])))
+    Ok(Json(tag_entity(vec![pack], TagEntries::Versions)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -230,7 +296,7 @@ async fn by_name_in_registry(
             Ok(versions)
         })
         .await?;
-    Ok(Json(tag_entity(versions)))
+    Ok(Json(tag_entity(versions, TagEntries::VersionsAndTags)))
 }
 
 /// `v1PacksFilterSpec`.
@@ -272,7 +338,8 @@ enum PackSortField {
 }
 
 impl PacksFilter {
-    /// Seeded packs come from Spectro Cloud, are not FIPS and have no special state.
+    /// `isFips: true` keeps FIPS-compliant packs only (false, like absent, keeps all,
+    /// as the SDK never sends `false`); seeded packs have no special state.
     fn matches(&self, pack: &Pack) -> bool {
         self.name.as_ref().is_none_or(|filter| filter.matches(&pack.name))
             && self.display_name.as_ref().is_none_or(|filter| filter.matches(&pack.display_name))
@@ -280,10 +347,10 @@ impl PacksFilter {
             && allowed(&self.layer, pack.layer.as_str())
             && (self.environment.is_empty() || self.environment.iter().any(|cloud| pack.supports(cloud)))
             && allowed(&self.addon_type, &pack.addon_type)
-            && allowed(&self.addon_sub_type, "")
+            && allowed(&self.addon_sub_type, &pack.addon_sub_type)
             && allowed(&self.registry_uid, &pack.registry_uid)
-            && self.is_fips != Some(true)
-            && allowed(&self.source, "spectrocloud")
+            && (self.is_fips != Some(true) || pack.is_fips)
+            && allowed(&self.source, &pack.source)
             && self.state.is_empty()
     }
 }
@@ -347,7 +414,7 @@ fn pack_metadata(versions: Vec<Pack>, registry_names: &BTreeMap<String, String>)
         "metadata": { "name": first.name, "uid": first.metadata.uid },
         "spec": {
             "name": first.name, "displayName": first.display_name, "layer": first.layer, "type": first.pack_type,
-            "addonType": first.addon_type, "addonSubType": "", "cloudTypes": cloud_types, "group": "",
+            "addonType": first.addon_type, "addonSubType": first.addon_sub_type, "cloudTypes": cloud_types, "group": first.group,
             "registries": registries,
         },
     })
@@ -356,13 +423,6 @@ fn pack_metadata(versions: Vec<Pack>, registry_names: &BTreeMap<String, String>)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parent_tags_of_versions() {
-        assert_eq!(parent_tags("1.30.4"), ["1.x", "1.30.x"]);
-        assert_eq!(parent_tags("6.2.18-1"), ["6.x", "6.2.x"]);
-        assert!(parent_tags("22").is_empty());
-    }
 
     #[test]
     fn pack_types_and_layers_spell_like_the_api() {

@@ -133,7 +133,7 @@ fn save(tx: &Tx<'_>, profile: &AppProfile) -> ApiResult<()> {
 
 /// `v1AppProfileEntity`.
 #[derive(Debug, Deserialize)]
-struct AppProfileEntity {
+pub struct AppProfileEntity {
     metadata: MetaInput,
     spec: AppProfileSpecInput,
 }
@@ -172,25 +172,31 @@ fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<T
     Ok(())
 }
 
-async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<AppProfileEntity>) -> ApiResult<Created> {
+/// Creates the application profile `uid` in `scope` from a create body: what
+/// `POST /v1/appProfiles` does, and what seeds do with a fixed UID.
+pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: AppProfileEntity, now: &str) -> ApiResult<()> {
     let name = entity.metadata.required_name()?;
     let version = versioned::requested_version(entity.spec.version.as_deref())?;
     let inputs = entity.spec.template.and_then(|template| template.app_tiers).unwrap_or_default();
+    versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, scope, &name, &version, None)?;
+    let mut profile = AppProfile {
+        metadata: ObjectMeta::create(uid.to_string(), name.clone(), entity.metadata, scope, now),
+        version,
+        parent_uid: String::new(),
+        tiers: Vec::new(),
+        manifests: BTreeMap::new(),
+    };
+    set_tiers(tx, scope, &mut profile, inputs)?;
+    tx.insert(KIND, scope, uid, &name, &profile)
+}
+
+async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<AppProfileEntity>) -> ApiResult<Created> {
     let now = app.timestamp();
     let uid = app
         .store
         .run(move |tx| {
-            versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, &scope, &name, &version, None)?;
             let uid = new_uid();
-            let mut profile = AppProfile {
-                metadata: ObjectMeta::create(uid.clone(), name.clone(), entity.metadata, &scope, &now),
-                version,
-                parent_uid: String::new(),
-                tiers: Vec::new(),
-                manifests: BTreeMap::new(),
-            };
-            set_tiers(tx, &scope, &mut profile, inputs)?;
-            tx.insert(KIND, &scope, &uid, &name, &profile)?;
+            create_in(tx, &scope, &uid, entity, &now)?;
             Ok(uid)
         })
         .await?;

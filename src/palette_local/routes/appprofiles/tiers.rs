@@ -125,8 +125,8 @@ pub struct TierInput {
 /// Manifest UIDs and contents of a tier.
 pub type Contents = Vec<(String, String)>;
 
-/// The catalog pack a tier is made from: `sourceAppTierUid`, or the same pack at
-/// the requested version when it differs.
+/// The catalog pack a tier is made from: `sourceAppTierUid`, or the version of the
+/// same pack the requested version (or tag) selects when that pack does not satisfy it.
 fn source_pack(tx: &Tx<'_>, scope: &Scope, tier: &str, tier_type: TierType, source: &str, version: Option<&str>) -> ApiResult<Pack> {
     let expected = tier_type.pack_type().ok_or_else(|| ApiError::internal("manifest tiers have no source pack"))?;
     let pack = if is_uid(source) { catalog::find(tx, scope, source)? } else { None };
@@ -139,11 +139,9 @@ fn source_pack(tx: &Tx<'_>, scope: &Scope, tier: &str, tier_type: TierType, sour
             expected.as_str()
         )));
     }
-    match version {
-        Some(version) if version != pack.version => catalog::find_version(tx, scope, &pack.name, version, &pack.registry_uid)?
-            .ok_or_else(|| ApiError::bad_request(format!("tier '{tier}': pack '{}' has no version '{version}'", pack.name))),
-        _ => Ok(pack),
-    }
+    let name = pack.name.clone();
+    catalog::version_for(tx, scope, pack, version)?
+        .ok_or_else(|| ApiError::bad_request(format!("tier '{tier}': pack '{name}' has no version or tag '{}'", version.unwrap_or_default())))
 }
 
 fn properties(inputs: Vec<PropertyInput>, tier: &str) -> ApiResult<Vec<TierProperty>> {
@@ -197,8 +195,13 @@ impl TierInput {
                 if source.is_empty() {
                     return Err(ApiError::bad_request(format!("tier '{name}': sourceAppTierUid is required for {tier_type:?} tiers")));
                 }
-                let pack = source_pack(tx, scope, &name, tier_type, &source, non_empty(&self.version))?;
-                (pack.version.clone(), pack.registry_uid.clone(), pack.values.clone(), pack.metadata.uid.clone())
+                // An update that names neither a version nor a new source keeps the tier's version.
+                let kept = existing.filter(|_| non_empty(&self.source_app_tier_uid).is_none()).map(|tier| tier.version.as_str());
+                let wanted = non_empty(&self.version).or(kept.filter(|version| !version.is_empty()));
+                let pack = source_pack(tx, scope, &name, tier_type, &source, wanted)?;
+                // The version as the client wrote it (possibly a tag), else the pack's.
+                let version = wanted.map_or_else(|| pack.version.clone(), str::to_string);
+                (version, pack.registry_uid.clone(), pack.values.clone(), pack.metadata.uid.clone())
             }
         };
         let (manifests, contents) = match self.manifests {

@@ -263,7 +263,7 @@ async fn modify(
 
 /// `v1ClusterProfileEntity` (create) and `v1ClusterProfileUpdateEntity` (update).
 #[derive(Debug, Deserialize)]
-struct ProfileEntity {
+pub struct ProfileEntity {
     metadata: MetaInput,
     spec: ProfileEntitySpec,
 }
@@ -290,53 +290,58 @@ struct PublishQuery {
     publish: Option<bool>,
 }
 
+/// Creates the profile `uid` in `scope` from a create body, published when asked:
+/// what `POST /v1/clusterprofiles` does, and what seeds do with a fixed UID.
+pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: ProfileEntity, publish: bool, now: &str) -> ApiResult<()> {
+    let name = entity.metadata.required_name()?;
+    let version = versioned::requested_version(entity.spec.version.as_deref())?;
+    let template = entity.spec.template.ok_or_else(|| ApiError::bad_request("spec.template is required"))?;
+    let profile_type =
+        ProfileType::parse(template.profile_type.as_deref().ok_or_else(|| ApiError::bad_request("spec.template.type is required"))?)?;
+    let cloud_type = template.cloud_type.filter(|cloud| !cloud.is_empty()).unwrap_or_else(|| "all".to_string());
+    let variables = variables::validate(entity.spec.variables.unwrap_or_default())?;
+    versioned::ensure_version_free::<ClusterProfile>(tx, KIND, LABEL, scope, &name, &version, None)?;
+    let mut manifests = ManifestContents::default();
+    let (packs, drafts) = packs::resolve_all(tx, scope, template.packs.unwrap_or_default(), None)?;
+    manifests.replace_drafts(drafts);
+    let draft = Template {
+        uid: new_uid(),
+        name: name.clone(),
+        cloud_type,
+        profile_type,
+        profile_version: version.clone(),
+        version: 1,
+        packs,
+        pack_server_refs: Vec::new(),
+        pack_server_secret: String::new(),
+        related_object: ObjectRef::default(),
+    };
+    let mut profile = ClusterProfile {
+        metadata: ObjectMeta::create(uid.to_string(), name.clone(), entity.metadata, scope, now),
+        version,
+        draft: Some(draft),
+        published: None,
+        variables,
+        manifests,
+    };
+    if publish {
+        profile.publish();
+    }
+    tx.insert(KIND, scope, uid, &name, &profile)
+}
+
 async fn create(
     State(app): State<SharedState>,
     scope: Scope,
     QueryParams(query): QueryParams<PublishQuery>,
     JsonBody(entity): JsonBody<ProfileEntity>,
 ) -> ApiResult<Created> {
-    let name = entity.metadata.required_name()?;
-    let version = versioned::requested_version(entity.spec.version.as_deref())?;
-    let template = entity.spec.template.ok_or_else(|| ApiError::bad_request("spec.template is required"))?;
-    let profile_type = ProfileType::parse(
-        template.profile_type.as_deref().ok_or_else(|| ApiError::bad_request("spec.template.type is required"))?,
-    )?;
-    let cloud_type = template.cloud_type.filter(|cloud| !cloud.is_empty()).unwrap_or_else(|| "all".to_string());
-    let variables = variables::validate(entity.spec.variables.unwrap_or_default())?;
     let now = app.timestamp();
     let uid = app
         .store
         .run(move |tx| {
-            versioned::ensure_version_free::<ClusterProfile>(tx, KIND, LABEL, &scope, &name, &version, None)?;
             let uid = new_uid();
-            let mut manifests = ManifestContents::default();
-            let (packs, drafts) = packs::resolve_all(tx, &scope, template.packs.unwrap_or_default(), None)?;
-            manifests.replace_drafts(drafts);
-            let draft = Template {
-                uid: new_uid(),
-                name: name.clone(),
-                cloud_type,
-                profile_type,
-                profile_version: version.clone(),
-                version: 1,
-                packs,
-                pack_server_refs: Vec::new(),
-                pack_server_secret: String::new(),
-                related_object: ObjectRef::default(),
-            };
-            let mut profile = ClusterProfile {
-                metadata: ObjectMeta::create(uid.clone(), name.clone(), entity.metadata, &scope, &now),
-                version,
-                draft: Some(draft),
-                published: None,
-                variables,
-                manifests,
-            };
-            if query.publish.unwrap_or(false) {
-                profile.publish();
-            }
-            tx.insert(KIND, &scope, &uid, &name, &profile)?;
+            create_in(tx, &scope, &uid, entity, query.publish.unwrap_or(false), &now)?;
             Ok(uid)
         })
         .await?;

@@ -66,8 +66,9 @@ fn parse_layer(text: &Option<String>) -> ApiResult<Option<PackLayer>> {
     non_empty(text).map(|text| parse_enum("pack layer", text, &["kernel", "os", "k8s", "cni", "csi", "addon"])).transpose()
 }
 
-/// The catalog pack a reference names: by `uid` (a different `tag` selects that
-/// version of the same pack in the same registry), else by name + tag (+ registry).
+/// The catalog pack a reference names: by `uid` (see [`catalog::version_for`] for a
+/// `tag` that pack does not satisfy), else by name + tag (+ registry), the tag being
+/// an exact version or a version tag (`1.30.x`, `LTS__18.4.x`).
 fn catalog_pack(tx: &Tx<'_>, scope: &Scope, input: &PackInput) -> ApiResult<Pack> {
     let tag = non_empty(&input.tag);
     let registry_uid = non_empty(&input.registry_uid).unwrap_or("");
@@ -78,15 +79,14 @@ fn catalog_pack(tx: &Tx<'_>, scope: &Scope, input: &PackInput) -> ApiResult<Pack
         if pack.name != input.name {
             return Err(ApiError::bad_request(format!("pack uid '{uid}' is pack '{}', not '{}'", pack.name, input.name)));
         }
-        return match tag {
-            Some(tag) if tag != pack.version => catalog::find_version(tx, scope, &pack.name, tag, &pack.registry_uid)?
-                .ok_or_else(|| ApiError::bad_request(format!("pack '{}' has no version '{tag}' in its registry", pack.name))),
-            _ => Ok(pack),
-        };
+        let name = pack.name.clone();
+        return catalog::version_for(tx, scope, pack, tag)?
+            .ok_or_else(|| ApiError::bad_request(format!("pack '{name}' has no version or tag '{}' in its registry", tag.unwrap_or_default())));
     }
     let tag = tag.ok_or_else(|| ApiError::bad_request(format!("pack '{}': either uid or tag (and registryUid) is required", input.name)))?;
-    catalog::find_version(tx, scope, &input.name, tag, registry_uid)?.ok_or_else(|| {
-        ApiError::bad_request(format!("pack '{}' version '{tag}' not found{}", input.name, if registry_uid.is_empty() { String::new() } else { format!(" in registry '{registry_uid}'") }))
+    catalog::find_tagged(tx, scope, &input.name, tag, registry_uid)?.ok_or_else(|| {
+        let place = if registry_uid.is_empty() { String::new() } else { format!(" in registry '{registry_uid}'") };
+        ApiError::bad_request(format!("pack '{}' has no version or tag '{tag}'{place}", input.name))
     })
 }
 
@@ -144,7 +144,8 @@ pub fn resolve(tx: &Tx<'_>, scope: &Scope, input: PackInput, existing: Option<&C
             name: pack.name.clone(),
             layer: pack.layer,
             pack_type,
-            tag: pack.version.clone(),
+            // The tag as the client wrote it; `version` is what it selected.
+            tag: non_empty(&input.tag).map_or_else(|| pack.version.clone(), str::to_string),
             version: pack.version.clone(),
             registry_uid: pack.registry_uid.clone(),
             pack_uid: pack.metadata.uid.clone(),

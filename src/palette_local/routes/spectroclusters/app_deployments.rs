@@ -170,7 +170,7 @@ async fn deploy_in_group(
             ..InstanceType::default()
         };
         let request = VirtualClusterEntity::in_group(target.cluster_name, target.cluster_group_uid, quota);
-        let cluster = virtual_clusters::insert(tx, &scope, request, now, &timings)?;
+        let cluster = virtual_clusters::insert(tx, &scope, new_uid(), request, now, &timings)?;
         insert(tx, &scope, prepared, &cluster, now, delay)
     })
     .await?;

@@ -223,7 +223,7 @@ fn endpoint_for(name: &str, uid: &str, target: &Target, given: &ApiEndpoint) -> 
 }
 
 /// Checks everything a create needs and builds the cluster, without storing it.
-fn plan(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, timings: &LifecycleTimings) -> ApiResult<VirtualCluster> {
+fn plan(tx: &Tx<'_>, scope: &Scope, uid: String, entity: VirtualClusterEntity, now: Millis, timings: &LifecycleTimings) -> ApiResult<VirtualCluster> {
     let name = entity.metadata.required_name()?;
     validate_name(&name)?;
     ensure_unique_name(tx, scope, &name, None, now)?;
@@ -248,7 +248,6 @@ fn plan(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, t
     let resources = config.resources.unwrap_or_default();
     let namespaces = day2::namespaces_from(resources.namespaces, &quota, &name)?;
     let rbacs = day2::rbacs_from(resources.rbacs)?;
-    let uid = new_uid();
     let (endpoint_type, endpoint) = endpoint_for(&name, &uid, &target, &spec.cloud_config.control_plane_endpoint);
     let mut cloud_config = spec.cloud_config;
     cloud_config.control_plane_endpoint = endpoint.clone();
@@ -285,15 +284,17 @@ fn plan(tx: &Tx<'_>, scope: &Scope, entity: VirtualClusterEntity, now: Millis, t
     })
 }
 
-/// Plans and stores a new cluster with its cloud config and references.
+/// Plans and stores a new cluster `uid` with its cloud config and references
+/// (seeds give fixed UIDs, the API fresh ones).
 pub fn insert(
     tx: &Tx<'_>,
     scope: &Scope,
+    uid: String,
     entity: VirtualClusterEntity,
     now: Millis,
     timings: &LifecycleTimings,
 ) -> ApiResult<VirtualCluster> {
-    let cluster = plan(tx, scope, entity, now, timings)?;
+    let cluster = plan(tx, scope, uid, entity, now, timings)?;
     let uid = &cluster.metadata.uid;
     tx.insert(KIND, scope, uid, &cluster.metadata.name, &cluster)?;
     let config_name = format!("{}-config", cluster.metadata.name);
@@ -305,7 +306,7 @@ pub fn insert(
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<VirtualClusterEntity>) -> ApiResult<Created> {
     let now = now(&app);
     let timings = app.timings;
-    let uid = run(&app, move |tx| Ok(insert(tx, &scope, entity, now, &timings)?.metadata.uid)).await?;
+    let uid = run(&app, move |tx| Ok(insert(tx, &scope, new_uid(), entity, now, &timings)?.metadata.uid)).await?;
     Ok(Created(uid))
 }
 
@@ -320,7 +321,7 @@ async fn validate(
     let now = now(&app);
     let timings = app.timings;
     let profile_uids: Vec<String> = entity.spec.profiles.iter().map(|p| p.uid.clone()).collect();
-    let outcome = run(&app, move |tx| Ok(plan(tx, &scope, entity, now, &timings).map(drop))).await?;
+    let outcome = run(&app, move |tx| Ok(plan(tx, &scope, new_uid(), entity, now, &timings).map(drop))).await?;
     let error_of = |err: &ApiError| json!([{ "code": err.code, "message": err.message }]);
     let (pool_errors, profile_errors) = match &outcome {
         Ok(()) => (json!([]), json!([])),
