@@ -12,7 +12,7 @@ use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{conflicts_with, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{filters_for, find_pack, lookup_name, PackQuery, ResolveError};
+use crate::resources::packs::{find_pack, find_queried_pack, lookup_name, PackQuery, ResolveError};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AdvanceFilters {
@@ -59,7 +59,7 @@ impl DataSource<Palette> for PackDataSource {
                 "Add-on types.",
             ))
             .attribute(set_of("pack_layer", &["kernel", "os", "k8s", "cni", "csi", "addon"], "Layers."))
-            .attribute(set_of("environment", &["all", "aws", "eks", "gcp", "gke", "vsphere", "maas", "edge-native", "aks", "azure"], "Clouds."))
+            .attribute(set_of("environment", &["all", "aws", "eks", "gcp", "gke", "vsphere", "maas", "openstack", "edge-native", "aks", "azure"], "Clouds."))
             .attribute(Attribute::new("is_fips", Type::Bool).default(Value::Bool(false)).description("Only FIPS-compliant packs."))
             .attribute(set_of("pack_source", &["spectrocloud", "community"], "Pack sources."));
         let text = |name: &str, what: &str| Attribute::new(name, Type::String).optional().computed().description(what);
@@ -70,7 +70,7 @@ impl DataSource<Palette> for PackDataSource {
                 .attribute(Attribute::new("filters", Type::String).optional().description("A raw `GET /v1/packs` filter, e.g. `spec.name=nginxANDspec.version=1.11.2`."))
                 .attribute(text("id", "The pack's UID."))
                 .attribute(text("name", "The pack's name (`alias--name` is looked up as `name`)."))
-                .attribute(text("version", "The pack version; the latest when not set."))
+                .attribute(text("version", "The pack version, or a version tag (`1.30.x`, `LTS__22.4.x`) selecting the newest version that carries it; the latest when not set. A tag is kept as written; `id` is the selected version's."))
                 .attribute(text("registry_uid", "The registry the pack comes from."))
                 .attribute(text("type", "The pack type (`spectro`, `helm`, `oci`, `manifest`...)."))
                 .attribute(Attribute::new("cloud", Type::Set(Box::new(Type::String))).optional().computed().description("Clouds the pack must support."))
@@ -104,7 +104,8 @@ impl DataSource<Palette> for PackDataSource {
                     environment: advanced.environment.clone().unwrap_or_default(),
                     add_on_type: advanced.addon_type.clone().unwrap_or_default(),
                     registry_uid: registry_uid.iter().cloned().collect(),
-                    is_fips: advanced.is_fips,
+                    // As the SDK (`omitempty`): only `true` narrows the search.
+                    is_fips: advanced.is_fips.filter(|fips| *fips),
                     source: advanced.pack_source.clone().unwrap_or_default(),
                     ..PackSearchFilter::default()
                 },
@@ -128,17 +129,15 @@ impl DataSource<Palette> for PackDataSource {
             pack_type: lookup.pack_type.as_deref(),
             clouds: &clouds,
         };
-        let filters = match (&lookup.filters, &lookup.id) {
-            (Some(filters), _) => filters.clone(),
-            (None, Some(id)) => format!("metadata.uid={id}"),
-            (None, None) => filters_for(&query),
+        let found = match (&lookup.filters, &lookup.id) {
+            (Some(filters), _) => find_pack(client, &call, &scope, filters, &query).await,
+            (None, Some(id)) => find_pack(client, &call, &scope, &format!("metadata.uid={id}"), &query).await,
+            (None, None) => find_queried_pack(client, &call, &scope, &query).await,
         };
-        let pack = find_pack(client, &call, &scope, &filters, &query)
-            .await
-            .map_err(|e| match e {
-                ResolveError::Api(error) => ResourceError::from_error("Cannot list packs", &error),
-                other => ResourceError::new("Pack lookup did not find exactly one pack", other.to_string()),
-            })?;
+        let pack = found.map_err(|e| match e {
+            ResolveError::Api(error) => ResourceError::from_error("Cannot list packs", &error),
+            other => ResourceError::new("Pack lookup did not find exactly one pack", other.to_string()),
+        })?;
         lookup.id = Some(pack.metadata.uid);
         lookup.name = Some(pack.spec.name);
         lookup.version = Some(pack.spec.version);

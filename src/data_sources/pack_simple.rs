@@ -12,7 +12,7 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{not_empty, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{compare_versions, lookup_name, MANIFEST_PACK_UID};
+use crate::resources::packs::{compare_versions, lookup_name, select_tag, MANIFEST_PACK_UID};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct SimpleLookup {
@@ -41,7 +41,7 @@ impl DataSource<Palette> for PackSimpleDataSource {
                 .description("Looks up a pack for an application profile tier by name and version in a registry.")
                 .attribute(Attribute::new("id", Type::String).computed().description("The pack's UID (`spectro-manifest-pack` for `manifest`)."))
                 .attribute(Attribute::new("name", Type::String).required().description("The pack's name.").validator(not_empty()))
-                .attribute(Attribute::new("version", Type::String).optional().computed().description("The pack version; `1.0.0` when it exists, else the latest."))
+                .attribute(Attribute::new("version", Type::String).optional().computed().description("The pack version, or a version tag (`6.2.x`) selecting the newest version that carries it; `1.0.0` when it exists, else the latest, when not set."))
                 .attribute(Attribute::new("context", Type::String).default(Value::string("project")).description("`project`, `tenant` or `system`.").validator(one_of(&["project", "tenant", "system"])))
                 .attribute(Attribute::new("registry_uid", Type::String).optional().description("The registry's UID (required except for `manifest`)."))
                 .attribute(Attribute::new("type", Type::String).required().description("`helm`, `manifest`, `container` or `operator-instance`.").validator(one_of(&["helm", "manifest", "container", "operator-instance"])))
@@ -67,15 +67,24 @@ impl DataSource<Palette> for PackSimpleDataSource {
             .await?
             .ok_or_else(|| ResourceError::new(format!("Pack {:?} not found", lookup.name), format!("Registry {registry_uid} has no pack of that name.")))?;
         let tag = match &lookup.version {
-            Some(version) => entity.tag_for_version(version),
+            Some(version) => select_tag(&entity, version),
             None => entity.tag_for_version("1.0.0").or_else(|| entity.tags.iter().max_by(|a, b| compare_versions(&a.version, &b.version))),
         };
         let tag = tag.ok_or_else(|| {
-            let versions: Vec<&str> = entity.tags.iter().map(|t| t.version.as_str()).collect();
-            ResourceError::new(format!("Pack {:?} version not found", lookup.name), format!("Available versions: {}.", versions.join(", ")))
+            let mut versions: Vec<&str> = Vec::new();
+            let mut tags: Vec<&str> = Vec::new();
+            for entry in &entity.tags {
+                let (list, text) = if entry.tag.is_empty() || entry.tag == entry.version { (&mut versions, &entry.version) } else { (&mut tags, &entry.tag) };
+                if !list.contains(&text.as_str()) {
+                    list.push(text);
+                }
+            }
+            let tags = if tags.is_empty() { String::new() } else { format!(" Tags: {}.", tags.join(", ")) };
+            ResourceError::new(format!("Pack {:?} version not found", lookup.name), format!("Available versions: {}.{tags}", versions.join(", ")))
         })?;
         lookup.values = Some(entity.values_of(&tag.pack_uid).unwrap_or_default().to_string());
-        lookup.version = Some(tag.version.clone());
+        // A tag is kept as written; the id is the version it selects.
+        lookup.version = Some(lookup.version.clone().unwrap_or_else(|| tag.version.clone()));
         lookup.id = Some(tag.pack_uid.clone());
         Ok(to_value(&lookup, &self.schema().block.implied_type())?)
     }

@@ -209,10 +209,11 @@ impl ApplicationProfileResource {
             tier_type: Some(spec.tier_type.clone()),
             name: tier.metadata.name.clone(),
             source_app_tier: text(&spec.source_app_tier_uid, prior.map(|p| &p.source_app_tier)),
-            // Imported tiers (no prior) name their registry by UID.
-            registry_uid: match prior {
-                Some(prior) => prior.registry_uid.as_ref().map(|_| spec.registry_uid.clone()),
-                None => (!spec.registry_uid.is_empty()).then(|| spec.registry_uid.clone()),
+            // The tier's registry, configured or not (an empty one stays as the prior had it).
+            registry_uid: match (spec.registry_uid.as_str(), prior.and_then(|p| p.registry_uid.as_deref())) {
+                ("", Some("")) => Some(String::new()),
+                ("", _) => None,
+                (uid, _) => Some(uid.to_string()),
             },
             registry_name: prior.and_then(|p| p.registry_name.clone()),
             properties: if properties.is_empty() && prior_properties.is_none() { None } else { Some(properties) },
@@ -257,13 +258,25 @@ impl Resource<Palette> for ApplicationProfileResource {
                     .validator(one_of(&TIER_TYPES)),
             )
             .attribute(Attribute::new("source_app_tier", Type::String).optional().description("The UID of the catalog pack the tier is made from (from `spectrocloud_pack_simple`)."))
-            .attribute(Attribute::new("registry_uid", Type::String).optional().description("The registry's UID. Conflicts with `registry_name`."))
+            .attribute(
+                Attribute::new("registry_uid", Type::String)
+                    .optional()
+                    .computed()
+                    .description("The registry's UID. Conflicts with `registry_name`. When not set, the tier's registry (its source pack's) is read back.")
+                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier", "registry_name"])),
+            )
             .attribute(Attribute::new("registry_name", Type::String).optional().description("The registry's name, resolved to its UID. Conflicts with `registry_uid`."))
             .attribute(Attribute::new("uid", Type::String).optional().computed().description("The tier's UID.").plan_modifier(use_state_while_unchanged(&["name", "type"])))
             .attribute(Attribute::new("name", Type::String).required().description("The tier's name, unique in the profile.").validator(not_empty()))
             .attribute(Attribute::new("properties", Type::Map(Box::new(Type::String))).optional().description("Tier properties (operator-instance settings such as `databaseName`)."))
             .attribute(Attribute::new("install_order", Type::Number).default(Value::int(0)).description("The order tiers are installed in."))
-            .attribute(Attribute::new("tag", Type::String).optional().description("The pack version."))
+            .attribute(
+                Attribute::new("tag", Type::String)
+                    .optional()
+                    .computed()
+                    .description("The pack version, or a version tag (`6.2.x`). When not set, the tier takes its source pack's version, which is read back.")
+                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier"])),
+            )
             .attribute(Attribute::new("values", Type::String).optional().description("Values (YAML); for container tiers the `containerService:` document.").plan_modifier(yaml()))
             .block(NestedBlock::new("manifest", Nesting::List, manifest))
             .validator(conflicts_with("registry_uid", "registry_name"));

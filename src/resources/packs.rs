@@ -1,12 +1,13 @@
 //! Pack handling shared by everything that embeds profile packs (cluster
 //! profiles now; cluster groups and virtual clusters can reuse it): the
 //! semantic comparisons of pack text, version ordering, and resolving
-//! registry names and pack name + tag into UIDs.
+//! registry names and pack name + tag (an exact version or a version tag)
+//! into UIDs.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::client::packs::{join_filters, PackSummary};
+use crate::client::packs::{join_filters, PackSummary, PackTag, PackTagEntity, PackTagQuery};
 use crate::client::registries::RegistryMetadata;
 use crate::client::{CallContext, ClientError, PaletteClient, Scope};
 use crate::protocol::value::Value;
@@ -161,8 +162,22 @@ impl<'a> Resolver<'a> {
 
     /// Exactly one catalog pack for `query`, or an error listing candidates.
     pub async fn pack(&mut self, query: &PackQuery<'_>) -> Result<PackSummary, ResolveError> {
-        find_pack(self.client, self.call, &self.scope, &filters_for(query), query).await
+        find_queried_pack(self.client, self.call, &self.scope, query).await
     }
+}
+
+/// The entry of a pack's `tags[]` that `wanted` (an exact version or a version tag
+/// such as `1.30.x` or `LTS__18.4.x`) selects: the exact version; else the entry
+/// for the tag itself (Palette lists range and named tags with the version they
+/// resolve to); else the newest version whose `parentTags` hold it.
+pub fn select_tag<'e>(entity: &'e PackTagEntity, wanted: &str) -> Option<&'e PackTag> {
+    entity.tag_for_version(wanted).or_else(|| entity.tags.iter().find(|tag| tag.tag == wanted)).or_else(|| {
+        entity
+            .tags
+            .iter()
+            .filter(|tag| tag.parent_tags.iter().any(|parent| parent == wanted))
+            .max_by(|a, b| compare_versions(&a.version, &b.version))
+    })
 }
 
 /// A registry's kind in `/v1/registries/metadata` against a pack type.
@@ -192,6 +207,67 @@ pub fn filters_for(query: &PackQuery<'_>) -> String {
     join_filters([name.as_str(), version.as_str(), clouds.as_str()])
 }
 
+/// `GET /v1/packs` with `filters`, narrowed by the query's registry and type
+/// (which the API does not index).
+async fn list_narrowed(
+    client: &PaletteClient,
+    call: &CallContext,
+    scope: &Scope,
+    filters: &str,
+    query: &PackQuery<'_>,
+) -> Result<Vec<PackSummary>, ClientError> {
+    Ok(client
+        .list_packs(call, scope, filters)
+        .await?
+        .into_iter()
+        .filter(|p| query.registry_uid.is_none_or(|r| p.spec.registry_uid == r))
+        .filter(|p| query.pack_type.is_none_or(|t| effective_pack_type(&p.spec.pack_type) == effective_pack_type(t)))
+        .collect())
+}
+
+/// Exactly one catalog pack for `query`, its `version` being an exact version or a
+/// version tag: the exact lookup first, then, when it finds nothing, the tag
+/// resolved in each registry holding the pack.
+pub async fn find_queried_pack(client: &PaletteClient, call: &CallContext, scope: &Scope, query: &PackQuery<'_>) -> Result<PackSummary, ResolveError> {
+    match (find_pack(client, call, scope, &filters_for(query), query).await, query.version) {
+        (Err(ResolveError::NotFound(text)), Some(tag)) => find_tagged_pack(client, call, scope, query, tag).await?.ok_or(ResolveError::NotFound(text)),
+        (result, _) => result,
+    }
+}
+
+/// The pack version `tag` selects, looked up through
+/// `GET /v1/packs/{name}/registries/{registryUid}` in every registry that holds a
+/// matching version of the pack; an error when it selects one in several.
+async fn find_tagged_pack(
+    client: &PaletteClient,
+    call: &CallContext,
+    scope: &Scope,
+    query: &PackQuery<'_>,
+    tag: &str,
+) -> Result<Option<PackSummary>, ResolveError> {
+    let every_version = PackQuery { version: None, ..query.clone() };
+    let versions = list_narrowed(client, call, scope, &filters_for(&every_version), query).await?;
+    let registries: BTreeSet<&str> = versions.iter().map(|p| p.spec.registry_uid.as_str()).collect();
+    let mut found: Vec<&PackSummary> = Vec::new();
+    for registry in registries {
+        let Some(entity) = client.get_pack_tags(call, scope, lookup_name(query.name), registry, &PackTagQuery::default()).await? else {
+            continue;
+        };
+        let selected = select_tag(&entity, tag).and_then(|t| versions.iter().find(|p| p.metadata.uid == t.pack_uid));
+        found.extend(selected);
+    }
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some((*one).clone())),
+        many => Err(ResolveError::Ambiguous(format!(
+            "The tag {tag:?} of pack {:?} selects a version in {} registries: {}. Set the registry.",
+            query.name,
+            many.len(),
+            many.iter().map(|p| format!("{} in registry {} (uid {})", p.spec.version, p.spec.registry_uid, p.metadata.uid)).collect::<Vec<_>>().join("; ")
+        ))),
+    }
+}
+
 /// Lists packs with `filters`, narrows them by registry and type, and picks
 /// the single match (the latest version when `query.version` is `None`).
 pub async fn find_pack(
@@ -201,13 +277,7 @@ pub async fn find_pack(
     filters: &str,
     query: &PackQuery<'_>,
 ) -> Result<PackSummary, ResolveError> {
-    let mut packs: Vec<PackSummary> = client
-        .list_packs(call, scope, filters)
-        .await?
-        .into_iter()
-        .filter(|p| query.registry_uid.is_none_or(|r| p.spec.registry_uid == r))
-        .filter(|p| query.pack_type.is_none_or(|t| effective_pack_type(&p.spec.pack_type) == effective_pack_type(t)))
-        .collect();
+    let mut packs = list_narrowed(client, call, scope, filters, query).await?;
     if query.version.is_none() {
         // The latest version in each registry.
         let mut latest: BTreeMap<String, PackSummary> = BTreeMap::new();
@@ -281,6 +351,41 @@ mod tests {
         assert_eq!(compare_versions("1.0", "1.0.0"), Ordering::Less);
         assert_eq!(compare_versions("latest", "0.0.1"), Ordering::Less);
         assert_eq!(compare_versions("6.2.18-1", "6.2.18"), Ordering::Greater);
+    }
+
+    fn entity(tags: serde_json::Value) -> PackTagEntity {
+        serde_json::from_value(serde_json::json!({ "name": "kubernetes", "tags": tags })).unwrap()
+    }
+
+    #[test]
+    fn tags_select_through_the_tag_entries() {
+        // Palette's shape: one entry per version, one per range or named tag.
+        let listed = entity(serde_json::json!([
+            {"tag": "1.29.8", "version": "1.29.8", "packUid": "a", "parentTags": ["1.x", "1.29.x"]},
+            {"tag": "1.29.10", "version": "1.29.10", "packUid": "b", "parentTags": ["1.x", "1.29.x"]},
+            {"tag": "18.04", "version": "18.04", "packUid": "c", "parentTags": ["18.x", "18.04.x", "LTS__18.4.x"]},
+            {"tag": "1.29.x", "version": "1.29.10", "packUid": "b", "parentTags": ["1.x"]},
+            {"tag": "LTS__18.4.x", "version": "18.04", "packUid": "c", "parentTags": []}
+        ]));
+        let uid = |wanted: &str| select_tag(&listed, wanted).map(|t| t.pack_uid.clone());
+        assert_eq!(uid("1.29.8").as_deref(), Some("a"), "an exact version");
+        assert_eq!(uid("1.29.x").as_deref(), Some("b"), "a range tag: the newest matching version");
+        assert_eq!(uid("LTS__18.4.x").as_deref(), Some("c"), "a named tag");
+        assert_eq!(uid("1.30.x"), None);
+    }
+
+    #[test]
+    fn tags_select_through_parent_tags_when_not_listed() {
+        // A registry that lists only versions: the parent tags still resolve.
+        let versions_only = entity(serde_json::json!([
+            {"tag": "1.29.10", "version": "1.29.10", "packUid": "b", "parentTags": ["1.x", "1.29.x"]},
+            {"tag": "1.29.8", "version": "1.29.8", "packUid": "a", "parentTags": ["1.x", "1.29.x"]},
+            {"tag": "1.30.0", "version": "1.30.0", "packUid": "d", "parentTags": ["1.x", "1.30.x"]}
+        ]));
+        let uid = |wanted: &str| select_tag(&versions_only, wanted).map(|t| t.pack_uid.clone());
+        assert_eq!(uid("1.29.x").as_deref(), Some("b"), "newest by version, not by position");
+        assert_eq!(uid("1.x").as_deref(), Some("d"));
+        assert_eq!(uid("2.x"), None);
     }
 
     #[test]
