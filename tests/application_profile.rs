@@ -261,3 +261,142 @@ fn tier_errors_are_reported_not_swallowed() {
     let plan = tf.assert_changes_planned();
     assert!(plan.stdout.contains("+ pack {") && plan.stdout.contains("\"db\""), "{}", plan.stdout);
 }
+
+/// Tiers written as the official examples write them: no `tag` anywhere, and no
+/// `registry_uid` on the operator-instance tiers.
+const UNTAGGED_TIERS: &str = r#"
+data "spectrocloud_registry" "common" {
+  name = "Public Repo"
+}
+
+data "spectrocloud_registry" "charts" {
+  name = "Bitnami"
+}
+
+data "spectrocloud_pack_simple" "container" {
+  type         = "container"
+  name         = "container"
+  version      = "1.0.0"
+  registry_uid = data.spectrocloud_registry.common.id
+}
+
+data "spectrocloud_pack_simple" "kafka" {
+  type         = "helm"
+  name         = "kafka"
+  version      = "20.0.0"
+  registry_uid = data.spectrocloud_registry.charts.id
+}
+
+data "spectrocloud_pack_simple" "redis" {
+  type         = "operator-instance"
+  name         = "redis-operator"
+  version      = "6.2.18-1"
+  registry_uid = data.spectrocloud_registry.common.id
+}
+
+data "spectrocloud_pack_simple" "minio" {
+  type         = "operator-instance"
+  name         = "minio-operator"
+  version      = "4.5.4"
+  registry_uid = data.spectrocloud_registry.common.id
+}
+
+resource "spectrocloud_application_profile" "app" {
+  name        = "all-tiers"
+  version     = "1.0.0"
+  context     = "project"
+  tags        = ["terraform"]
+  description = "tiers without tags"
+  cloud       = "all"
+
+  pack {
+    name            = "web"
+    type            = data.spectrocloud_pack_simple.container.type
+    registry_uid    = data.spectrocloud_registry.common.id
+    source_app_tier = data.spectrocloud_pack_simple.container.id
+    values          = "containerService:\n  serviceName: \"{{.spectro.system.appdeployment.tiername}}-svc\"\n  image: nginx:1.27\n  ports:\n    - \"8080\"\n"
+  }
+
+  pack {
+    name            = "queue"
+    type            = data.spectrocloud_pack_simple.kafka.type
+    registry_uid    = data.spectrocloud_registry.charts.id
+    source_app_tier = data.spectrocloud_pack_simple.kafka.id
+    manifest {
+      name    = "kafka"
+      content = "apiVersion: v2\nname: kafka\nversion: 20.0.0\n"
+    }
+  }
+
+  pack {
+    name          = "config"
+    type          = "manifest"
+    install_order = 0
+    manifest {
+      name    = "settings"
+      content = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+    }
+  }
+
+  pack {
+    name            = "storage"
+    type            = data.spectrocloud_pack_simple.minio.type
+    source_app_tier = data.spectrocloud_pack_simple.minio.id
+    properties = {
+      "minioUsername"     = "staging"
+      "minioUserPassword" = base64encode("not-a-secret")
+      "volumeSize"        = "10"
+    }
+  }
+
+  pack {
+    name            = "cache"
+    type            = data.spectrocloud_pack_simple.redis.type
+    source_app_tier = data.spectrocloud_pack_simple.redis.id
+    properties = {
+      "databaseName"       = "cache"
+      "databaseVolumeSize" = "10"
+    }
+  }
+}
+"#;
+
+#[test]
+fn tiers_without_tags_plan_clean_after_apply_and_after_import() {
+    let palette = PaletteLocal::start();
+    let project = palette.project_uid("Default").unwrap();
+    let public = palette.get("/v1/registries/metadata")["items"].as_array().unwrap().iter().find(|r| r["name"] == "Public Repo").unwrap()["uid"].clone();
+    let tf = Terraform::new(&palette);
+    tf.config(UNTAGGED_TIERS);
+    tf.apply();
+    tf.assert_clean_plan();
+    let uid = profile_uid(&tf);
+
+    // The versions and registries the API gave the tiers are read back.
+    let state = tf.resource("spectrocloud_application_profile.app");
+    let tag = |i: usize| state["pack"][i]["tag"].clone();
+    assert_eq!([tag(0), tag(1), tag(3), tag(4)], [json!("1.0.0"), json!("20.0.0"), json!("4.5.4"), json!("6.2.18-1")]);
+    assert_eq!(state["pack"][4]["registry_uid"], public, "the operator tier's registry comes from its pack");
+    let tiers = api_tiers(&palette, &project, &uid);
+    assert_eq!(tiers[4]["spec"]["version"], "6.2.18-1");
+
+    // A change elsewhere keeps the read-back versions: no tag churn in the plan.
+    tf.config(&UNTAGGED_TIERS.replace("\"databaseVolumeSize\" = \"10\"", "\"databaseVolumeSize\" = \"12\""));
+    let plan = tf.assert_changes_planned();
+    assert!(!plan.stdout.contains("tag ") && !plan.stdout.contains("registry_uid"), "{}", plan.stdout);
+    tf.apply();
+    tf.assert_clean_plan();
+    assert_eq!(property(&api_tiers(&palette, &project, &uid)[4], "databaseVolumeSize"), Some("12"));
+
+    // Import by every ID form: no `- tag` or `- registry_uid` drift.
+    let imported_config = UNTAGGED_TIERS.replace("\"databaseVolumeSize\" = \"10\"", "\"databaseVolumeSize\" = \"12\"");
+    for id in [uid.clone(), "all-tiers".to_string(), "all-tiers:project".to_string(), "all-tiers:project:1.0.0".to_string()] {
+        let other = Terraform::new(&palette);
+        other.config(&imported_config);
+        other.import("spectrocloud_application_profile.app", &id);
+        let imported = other.resource("spectrocloud_application_profile.app");
+        assert_eq!(imported["pack"][3]["tag"], "4.5.4", "{id}");
+        assert_eq!(imported["pack"][3]["registry_uid"], public, "{id}");
+        other.assert_clean_plan();
+    }
+}

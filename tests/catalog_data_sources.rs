@@ -291,3 +291,143 @@ output "app_versioned" {{ value = data.spectrocloud_application_profile.versione
     let error = plan_error(&reader, "data \"spectrocloud_application_profile\" \"none\" {\n  name = \"nowhere\"\n}\n");
     assert!(error.contains("nowhere"), "{error}");
 }
+
+#[test]
+fn packs_looked_up_by_version_tag() {
+    let palette = PaletteLocal::start();
+    let tf = Terraform::new(&palette);
+    let out = outputs(
+        &tf,
+        r#"
+data "spectrocloud_registry" "public" {
+  name = "Public Repo"
+}
+
+data "spectrocloud_pack" "k8s" {
+  name         = "kubernetes"
+  version      = "1.29.x"
+  registry_uid = data.spectrocloud_registry.public.id
+}
+
+data "spectrocloud_pack" "os" {
+  name    = "ubuntu-vsphere"
+  version = "LTS__20.4.x"
+}
+
+data "spectrocloud_pack" "cni" {
+  name  = "cni-calico"
+  version = "3.x"
+  cloud = ["vsphere"]
+}
+
+data "spectrocloud_pack_simple" "redis" {
+  name         = "redis-operator"
+  version      = "6.2.x"
+  type         = "operator-instance"
+  registry_uid = data.spectrocloud_registry.public.id
+}
+
+output "k8s" { value = data.spectrocloud_pack.k8s }
+output "os" { value = data.spectrocloud_pack.os }
+output "cni" { value = data.spectrocloud_pack.cni.id }
+output "redis" { value = data.spectrocloud_pack_simple.redis }
+"#,
+    );
+    // A range tag selects the newest matching version; the tag is kept as written.
+    assert_eq!(out["k8s"]["id"], pack_uid(&palette, "kubernetes", "1.29.10").as_str());
+    assert_eq!(out["k8s"]["version"], "1.29.x");
+    assert!(out["k8s"]["values"].as_str().unwrap().contains("v1.29.10"), "the selected version's values: {}", out["k8s"]);
+    // A named tag, looked up in every registry.
+    assert_eq!(out["os"]["id"], pack_uid(&palette, "ubuntu-vsphere", "20.04").as_str());
+    assert_eq!(out["os"]["version"], "LTS__20.4.x");
+    assert_eq!(out["os"]["registry_uid"], registry_uid(&palette, "Public Repo").as_str());
+    assert_eq!(out["cni"], pack_uid(&palette, "cni-calico", "3.28.0").as_str());
+    assert_eq!(out["redis"]["id"], pack_uid(&palette, "redis-operator", "6.2.18-1").as_str());
+    assert_eq!(out["redis"]["version"], "6.2.x");
+
+    // A tag no version carries fails, listing what exists.
+    let public = registry_uid(&palette, "Public Repo");
+    let other = Terraform::new(&palette);
+    let error = plan_error(
+        &other,
+        &format!("data \"spectrocloud_pack_simple\" \"none\" {{\n  name = \"redis-operator\"\n  version = \"7.x\"\n  type = \"operator-instance\"\n  registry_uid = \"{public}\"\n}}\n"),
+    );
+    assert!(error.contains("Available versions: 6.2.18-1. Tags: 6.x, 6.2.x."), "{error}");
+    let error = plan_error(&other, "data \"spectrocloud_pack\" \"none\" {\n  name = \"kubernetes\"\n  version = \"1.21.x\"\n}\n");
+    assert!(error.contains("No pack matches name \"kubernetes\", version \"1.21.x\""), "{error}");
+}
+
+/// One `advance_filters` lookup of `name` (with `registry` when given) whose
+/// filter block is `filters`: the pack UID found, or the error.
+fn advanced_lookup(palette: &PaletteLocal, name: &str, filters: &str) -> Result<String, String> {
+    let tf = Terraform::new(palette);
+    tf.config(&format!(
+        "data \"spectrocloud_pack\" \"found\" {{\n  name = \"{name}\"\n  advance_filters {{\n{filters}\n  }}\n}}\noutput \"id\" {{ value = data.spectrocloud_pack.found.id }}\n"
+    ));
+    let out = tf.apply_result();
+    if !out.status.success() {
+        return Err(out.stderr.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    Ok(tf.state()["values"]["outputs"]["id"]["value"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn every_advance_filter_narrows_the_catalog() {
+    let palette = PaletteLocal::start();
+    let community = registry_uid(&palette, "Palette Community Registry");
+    // The official example's shape: every filter at once, for a community pack.
+    let tf = Terraform::new(&palette);
+    let out = outputs(
+        &tf,
+        &format!(
+            r#"
+data "spectrocloud_pack" "community" {{
+  name = "k8sgpt-operator"
+
+  advance_filters {{
+    pack_type   = ["oci"]
+    addon_type  = ["system app"]
+    pack_layer  = ["addon"]
+    environment = ["all"]
+    is_fips     = false
+    pack_source = ["community"]
+  }}
+
+  registry_uid = "{community}"
+}}
+
+output "pack" {{ value = data.spectrocloud_pack.community }}
+"#
+        ),
+    );
+    assert_eq!(out["pack"]["id"], pack_uid(&palette, "k8sgpt-operator", "0.2.17").as_str(), "the latest version");
+    assert_eq!(out["pack"]["registry_uid"], community.as_str());
+    assert_eq!(out["pack"]["type"], "oci");
+
+    // Each filter alone: a pack that matches is found, one that does not is not.
+    let cases: [(&str, &str, &str, &str); 6] = [
+        ("pack_source", "k8sgpt-operator", "[\"community\"]", "[\"spectrocloud\"]"),
+        ("is_fips", "csi-vsphere-csi", "true", ""),
+        ("pack_layer", "csi-longhorn", "[\"csi\"]", "[\"cni\"]"),
+        ("environment", "csi-vsphere-csi", "[\"vsphere\"]", "[\"aws\"]"),
+        ("addon_type", "spectro-proxy", "[\"authentication\"]", "[\"monitoring\"]"),
+        ("pack_type", "kafka", "[\"helm\"]", "[\"oci\"]"),
+    ];
+    for (filter, name, matching, other) in cases {
+        let found = advanced_lookup(&palette, name, &format!("    {filter} = {matching}")).unwrap_or_else(|e| panic!("{filter} {matching}: {e}"));
+        assert_eq!(found.len(), 24, "{filter}: {found}");
+        if !other.is_empty() {
+            let error = advanced_lookup(&palette, name, &format!("    {filter} = {other}")).expect_err(filter);
+            assert!(error.contains("Pack not found") && error.contains(name), "{filter} {other}: {error}");
+        }
+    }
+    // FIPS: a pack that is not FIPS-compliant is not found with is_fips = true.
+    let error = advanced_lookup(&palette, "csi-longhorn", "    is_fips = true").expect_err("longhorn is not FIPS");
+    assert!(error.contains("Pack not found"), "{error}");
+    // addon_type tells the Spectro Cloud nginx (ingress) from the Bitnami one.
+    let ingress = advanced_lookup(&palette, "nginx", "    addon_type = [\"ingress\"]").unwrap();
+    assert_eq!(ingress, pack_uid(&palette, "nginx", "1.11.2"));
+    // A value the official schema does not allow is refused at validate time.
+    let error = advanced_lookup(&palette, "nginx", "    pack_source = [\"partner\"]").expect_err("bad source");
+    assert!(error.contains("\"partner\" is not one of"), "{error}");
+}

@@ -388,3 +388,146 @@ fn bad_input_is_reported_at_plan_time_without_api_writes() {
         assert_eq!(palette.write_calls(), 0, "no API write for {message}");
     }
 }
+
+/// A full vSphere profile written the way the official docs write one: exact
+/// versions looked up with `spectrocloud_pack`, version tags on the packs.
+const TAGGED_PROFILE: &str = r#"
+data "spectrocloud_pack" "os" {
+  name    = "ubuntu-vsphere"
+  version = "18.04"
+}
+
+data "spectrocloud_pack" "k8s" {
+  name    = "kubernetes"
+  version = "1.29.8"
+}
+
+data "spectrocloud_pack" "cni" {
+  name    = "cni-calico"
+  version = "3.27.0"
+}
+
+data "spectrocloud_pack" "csi" {
+  name    = "csi-vsphere-csi"
+  version = "3.1.2"
+}
+
+locals {
+  proxy_values = <<-EOT
+    manifests:
+      spectro-proxy:
+        namespace: "cluster-{{ .spectro.system.cluster.uid }}"
+        server: "{{ .spectro.system.reverseproxy.server }}"
+  EOT
+}
+
+resource "spectrocloud_cluster_profile" "vsphere" {
+  name        = "vsphere-tagged"
+  description = "vSphere stack pinned by version tags"
+  tags        = ["dev", "owner:platform"]
+  cloud       = "vsphere"
+  type        = "cluster"
+
+  pack {
+    name   = "ubuntu-vsphere"
+    tag    = "LTS__18.4.x"
+    uid    = data.spectrocloud_pack.os.id
+    values = "kubeadmconfig:\n  preKubeadmCommands: []\n"
+  }
+
+  pack {
+    name   = "kubernetes"
+    tag    = "1.29.x"
+    uid    = data.spectrocloud_pack.k8s.id
+    values = data.spectrocloud_pack.k8s.values
+  }
+
+  pack {
+    name   = "cni-calico"
+    tag    = "3.27.x"
+    uid    = data.spectrocloud_pack.cni.id
+    values = data.spectrocloud_pack.cni.values
+  }
+
+  pack {
+    name   = "csi-vsphere-csi"
+    tag    = "3.1.x"
+    uid    = data.spectrocloud_pack.csi.id
+    values = data.spectrocloud_pack.csi.values
+  }
+
+  pack {
+    name          = "spectro-proxy"
+    tag           = "1.5.x"
+    registry_name = "Public Repo"
+    values        = local.proxy_values
+  }
+}
+"#;
+
+fn catalog_uid(palette: &PaletteLocal, name: &str, version: &str) -> String {
+    let list = palette.get(&format!("/v1/packs?filters=spec.name={name}ANDspec.version={version}"));
+    list["items"][0]["metadata"]["uid"].as_str().unwrap_or_else(|| panic!("{name} {version}: {list}")).to_string()
+}
+
+fn layers(api: &serde_json::Value) -> Vec<(String, String, String)> {
+    let text = |p: &serde_json::Value, key: &str| p[key].as_str().unwrap_or_default().to_string();
+    api["spec"]["published"]["packs"].as_array().unwrap().iter().map(|p| (text(p, "tag"), text(p, "version"), text(p, "packUid"))).collect()
+}
+
+#[test]
+fn version_tags_on_packs_apply_read_back_as_written_and_import_clean() {
+    let palette = PaletteLocal::start();
+    let tf = Terraform::new(&palette);
+    tf.config(TAGGED_PROFILE);
+    tf.apply();
+    tf.assert_clean_plan();
+    let state = tf.resource("spectrocloud_cluster_profile.vsphere");
+    let uid = state["id"].as_str().unwrap().to_string();
+    let tags: Vec<&str> = state["pack"].as_array().unwrap().iter().map(|p| p["tag"].as_str().unwrap()).collect();
+    assert_eq!(tags, ["LTS__18.4.x", "1.29.x", "3.27.x", "3.1.x", "1.5.x"], "tags read back as written");
+    let expected = |tag: &str, name: &str, version: &str| (tag.to_string(), version.to_string(), catalog_uid(&palette, name, version));
+    // Packs given by uid keep that version (not the newest of the tag); the one
+    // given by name + tag + registry resolves to the newest version the tag selects.
+    assert_eq!(
+        layers(&profile_api(&palette, &uid)),
+        [
+            expected("LTS__18.4.x", "ubuntu-vsphere", "18.04"),
+            expected("1.29.x", "kubernetes", "1.29.8"),
+            expected("3.27.x", "cni-calico", "3.27.0"),
+            expected("3.1.x", "csi-vsphere-csi", "3.1.2"),
+            expected("1.5.x", "spectro-proxy", "1.5.4"),
+        ]
+    );
+    assert_eq!(state["pack"][4]["uid"], catalog_uid(&palette, "spectro-proxy", "1.5.4").as_str(), "resolved at plan time through the tag");
+
+    // A new tag without a uid resolves through the tag: the newest 1.30 version.
+    let by_tag = TAGGED_PROFILE.replace(
+        "    tag    = \"1.29.x\"\n    uid    = data.spectrocloud_pack.k8s.id\n",
+        "    tag           = \"1.30.x\"\n    registry_name = \"Public Repo\"\n",
+    );
+    tf.config(&by_tag);
+    let plan = tf.assert_changes_planned();
+    assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
+    tf.apply();
+    tf.assert_clean_plan();
+    let api = profile_api(&palette, &uid);
+    assert_eq!(layers(&api)[1], expected("1.30.x", "kubernetes", "1.30.4"));
+
+    // Import by UID and by name: the tags come back as written.
+    for id in [uid.clone(), "vsphere-tagged:project".to_string()] {
+        let other = Terraform::new(&palette);
+        other.config(&by_tag);
+        other.import("spectrocloud_cluster_profile.vsphere", &id);
+        assert_eq!(other.resource("spectrocloud_cluster_profile.vsphere")["pack"][0]["tag"], "LTS__18.4.x", "{id}");
+        other.assert_clean_plan();
+    }
+
+    // A tag no version carries is a plan-time error naming the pack.
+    let other = Terraform::new(&palette);
+    other.config(&by_tag.replace("\"1.30.x\"", "\"1.21.x\""));
+    let out = other.plan();
+    assert_eq!(out.code(), 1, "{}", out.combined());
+    let stderr = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(stderr.contains("Cannot resolve the pack") && stderr.contains("\"1.21.x\""), "{stderr}");
+}

@@ -449,6 +449,8 @@ fn host_cluster_document(uid: &str, host: &SeedHostCluster, owner: &Scope, now: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::palette_local::lifecycle::PowerStatus;
+    use crate::palette_local::routes::spectroclusters::VirtualCluster;
     use crate::palette_local::store::{Row, Store};
 
     #[test]
@@ -511,6 +513,83 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    /// A seed with one object of every kind, each with a fixed UID.
+    fn object_seed(group_host: &str) -> SeedFile {
+        SeedFile::parse(&format!(
+            r#"{{
+              "apiKeys": ["k"],
+              "projects": [{{"name": "Default", "uid": "100000000000000000000001"}}],
+              "registries": [{{"name": "Public Repo", "uid": "1000000000000000000000a1", "kind": "spectro"}}],
+              "packs": [{{"name": "nginx", "version": "1.11.2", "uid": "1000000000000000000000b1", "registry": "Public Repo",
+                          "type": "spectro", "layer": "addon", "values": "a: 1"}},
+                        {{"name": "redis-operator", "version": "6.2.18-1", "uid": "1000000000000000000000b2", "registry": "Public Repo",
+                          "type": "operator-instance", "layer": "addon", "values": "b: 2"}}],
+              "hostClusters": [{{"name": "host", "uid": "1000000000000000000000c1", "cpu": 8, "memoryMiB": 8192, "storageGiB": 100}}],
+              "clusterProfiles": [{{"uid": "1000000000000000000000d1", "project": "Default",
+                                    "metadata": {{"name": "addons"}},
+                                    "spec": {{"template": {{"type": "add-on", "packs": [{{"name": "nginx", "tag": "1.x"}}]}}}}}},
+                                  {{"uid": "1000000000000000000000d2", "project": "Default", "publish": false,
+                                    "metadata": {{"name": "addons"}},
+                                    "spec": {{"version": "1.1.0", "template": {{"type": "add-on", "packs": []}}}}}}],
+              "appProfiles": [{{"uid": "1000000000000000000000e1", "project": "Default", "metadata": {{"name": "app"}},
+                                "spec": {{"template": {{"appTiers": [{{"name": "cache", "type": "operator-instance",
+                                                                    "sourceAppTierUid": "1000000000000000000000b2"}}]}}}}}}],
+              "clusterGroups": [{{"uid": "1000000000000000000000f1", "metadata": {{"name": "group"}},
+                                  "spec": {{"clusterRefs": [{{"clusterUid": "{group_host}"}}]}}}}],
+              "virtualClusters": [{{"uid": "100000000000000000000101", "project": "Default", "metadata": {{"name": "vc"}},
+                                    "spec": {{"clusterConfig": {{"hostClusterConfig": {{"clusterGroup": {{"uid": "1000000000000000000000f1"}}}},
+                                                                 "lifecycleConfig": {{"pause": true}}}},
+                                             "machinepoolconfig": [{{"cloudConfig": {{"instanceType": {{"maxCPU": 2, "maxMemInMiB": 1024, "maxStorageGiB": 5}}}}}}],
+                                             "profiles": [{{"uid": "1000000000000000000000d1"}}]}}}}]
+            }}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn objects_of_every_kind_are_seeded_with_their_uids() {
+        let store = Store::open(":memory:").unwrap();
+        let now = "2024-01-01T00:00:00.000Z";
+        assert!(store.run_blocking(|tx| load_if_empty(tx, &object_seed("1000000000000000000000c1"), now)).unwrap());
+        store
+            .run_blocking(|tx| {
+                let project = Scope::Project("100000000000000000000001".into());
+                let profile: Row<Value> = tx.get(clusterprofiles::KIND, "1000000000000000000000d1")?.unwrap();
+                assert_eq!(profile.owner, project);
+                let pack = &profile.value["published"]["packs"][0];
+                assert_eq!((pack["tag"].as_str(), pack["version"].as_str()), (Some("1.x"), Some("1.11.2")), "tags resolve in seeds too");
+                let draft_only: Row<Value> = tx.get(clusterprofiles::KIND, "1000000000000000000000d2")?.unwrap();
+                assert!(draft_only.value["published"].is_null() && !draft_only.value["draft"].is_null(), "publish: false");
+                let app: Row<Value> = tx.get(appprofiles::KIND, "1000000000000000000000e1")?.unwrap();
+                assert_eq!(app.value["tiers"][0]["version"], "6.2.18-1");
+                let group: Row<Value> = tx.get(clustergroups::KIND, "1000000000000000000000f1")?.unwrap();
+                assert_eq!(group.owner, Scope::Tenant, "no project: tenant scope");
+                let millis = to_millis(parse_timestamp(now).unwrap());
+                let cluster: Row<VirtualCluster> = tx.get(SPECTROCLUSTER_KIND, "100000000000000000000101")?.unwrap();
+                assert_eq!(cluster.owner, project);
+                assert_eq!(cluster.value.state(millis).as_str(), "Running", "seeded provisioned");
+                assert_eq!(cluster.value.lifecycle.power(millis), PowerStatus::Paused, "and paused, as its body asks");
+                assert_eq!(tx.referrers(clusterprofiles::KIND, "1000000000000000000000d1")?.len(), 1, "the cluster uses the profile");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn seeded_objects_the_create_refuses_stop_the_load_naming_them() {
+        let store = Store::open(":memory:").unwrap();
+        let error = store.run_blocking(|tx| load_if_empty(tx, &object_seed("1000000000000000000000c9"), "t")).unwrap_err();
+        assert!(error.message.contains("cluster group 'group'") && error.message.contains("1000000000000000000000c9"), "{}", error.message);
+        let mut taken = object_seed("1000000000000000000000c1");
+        taken.cluster_profiles[1].object.uid = taken.cluster_profiles[0].object.uid.clone();
+        let error = Store::open(":memory:").unwrap().run_blocking(|tx| load_if_empty(tx, &taken, "t")).unwrap_err();
+        assert!(error.message.contains("uid 1000000000000000000000d1 is already taken"), "{}", error.message);
+        let mut unknown = object_seed("1000000000000000000000c1");
+        unknown.virtual_clusters[0].project = Some("Elsewhere".into());
+        let error = Store::open(":memory:").unwrap().run_blocking(|tx| load_if_empty(tx, &unknown, "t")).unwrap_err();
+        assert!(error.message.contains("virtual cluster 'vc': unknown project 'Elsewhere'"), "{}", error.message);
     }
 
     #[test]

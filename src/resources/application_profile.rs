@@ -103,9 +103,12 @@ impl TierModel {
         }
     }
 
-    /// What cannot change in place: a different value recreates the tier.
-    fn identity(&self) -> (&Option<String>, &Option<String>, &Option<String>, &Option<String>) {
-        (&self.tier_type, &self.source_app_tier, &self.registry_uid, &self.registry_name)
+    /// Whether the planned tier (`self`) differs from `prior` in what cannot change
+    /// in place: type, source and registry. A registry UID still to be read back
+    /// (not configured, unknown in the plan) is no change.
+    fn must_recreate(&self, prior: &TierModel) -> bool {
+        (&self.tier_type, &self.source_app_tier, &self.registry_name) != (&prior.tier_type, &prior.source_app_tier, &prior.registry_name)
+            || self.registry_uid.as_ref().is_some_and(|uid| Some(uid) != prior.registry_uid.as_ref())
     }
 }
 
@@ -209,17 +212,14 @@ impl ApplicationProfileResource {
             tier_type: Some(spec.tier_type.clone()),
             name: tier.metadata.name.clone(),
             source_app_tier: text(&spec.source_app_tier_uid, prior.map(|p| &p.source_app_tier)),
-            // The tier's registry, configured or not (an empty one stays as the prior had it).
-            registry_uid: match (spec.registry_uid.as_str(), prior.and_then(|p| p.registry_uid.as_deref())) {
-                ("", Some("")) => Some(String::new()),
-                ("", _) => None,
-                (uid, _) => Some(uid.to_string()),
-            },
+            // The tier's registry and version, configured or not; a manifest tier
+            // has neither and reads "" (as the official provider stores them).
+            registry_uid: Some(spec.registry_uid.clone()),
             registry_name: prior.and_then(|p| p.registry_name.clone()),
             properties: if properties.is_empty() && prior_properties.is_none() { None } else { Some(properties) },
             install_order: Some(spec.install_order as i64),
             manifest,
-            tag: text(&spec.version, prior.map(|p| &p.tag)),
+            tag: Some(spec.version.clone()),
             // Non-container tiers get the catalog's values unless configured,
             // so theirs are read back only when configured.
             values: match prior.map(|p| &p.values) {
@@ -355,7 +355,7 @@ impl Resource<Palette> for ApplicationProfileResource {
             for tier in &existing {
                 let name = tier.metadata.name.as_str();
                 let (new, old) = (model.pack.iter().find(|t| t.name == name), prior.pack.iter().find(|t| t.name == name));
-                let recreate = matches!((new, old), (Some(new), Some(old)) if new.identity() != old.identity());
+                let recreate = matches!((new, old), (Some(new), Some(old)) if new.must_recreate(old));
                 if !wanted.contains(tier.metadata.name.as_str()) || recreate {
                     client.delete_app_profile_tier(&call, &scope, &uid, &tier.metadata.uid).await.map_err(|e| failed(ResourceError::from_error(format!("Cannot delete tier {}", tier.metadata.name), &e)))?;
                 }

@@ -275,7 +275,11 @@ pub fn pack_block() -> NestedBlock {
                 .description("The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; read back either way.")
                 .plan_modifier(use_state_while_unchanged(&["name"])),
         )
-        .attribute(Attribute::new("tag", Type::String).optional().description("The pack version."))
+        .attribute(
+            Attribute::new("tag", Type::String)
+                .optional()
+                .description("The pack version, or a version tag (`1.30.x`, `LTS__22.4.x`) selecting the newest version that carries it. With `uid`, the UID names the version; the tag reads back as written."),
+        )
         .attribute(Attribute::new("values", Type::String).optional().description("The pack values (YAML).").plan_modifier(yaml()))
         .block(NestedBlock::new("manifest", Nesting::List, manifest))
         .validator(conflicts_with("registry_uid", "registry_name"));

@@ -14,12 +14,12 @@ resource "spectrocloud_application_profile" "app" {
   description = "A cache and its configuration"
   tags        = ["team:web"]
 
+  # Without `tag` and `registry_uid` the tier takes its pack's version and
+  # registry, which are read back.
   pack {
     name            = "cache"
     type            = "operator-instance"
     source_app_tier = data.spectrocloud_pack_simple.redis.id
-    registry_uid    = data.spectrocloud_registry.public.id
-    tag             = "6.2.18-1"
     properties = {
       databaseName       = "cache"
       databaseVolumeSize = "8"

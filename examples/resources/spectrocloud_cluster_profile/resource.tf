@@ -38,6 +38,13 @@ resource "spectrocloud_cluster_profile" "ingress" {
     values        = "installCRDs: true"
   }
 
+  # A version tag: the newest version it selects; the tag reads back as written.
+  pack {
+    name          = "lb-metallb"
+    tag           = "0.14.x"
+    registry_name = "Public Repo"
+  }
+
   pack {
     name = "ingress-namespace"
     type = "manifest"
