@@ -109,6 +109,42 @@ impl PlanModifier for RequiresReplace {
     }
 }
 
+/// A value the API takes only when the object is created and offers no call
+/// to change: a change is a plan-time error at the attribute, never a
+/// replacement (destroying an object is not the way to change a setting).
+#[derive(Debug, Clone)]
+pub struct FixedAfterCreate {
+    why: String,
+}
+
+/// `why` completes the documentation, e.g. "Palette has no call that changes it."
+pub fn fixed_after_create(why: &str) -> FixedAfterCreate {
+    FixedAfterCreate { why: why.to_string() }
+}
+
+impl PlanModifier for FixedAfterCreate {
+    fn description(&self) -> String {
+        format!(
+            "Set when the resource is created; {} A later change is refused at plan time (`terraform apply -replace=ADDRESS` recreates the object with the new value).",
+            self.why
+        )
+    }
+
+    fn modify(&self, request: &AttributePlanRequest<'_>, plan: &mut Value, diags: &mut Diagnostics) {
+        let changes = request.kind == PlanKind::Update && !request.prior.is_null() && plan.is_wholly_known() && plan != request.prior;
+        if changes {
+            diags.error_at(
+                request.path.clone(),
+                "Cannot change this setting in place",
+                format!(
+                    "{} is set when the object is created; {} Keep the current value, or recreate the object with `terraform apply -replace=ADDRESS`.",
+                    request.path, self.why
+                ),
+            );
+        }
+    }
+}
+
 /// The value, once known, never changes: keep the prior value instead of
 /// planning it unknown (e.g. an `id`).
 #[derive(Debug, Clone, Copy)]
@@ -275,6 +311,27 @@ mod tests {
         assert!(!only_upgrades.requires_replace(&req, &planned));
         assert!(only_upgrades.requires_replace(&req, &Value::string("c")));
         assert_eq!(only_upgrades.description(), "Changing this value replaces the resource when the new value is \"c\".");
+    }
+
+    #[test]
+    fn fixed_after_create_refuses_changes_on_update_only() {
+        let path = AttributePath::attr("flag");
+        let null = Value::Null;
+        let (before, after) = (Value::Bool(false), Value::Bool(true));
+        let modifier = fixed_after_create("Palette has no call that changes it.");
+        let mut diags = Diagnostics::new();
+        let mut plan = before.clone();
+        modifier.modify(&request(&path, &before, &before, [&null; 3]), &mut plan, &mut diags);
+        assert!(!diags.has_errors());
+        let mut plan = after.clone();
+        modifier.modify(&AttributePlanRequest { kind: PlanKind::Create, ..request(&path, &after, &null, [&null; 3]) }, &mut plan, &mut diags);
+        assert!(!diags.has_errors());
+        modifier.modify(&request(&path, &after, &before, [&null; 3]), &mut plan, &mut diags);
+        let errors: Vec<_> = diags.iter().collect();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, Some(path.clone()));
+        assert!(errors[0].detail.contains("-replace"), "{}", errors[0].detail);
+        assert_eq!(plan, after, "the plan itself is left alone");
     }
 
     #[test]
