@@ -244,13 +244,9 @@ pub fn pack_block() -> NestedBlock {
                 .description("The UID of the pack's registry. Conflicts with `registry_name`; read back either way.")
                 .plan_modifier(use_state_while_unchanged(&["name"])),
         )
-        .attribute(
-            Attribute::new("registry_name", Type::String)
-                .optional()
-                .computed()
-                .description("The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; read back either way.")
-                .plan_modifier(use_state_while_unchanged(&["name"])),
-        )
+        .attribute(Attribute::new("registry_name", Type::String).zero_default().description(
+            "The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; when set, read back from the registry the pack is in.",
+        ))
         .attribute(
             Attribute::new("tag", Type::String)
                 .optional()
@@ -464,10 +460,13 @@ impl ClusterProfileResource {
                     manifests.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content: read_yaml(content, prior_content) });
                 }
             }
+            // The API knows registries by UID only: a name is read back (from
+            // the registry the pack is in) only where the configuration names one.
+            let names_registry = prior_pack.and_then(|p| p.registry_name.as_deref()).is_some_and(|n| !n.is_empty());
             let registry_name = match known_registries.get(&api.registry_uid) {
+                _ if !names_registry || api.registry_uid.is_empty() => Some(String::new()),
                 Some(name) => Some(name.clone()),
-                None if api.registry_uid.is_empty() => None,
-                None => resolver.registry_name(&api.registry_uid).await?,
+                None => Some(resolver.registry_name(&api.registry_uid).await?.unwrap_or_default()),
             };
             let registry_uid = (!api.registry_uid.is_empty()).then(|| api.registry_uid.clone());
             let pack_type = match prior_pack.and_then(|p| p.pack_type.as_deref()) {
