@@ -305,6 +305,29 @@ fn official_state(values: &BTreeMap<&str, String>) -> Json {
     })
 }
 
+/// For a failure message: the attributes each planned change touches (from
+/// the JSON plan, which shows what the rendered plan may hide).
+fn changed_attributes(tf: &Terraform, plan_flags: &[&str]) -> String {
+    let mut args = vec!["plan", "-out=diagnose.tfplan", "-no-color"];
+    args.extend_from_slice(plan_flags);
+    tf.run(&args);
+    let shown = tf.run(&["show", "-json", "diagnose.tfplan"]);
+    let plan: Json = serde_json::from_str(&shown.stdout).unwrap_or(Json::Null);
+    let mut lines = Vec::new();
+    for change in plan["resource_changes"].as_array().into_iter().flatten() {
+        let (before, after) = (&change["change"]["before"], &change["change"]["after"]);
+        let keys: Vec<&String> = before.as_object().into_iter().flat_map(|o| o.keys()).filter(|k| before[k.as_str()] != after[k.as_str()]).collect();
+        if change["change"]["actions"] != json!(["no-op"]) && change["mode"] == "managed" {
+            let detail: Vec<String> = keys.iter().map(|k| format!("{k}: {} -> {}", before[k.as_str()], after[k.as_str()])).collect();
+            // Terraform also plans an update when only the sensitivity marks differ.
+            let marks = (&change["change"]["before_sensitive"], &change["change"]["after_sensitive"]);
+            let marks = if marks.0 != marks.1 { format!(" (sensitive marks {} -> {})", marks.0, marks.1) } else { String::new() };
+            lines.push(format!("{} {}: {}{marks}", change["address"], change["change"]["actions"], detail.join("; ")));
+        }
+    }
+    lines.join("\n")
+}
+
 #[test]
 fn official_state_plans_clean_after_switching_binaries() {
     let palette = PaletteLocal::start_with(&QUICK);
@@ -317,7 +340,7 @@ fn official_state_plans_clean_after_switching_binaries() {
 
     // The stored state itself (as upgraded, before any refresh) matches the configuration...
     let unrefreshed = tf.run(&["plan", "-refresh=false", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(unrefreshed.code(), 0, "the official state as stored must plan no change:\n{}", unrefreshed.combined());
+    assert_eq!(unrefreshed.code(), 0, "the official state as stored must plan no change:\n{}\n{}", unrefreshed.combined(), changed_attributes(&tf, &["-refresh=false"]));
     // ... and so does what a refresh reads from the API.
     let plan = tf.plan();
     assert_eq!(plan.code(), 0, "switching binaries must change nothing:\n{}", plan.combined());

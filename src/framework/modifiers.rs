@@ -194,7 +194,12 @@ impl PlanModifier for UseStateWhileUnchanged {
     }
 
     fn modify(&self, request: &AttributePlanRequest<'_>, plan: &mut Value, _diags: &mut Diagnostics) {
-        let unchanged = self.siblings.iter().all(|s| request.parent_plan.get(s) == request.parent_prior.get(s));
+        // A sibling left unknown only because the configuration leaves it to
+        // the provider is no change (its own modifier decides its value).
+        let unchanged = self.siblings.iter().all(|s| {
+            let planned = request.parent_plan.get(s);
+            planned == request.parent_prior.get(s) || (planned.is_unknown() && request.parent_config.get(s).is_null())
+        });
         if unchanged && may_keep_prior(request, plan) {
             *plan = request.prior.clone();
         }
@@ -296,6 +301,19 @@ mod tests {
         let mut plan = Value::unknown();
         modifier.modify(&request(&path, &null, &prior, [&null, &old, &new]), &mut plan, &mut diags);
         assert!(plan.is_unknown());
+        // A sibling the configuration leaves to the provider is no change.
+        let unknown_tag = {
+            let mut o = Value::Object(Default::default());
+            o.set("tag", Value::unknown());
+            o
+        };
+        let mut plan = Value::unknown();
+        modifier.modify(&request(&path, &null, &prior, [&null, &old, &unknown_tag]), &mut plan, &mut diags);
+        assert_eq!(plan, prior);
+        let configured_unknown = unknown_tag.clone();
+        let mut plan = Value::unknown();
+        modifier.modify(&request(&path, &null, &prior, [&configured_unknown, &old, &unknown_tag]), &mut plan, &mut diags);
+        assert!(plan.is_unknown(), "a configured value not known yet may change it");
         assert_eq!(modifier.description(), "The value stays the same while `tag` do not change.");
     }
 

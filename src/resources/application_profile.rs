@@ -103,9 +103,15 @@ impl TierModel {
         }
     }
 
-    /// What cannot change in place: a different value recreates the tier.
-    fn identity(&self) -> (&Option<String>, &Option<String>, &Option<String>, &Option<String>) {
-        (&self.tier_type, &self.source_app_tier, &self.registry_uid, &self.registry_name)
+    /// True when this planned tier cannot update `old` in place (a different
+    /// type, source or registry recreates it). The registry is its UID when
+    /// the plan knows it, else the name it will be resolved from.
+    fn replaces(&self, old: &TierModel) -> bool {
+        let registry_changes = match &self.registry_uid {
+            Some(uid) => old.registry_uid.as_ref() != Some(uid),
+            None => self.registry_name.as_deref().is_some_and(|n| !n.is_empty()) && self.registry_name != old.registry_name,
+        };
+        (&self.tier_type, &self.source_app_tier) != (&old.tier_type, &old.source_app_tier) || registry_changes
     }
 }
 
@@ -253,7 +259,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                     .optional()
                     .computed()
                     .description("The registry's UID; the source pack's registry when not set. Conflicts with `registry_name`.")
-                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier", "registry_name"])),
+                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier"])),
             )
             .attribute(Attribute::new("registry_name", Type::String).zero_default().description("The registry's name, resolved to its UID. Conflicts with `registry_uid`."))
             .attribute(Attribute::new("uid", Type::String).optional().computed().description("The tier's UID.").plan_modifier(use_state_while_unchanged(&["name", "type"])))
@@ -358,7 +364,7 @@ impl Resource<Palette> for ApplicationProfileResource {
             for tier in &existing {
                 let name = tier.metadata.name.as_str();
                 let (new, old) = (model.pack.iter().find(|t| t.name == name), prior.pack.iter().find(|t| t.name == name));
-                let recreate = matches!((new, old), (Some(new), Some(old)) if new.identity() != old.identity());
+                let recreate = matches!((new, old), (Some(new), Some(old)) if new.replaces(old));
                 if !wanted.contains(tier.metadata.name.as_str()) || recreate {
                     client.delete_app_profile_tier(&call, &scope, &uid, &tier.metadata.uid).await.map_err(|e| failed(ResourceError::from_error(format!("Cannot delete tier {}", tier.metadata.name), &e)))?;
                 }

@@ -24,7 +24,7 @@ use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{conflicts_with, not_empty, one_of};
+use crate::framework::validators::{not_empty, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
 
@@ -241,12 +241,16 @@ pub fn pack_block() -> NestedBlock {
             Attribute::new("registry_uid", Type::String)
                 .optional()
                 .computed()
-                .description("The UID of the pack's registry. Conflicts with `registry_name`; read back either way.")
-                .plan_modifier(use_state_while_unchanged(&["name"])),
+                .description("The UID of the pack's registry; it must name the same registry as `registry_name` when both are set. Read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name", "registry_name"])),
         )
-        .attribute(Attribute::new("registry_name", Type::String).zero_default().description(
-            "The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; when set, read back from the registry the pack is in.",
-        ))
+        .attribute(
+            Attribute::new("registry_name", Type::String)
+                .optional()
+                .computed()
+                .description("The name of the pack's registry, resolved to its UID at plan time; it must name the same registry as `registry_uid` when both are set. Read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name", "registry_uid"])),
+        )
         .attribute(
             Attribute::new("tag", Type::String)
                 .optional()
@@ -262,8 +266,7 @@ pub fn pack_block() -> NestedBlock {
                 .plan_modifier(yaml())
                 .plan_modifier(use_state_while_unchanged(&["name", "tag", "uid"])),
         )
-        .block(NestedBlock::new("manifest", Nesting::List, manifest))
-        .validator(conflicts_with("registry_uid", "registry_name"));
+        .block(NestedBlock::new("manifest", Nesting::List, manifest));
     NestedBlock::new("pack", Nesting::List, pack)
 }
 
@@ -347,6 +350,18 @@ impl ClusterProfileResource {
             if let Some(name) = &registry_name {
                 let kind = (pack_type != "manifest").then_some(pack_type.as_str());
                 match resolver.registry_uid(name, kind).await {
+                    // Both set (a generated configuration writes both): they must agree.
+                    Ok(uid) if !configured.get("registry_name").is_null() && configured.get("registry_uid").as_str().is_some_and(|given| !given.is_empty() && given != uid) => {
+                        diags.error_at(
+                            pack_path(i).attribute("registry_name"),
+                            "Invalid attribute combination",
+                            format!(
+                                "Only one of `registry_uid`, `registry_name` may be set, or both naming the same registry: registry_name {name:?} is registry {uid}, registry_uid is {}.",
+                                configured.get("registry_uid").as_str().unwrap_or_default()
+                            ),
+                        );
+                        continue;
+                    }
                     Ok(uid) => registry_uid = Some(uid),
                     Err(error) => {
                         diags.error_at(pack_path(i).attribute("registry_name"), "Unknown registry", error.to_string());
@@ -460,12 +475,9 @@ impl ClusterProfileResource {
                     manifests.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content: read_yaml(content, prior_content) });
                 }
             }
-            // The API knows registries by UID only: a name is read back (from
-            // the registry the pack is in) only where the configuration names one.
-            let names_registry = prior_pack.and_then(|p| p.registry_name.as_deref()).is_some_and(|n| !n.is_empty());
             let registry_name = match known_registries.get(&api.registry_uid) {
-                _ if !names_registry || api.registry_uid.is_empty() => Some(String::new()),
                 Some(name) => Some(name.clone()),
+                None if api.registry_uid.is_empty() => Some(String::new()),
                 None => Some(resolver.registry_name(&api.registry_uid).await?.unwrap_or_default()),
             };
             let registry_uid = (!api.registry_uid.is_empty()).then(|| api.registry_uid.clone());

@@ -377,12 +377,14 @@ impl Terraform {
     }
 
     /// Asserts `plan -detailed-exitcode` exits 0 (no changes).
+    #[track_caller]
     pub fn assert_clean_plan(&self) {
         let out = self.plan();
         assert_eq!(out.code(), 0, "expected an empty plan:\n{}", out.combined());
     }
 
     /// Asserts `plan -detailed-exitcode` exits 2 (changes) and returns the output.
+    #[track_caller]
     pub fn assert_changes_planned(&self) -> TfOutput {
         let out = self.plan();
         assert_eq!(out.code(), 2, "expected planned changes:\n{}", out.combined());
