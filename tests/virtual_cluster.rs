@@ -355,7 +355,7 @@ fn a_cloud_config_block_reads_back_so_import_plans_clean_and_changes_show() {
     let palette = PaletteLocal::start_with(&QUICK);
     let (host1, host2) = host_uids(&palette);
     let tf = Terraform::new(&palette);
-    // chart_repo is left unset: it stays unset after import.
+    // chart_repo is left unset: it reads back as empty (its zero) after import.
     let chart = r#"cloud_config {
     chart_name    = "vcluster"
     chart_version = "0.20.0"
@@ -381,10 +381,10 @@ fn a_cloud_config_block_reads_back_so_import_plans_clean_and_changes_show() {
     let block = &imported.resource("spectrocloud_virtual_cluster.charted")["cloud_config"][0];
     assert_eq!(block["chart_name"], "vcluster", "{block}");
     assert_eq!(block["k8s_version"], "1.30.4", "{block}");
-    assert!(block["chart_repo"].is_null(), "{block}");
+    assert_eq!(block["chart_repo"], "", "{block}");
     imported.assert_clean_plan();
 
-    // The chart changed elsewhere shows in the next plan (as a replacement: the API cannot change it in place).
+    // The chart changed elsewhere shows in the next plan, and is put back in place.
     project_call(
         &palette,
         "PUT",
@@ -393,7 +393,12 @@ fn a_cloud_config_block_reads_back_so_import_plans_clean_and_changes_show() {
                "kubernetesVersion": "1.30.4"}}),
     );
     let plan = tf.assert_changes_planned();
-    assert!(plan.stdout.contains("chart_version") && plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("chart_version") && plan.stdout.contains("updated in-place"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    tf.apply();
+    tf.assert_clean_plan();
+    let (_, cloud) = palette.get_in(&project, &format!("/v1/cloudconfigs/virtual/{config_uid}"));
+    assert_eq!(cloud["spec"]["clusterConfig"]["helmRelease"]["chart"]["version"], "0.20.0", "{cloud}");
 }
 
 #[test]

@@ -806,6 +806,13 @@ struct ResizeBody<'a> {
     instance_type: &'a VirtualInstanceType,
 }
 
+/// `{"clusterConfig": {...}}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClusterConfigBody<'a> {
+    cluster_config: &'a VirtualClusterConfig,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ProfileUids<'a> {
@@ -960,6 +967,19 @@ impl PaletteClient {
     ) -> Result<(), ClientError> {
         let request = Request::put(&["cloudconfigs", "virtual", config_uid, "resize"]).scope(scope);
         self.send(ctx, request.json(&ResizeBody { instance_type: quota })).await
+    }
+
+    /// `PUT /v1/cloudconfigs/virtual/{configUid}/clusterConfig`: a new vcluster
+    /// chart and Kubernetes version.
+    pub async fn set_virtual_cluster_config(
+        &self,
+        ctx: &CallContext,
+        scope: &Scope,
+        config_uid: &str,
+        config: &VirtualClusterConfig,
+    ) -> Result<(), ClientError> {
+        let request = Request::put(&["cloudconfigs", "virtual", config_uid, "clusterConfig"]).scope(scope);
+        self.send(ctx, request.json(&ClusterConfigBody { cluster_config: config })).await
     }
 
     /// `GET /v1/spectroclusters/{uid}/profiles`.

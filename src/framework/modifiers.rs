@@ -109,6 +109,42 @@ impl PlanModifier for RequiresReplace {
     }
 }
 
+/// A value the API takes only when the object is created and offers no call
+/// to change: a change is a plan-time error at the attribute, never a
+/// replacement (destroying an object is not the way to change a setting).
+#[derive(Debug, Clone)]
+pub struct FixedAfterCreate {
+    why: String,
+}
+
+/// `why` completes the documentation, e.g. "Palette has no call that changes it."
+pub fn fixed_after_create(why: &str) -> FixedAfterCreate {
+    FixedAfterCreate { why: why.to_string() }
+}
+
+impl PlanModifier for FixedAfterCreate {
+    fn description(&self) -> String {
+        format!(
+            "Set when the resource is created; {} A later change is refused at plan time (`terraform apply -replace=ADDRESS` recreates the object with the new value).",
+            self.why
+        )
+    }
+
+    fn modify(&self, request: &AttributePlanRequest<'_>, plan: &mut Value, diags: &mut Diagnostics) {
+        let changes = request.kind == PlanKind::Update && !request.prior.is_null() && plan.is_wholly_known() && plan != request.prior;
+        if changes {
+            diags.error_at(
+                request.path.clone(),
+                "Cannot change this setting in place",
+                format!(
+                    "{} is set when the object is created; {} Keep the current value, or recreate the object with `terraform apply -replace=ADDRESS`.",
+                    request.path, self.why
+                ),
+            );
+        }
+    }
+}
+
 /// The value, once known, never changes: keep the prior value instead of
 /// planning it unknown (e.g. an `id`).
 #[derive(Debug, Clone, Copy)]
@@ -158,7 +194,12 @@ impl PlanModifier for UseStateWhileUnchanged {
     }
 
     fn modify(&self, request: &AttributePlanRequest<'_>, plan: &mut Value, _diags: &mut Diagnostics) {
-        let unchanged = self.siblings.iter().all(|s| request.parent_plan.get(s) == request.parent_prior.get(s));
+        // A sibling left unknown only because the configuration leaves it to
+        // the provider is no change (its own modifier decides its value).
+        let unchanged = self.siblings.iter().all(|s| {
+            let planned = request.parent_plan.get(s);
+            planned == request.parent_prior.get(s) || (planned.is_unknown() && request.parent_config.get(s).is_null())
+        });
         if unchanged && may_keep_prior(request, plan) {
             *plan = request.prior.clone();
         }
@@ -260,6 +301,19 @@ mod tests {
         let mut plan = Value::unknown();
         modifier.modify(&request(&path, &null, &prior, [&null, &old, &new]), &mut plan, &mut diags);
         assert!(plan.is_unknown());
+        // A sibling the configuration leaves to the provider is no change.
+        let unknown_tag = {
+            let mut o = Value::Object(Default::default());
+            o.set("tag", Value::unknown());
+            o
+        };
+        let mut plan = Value::unknown();
+        modifier.modify(&request(&path, &null, &prior, [&null, &old, &unknown_tag]), &mut plan, &mut diags);
+        assert_eq!(plan, prior);
+        let configured_unknown = unknown_tag.clone();
+        let mut plan = Value::unknown();
+        modifier.modify(&request(&path, &null, &prior, [&configured_unknown, &old, &unknown_tag]), &mut plan, &mut diags);
+        assert!(plan.is_unknown(), "a configured value not known yet may change it");
         assert_eq!(modifier.description(), "The value stays the same while `tag` do not change.");
     }
 
@@ -275,6 +329,27 @@ mod tests {
         assert!(!only_upgrades.requires_replace(&req, &planned));
         assert!(only_upgrades.requires_replace(&req, &Value::string("c")));
         assert_eq!(only_upgrades.description(), "Changing this value replaces the resource when the new value is \"c\".");
+    }
+
+    #[test]
+    fn fixed_after_create_refuses_changes_on_update_only() {
+        let path = AttributePath::attr("flag");
+        let null = Value::Null;
+        let (before, after) = (Value::Bool(false), Value::Bool(true));
+        let modifier = fixed_after_create("Palette has no call that changes it.");
+        let mut diags = Diagnostics::new();
+        let mut plan = before.clone();
+        modifier.modify(&request(&path, &before, &before, [&null; 3]), &mut plan, &mut diags);
+        assert!(!diags.has_errors());
+        let mut plan = after.clone();
+        modifier.modify(&AttributePlanRequest { kind: PlanKind::Create, ..request(&path, &after, &null, [&null; 3]) }, &mut plan, &mut diags);
+        assert!(!diags.has_errors());
+        modifier.modify(&request(&path, &after, &before, [&null; 3]), &mut plan, &mut diags);
+        let errors: Vec<_> = diags.iter().collect();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, Some(path.clone()));
+        assert!(errors[0].detail.contains("-replace"), "{}", errors[0].detail);
+        assert_eq!(plan, after, "the plan itself is left alone");
     }
 
     #[test]

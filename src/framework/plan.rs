@@ -232,12 +232,26 @@ pub fn changes_beyond_timeouts(planned: &Value, prior: &Value) -> bool {
 
 /// An empty collection read back where the prior state held null stays null:
 /// APIs rarely tell "no tags" from "tags not set", Terraform does, and the
-/// difference would show as a change on every plan.
+/// difference would show as a change on every plan. (Attributes with a
+/// default have no null state: [`fill_defaults`] covers them.)
 pub fn keep_null_for_empty(block: &Block, result: &mut Value, prior: &Value) {
-    walk_attributes(block, PlanKind::Update, result, prior, prior, |_, request, value| {
+    walk_attributes(block, PlanKind::Update, result, prior, prior, |attr, request, value| {
         let empty = value.as_elements().is_some_and(<[Value]>::is_empty) || value.as_members().is_some_and(|m| m.is_empty());
-        if empty && request.prior.is_null() {
+        if empty && request.prior.is_null() && attr.default.is_none() {
             *value = Value::Null;
+        }
+    });
+}
+
+/// Gives every null attribute that has a default its default, in a state
+/// (read, import or upgrade). For a zero default null and zero mean the same
+/// (SDKv2 providers store the zero, our older states and the API's "absent"
+/// are null); holding one form keeps the plan, which plans the default for
+/// an unset attribute, clean.
+pub fn fill_defaults(block: &Block, state: &mut Value) {
+    walk_attributes(block, PlanKind::Update, state, &Value::Null, &Value::Null, |attr, _, value| {
+        if let (Some(default), true) = (&attr.default, value.is_null()) {
+            *value = default.clone();
         }
     });
 }

@@ -40,6 +40,8 @@ pub struct Attribute {
     pub deprecated: bool,
     /// Planned when the configuration leaves the attribute null. Setting it
     /// makes the attribute optional+computed, which is what lets a plan carry it.
+    /// A default equal to the type's [zero value](zero_value) declares that
+    /// the API cannot tell "unset" from zero (see [`Attribute::zero_default`]).
     pub default: Option<Value>,
     pub validators: Vec<Arc<dyn Validator>>,
     pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
@@ -180,6 +182,24 @@ impl Attribute {
         self
     }
 
+    /// An optional attribute whose unset value is its type's zero (`0`, `""`,
+    /// `false`, empty collection), as SDKv2 providers store it: the same as
+    /// `.default(zero)`. Configuring the zero, omitting the attribute, an
+    /// import and a state written by the official provider then all hold the
+    /// same value, so none of them shows a diff. Reads store the API's value
+    /// as it is; the framework fills the zero where a read or an older state
+    /// has null, accepts the zero whatever the validators say (it means
+    /// "unset"), and combination rules count it as unset.
+    pub fn zero_default(self) -> Self {
+        let zero = zero_value(&self.ty).unwrap_or(Value::Null);
+        self.default(zero)
+    }
+
+    /// True when the attribute defaults to its type's zero value.
+    pub fn defaults_to_zero(&self) -> bool {
+        self.default.is_some() && self.default == zero_value(&self.ty)
+    }
+
     pub fn validator(mut self, validator: impl Validator + 'static) -> Self {
         self.validators.push(Arc::new(validator));
         self
@@ -189,6 +209,20 @@ impl Attribute {
         self.plan_modifiers.push(Arc::new(modifier));
         self
     }
+}
+
+/// The zero value of a primitive or collection type (what an SDKv2 provider
+/// stores for an optional attribute nobody set); `None` for other types.
+pub fn zero_value(ty: &Type) -> Option<Value> {
+    Some(match ty {
+        Type::String => Value::string(""),
+        Type::Number => Value::int(0),
+        Type::Bool => Value::Bool(false),
+        Type::List(_) => Value::List(Vec::new()),
+        Type::Set(_) => Value::Set(Vec::new()),
+        Type::Map(_) => Value::Map(BTreeMap::new()),
+        Type::Dynamic | Type::Object(_) | Type::Tuple(_) => return None,
+    })
 }
 
 impl NestedBlock {
@@ -247,6 +281,31 @@ impl Schema {
         }
         block_problems(&self.block, "", &mut problems);
         problems
+    }
+
+    /// [`problems`](Schema::problems), plus the rule for a managed resource's
+    /// state: every optional attribute says what an unset value is, either a
+    /// default (usually [`Attribute::zero_default`]) or computed (the API
+    /// fills it in). A plain optional attribute would be null after our apply
+    /// but zero in an import or in a state the official provider wrote, and
+    /// Terraform's plan rules make that difference a diff that cannot be
+    /// planned away. The `timeouts` block is exempt: it is configuration only.
+    pub fn resource_problems(&self) -> Vec<String> {
+        let mut problems = self.problems();
+        state_problems(&self.block, "", &mut problems);
+        problems
+    }
+}
+
+fn state_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
+    for a in block.attributes.iter().filter(|a| a.optional && !a.computed) {
+        problems.push(format!(
+            "{prefix}{}: an optional resource attribute needs a default (e.g. zero_default) or computed, or null and zero would differ",
+            a.name
+        ));
+    }
+    for b in block.blocks.iter().filter(|b| b.type_name != super::timeouts::BLOCK_NAME) {
+        state_problems(&b.block, &format!("{prefix}{}.", b.type_name), problems);
     }
 }
 
@@ -316,6 +375,43 @@ mod tests {
         let a = Attribute::new("version", Type::String).default(Value::string("1.0.0"));
         assert!(a.optional && a.computed && !a.required);
         assert_eq!(a.default, Some(Value::string("1.0.0")));
+    }
+
+    #[test]
+    fn zero_default_is_the_zero_of_the_type() {
+        let cases = [
+            (Type::String, Value::string("")),
+            (Type::Number, Value::int(0)),
+            (Type::Bool, Value::Bool(false)),
+            (Type::Set(Box::new(Type::String)), Value::Set(vec![])),
+            (Type::Map(Box::new(Type::String)), Value::Map(BTreeMap::new())),
+        ];
+        for (ty, zero) in cases {
+            let a = Attribute::new("x", ty).zero_default();
+            assert!(a.optional && a.computed && a.defaults_to_zero());
+            assert_eq!(a.default, Some(zero));
+        }
+        assert!(!Attribute::new("x", Type::String).default(Value::string("spectro")).defaults_to_zero());
+        // The spelling other resources use is the same declaration.
+        assert!(Attribute::new("x", Type::Number).default(Value::int(0)).defaults_to_zero());
+    }
+
+    #[test]
+    fn resource_attributes_say_what_unset_is() {
+        let schema = Schema::new(
+            0,
+            Block::new()
+                .attribute(Attribute::new("plain", Type::String).optional())
+                .attribute(Attribute::new("zero", Type::String).zero_default())
+                .attribute(Attribute::new("filled_by_the_api", Type::String).optional().computed())
+                .block(NestedBlock::new("pack", Nesting::List, Block::new().attribute(Attribute::new("tag", Type::String).optional())))
+                .block(crate::framework::timeouts::block(&[crate::framework::timeouts::Operation::Create])),
+        );
+        assert!(schema.problems().is_empty());
+        let problems = schema.resource_problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("plain: an optional resource attribute needs a default"), "{problems:?}");
+        assert!(problems[1].starts_with("pack.tag:"), "{problems:?}");
     }
 
     #[test]

@@ -77,12 +77,14 @@ impl<D: Send + Sync + 'static> Framework<D> {
         self
     }
 
-    /// Every schema problem (see [`Schema::problems`]), prefixed by its type name.
+    /// Every schema problem (see [`Schema::problems`], and
+    /// [`Schema::resource_problems`] for resources), prefixed by its type name.
     pub fn schema_problems(&self) -> Vec<String> {
-        let named = std::iter::once(("provider", &self.schemas.provider))
-            .chain(self.schemas.resources.iter().map(|(n, s)| (n.as_str(), s)))
-            .chain(self.schemas.data_sources.iter().map(|(n, s)| (n.as_str(), s)));
-        named.flat_map(|(name, schema)| schema.problems().into_iter().map(move |p| format!("{name}: {p}"))).collect()
+        let resources = self.schemas.resources.iter().map(|(n, s)| (n.as_str(), s.resource_problems()));
+        let others = std::iter::once(("provider", &self.schemas.provider))
+            .chain(self.schemas.data_sources.iter().map(|(n, s)| (n.as_str(), s)))
+            .map(|(n, s)| (n, s.problems()));
+        resources.chain(others).flat_map(|(name, problems)| problems.into_iter().map(move |p| format!("{name}: {p}"))).collect()
     }
 
     fn resource_entry(&self, type_name: &str) -> Result<&Registered<dyn Resource<D>>, Diagnostics> {
@@ -219,7 +221,11 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         let upgraded = if version == entry.schema.version { Ok(raw_state) } else { entry.implementation.upgrade_state(version, raw_state) };
         match upgraded {
             Ok(state) => {
-                UpgradeResourceStateResponse { upgraded_state: final_state(&entry.schema.block, &state), diagnostics: Diagnostics::new() }
+                // Every state passes here, the official provider's included:
+                // its zeros and our nulls become one form.
+                let mut state = final_state(&entry.schema.block, &state);
+                plan::fill_defaults(&entry.schema.block, &mut state);
+                UpgradeResourceStateResponse { upgraded_state: state, diagnostics: Diagnostics::new() }
             }
             Err(error) => UpgradeResourceStateResponse { upgraded_state: Value::Null, diagnostics: error.diagnostics },
         }
@@ -247,6 +253,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
                     Some(object) => {
                         let mut state = final_state(&entry.schema.block, &carry_timeouts(&entry.schema, &request.current_state, object));
                         plan::keep_null_for_empty(&entry.schema.block, &mut state, &request.current_state);
+                        plan::fill_defaults(&entry.schema.block, &mut state);
                         state
                     }
                     None => Value::Null,
@@ -415,8 +422,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         }
         // Attributes the import left null start from their defaults, like a
         // configuration that does not mention them.
-        let as_config = state.clone();
-        plan::apply_defaults(block, PlanKind::Create, &mut state, &Value::Null, &as_config);
+        plan::fill_defaults(block, &mut state);
         ImportResourceStateResponse {
             imported: vec![ImportedResource { type_name: type_name.to_string(), state, private: private.to_bytes() }],
             diagnostics: outcome_diagnostics(&ctx, None),

@@ -8,16 +8,22 @@ use crate::protocol::value::Value;
 /// Validates one object of `block` (the resource's configuration or one
 /// block instance) at `path`. Null and unknown values are skipped: they are
 /// checked once known.
+///
+/// Defaults count as unset: an attribute configured to its zero default is
+/// not validated (it is what "unset" reads back as, and generated
+/// configurations write it), and block rules such as "exactly one of" see
+/// any attribute configured to its default as unset.
 pub fn validate_object(block: &Block, object: &Value, path: &AttributePath, diags: &mut Diagnostics) {
     if !matches!(object, Value::Object(_)) {
         return;
     }
+    let chosen = without_defaults(block, object);
     for validator in &block.validators {
-        validator.validate(object, path, diags);
+        validator.validate(&chosen, path, diags);
     }
     for attr in &block.attributes {
         let value = object.get(&attr.name);
-        if value.is_null() || value.is_unknown() {
+        if value.is_null() || value.is_unknown() || (attr.defaults_to_zero() && attr.default.as_ref() == Some(value)) {
             continue;
         }
         let at = path.clone().attribute(&attr.name);
@@ -51,6 +57,18 @@ pub fn validate_object(block: &Block, object: &Value, path: &AttributePath, diag
             _ => {}
         }
     }
+}
+
+/// `object` with every attribute that equals its default set to null: what
+/// the user actually chose.
+fn without_defaults(block: &Block, object: &Value) -> Value {
+    let mut chosen = object.clone();
+    for attr in &block.attributes {
+        if attr.default.is_some() && attr.default.as_ref() == Some(object.get(&attr.name)) {
+            chosen.set(&attr.name, Value::Null);
+        }
+    }
+    chosen
 }
 
 fn check_count(nested: &NestedBlock, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
@@ -140,6 +158,28 @@ mod tests {
         let mut found = paths(config);
         found.sort();
         assert_eq!(found, ["b", "config", "name", "pack", "pack[1].registry_name", "pack[1].type"]);
+    }
+
+    #[test]
+    fn defaults_count_as_unset() {
+        let block = Block::new()
+            .attribute(Attribute::new("host", Type::String).zero_default().validator(not_empty()))
+            .attribute(Attribute::new("group", Type::String).zero_default().validator(not_empty()))
+            .attribute(Attribute::new("whole", Type::Bool).default(Value::Bool(true)))
+            .attribute(Attribute::new("mode", Type::String).zero_default().validator(one_of(&["always", "never"])))
+            .validator(exactly_one_of(&["host", "group"]))
+            .validator(conflicts_with("whole", "mode"));
+        let check = |config: Value| {
+            let mut diags = Diagnostics::new();
+            validate_object(&block, &config, &AttributePath::root(), &mut diags);
+            diags.iter().map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default()).collect::<Vec<_>>()
+        };
+        // What a generated configuration writes: zeros and defaults beside the chosen values.
+        let generated = object(&[("host", Value::string("")), ("group", Value::string("g")), ("whole", Value::Bool(true)), ("mode", Value::string("always"))]);
+        assert!(check(generated).is_empty());
+        // A default is not exempt from attribute validators unless it is the zero.
+        assert_eq!(check(object(&[("host", Value::string("")), ("group", Value::string(""))])), [""]);
+        assert_eq!(check(object(&[("group", Value::string("g")), ("whole", Value::Bool(false)), ("mode", Value::string("never"))])), ["mode"]);
     }
 
     #[test]

@@ -22,6 +22,10 @@ pub const DEFAULT_PROJECT: &str = "Default";
 /// The provider's registry address, as configurations name it.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
 
+/// This build's version (the crate's), as Terraform's lock file and
+/// `version` constraints see it once the provider is packaged (`scripts/mirror.sh`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// How long configure may spend checking the credentials and resolving the
 /// project, so a wrong host fails in seconds rather than after every retry.
 const CONFIGURE_TIME_LIMIT: Duration = Duration::from_secs(8);

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::cluster_profile::CONTEXTS;
-use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, tags_attribute};
 use super::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
 use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
 use crate::client::models::{ManifestInput, NameValue};
@@ -103,12 +103,15 @@ impl TierModel {
         }
     }
 
-    /// Whether the planned tier (`self`) differs from `prior` in what cannot change
-    /// in place: type, source and registry. A registry UID still to be read back
-    /// (not configured, unknown in the plan) is no change.
-    fn must_recreate(&self, prior: &TierModel) -> bool {
-        (&self.tier_type, &self.source_app_tier, &self.registry_name) != (&prior.tier_type, &prior.source_app_tier, &prior.registry_name)
-            || self.registry_uid.as_ref().is_some_and(|uid| Some(uid) != prior.registry_uid.as_ref())
+    /// True when this planned tier cannot update `old` in place (a different
+    /// type, source or registry recreates it). The registry is its UID when
+    /// the plan knows it, else the name it will be resolved from.
+    fn replaces(&self, old: &TierModel) -> bool {
+        let registry_changes = match &self.registry_uid {
+            Some(uid) => old.registry_uid.as_ref() != Some(uid),
+            None => self.registry_name.as_deref().is_some_and(|n| !n.is_empty()) && self.registry_name != old.registry_name,
+        };
+        (&self.tier_type, &self.source_app_tier) != (&old.tier_type, &old.source_app_tier) || registry_changes
     }
 }
 
@@ -134,9 +137,10 @@ impl ApplicationProfileResource {
     }
 
     async fn registry_uid(&self, resolver: &mut Resolver<'_>, index: usize, tier: &TierModel) -> Result<String, ResourceError> {
-        match (&tier.registry_uid, &tier.registry_name) {
-            (Some(uid), _) => Ok(uid.clone()),
-            (None, Some(name)) => resolver.registry_uid(name, None).await.map_err(|e| ResourceError::at(tier_path(index).attribute("registry_name"), "Unknown registry", e.to_string())),
+        let chosen = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+        match (chosen(&tier.registry_uid), chosen(&tier.registry_name)) {
+            (Some(uid), _) => Ok(uid),
+            (None, Some(name)) => resolver.registry_uid(&name, None).await.map_err(|e| ResourceError::at(tier_path(index).attribute("registry_name"), "Unknown registry", e.to_string())),
             (None, None) => Ok(String::new()),
         }
     }
@@ -166,8 +170,8 @@ impl ApplicationProfileResource {
                 (Some(scope), _) => scope.to_string(),
                 (None, prior) => prior.unwrap_or("project").to_string(),
             }),
-            tags: read_tags(&profile.metadata, prior.tags.as_ref()),
-            description: read_description(&profile.metadata, prior.description.as_deref()),
+            tags: read_tags(&profile.metadata),
+            description: read_description(&profile.metadata),
             cloud: Some(prior.cloud.clone().unwrap_or_else(|| "all".into())),
             pack,
         }))
@@ -201,32 +205,24 @@ impl ApplicationProfileResource {
                 (p.name.clone(), value)
             })
             .collect();
-        let text = |api: &str, prior: Option<&Option<String>>| match prior {
-            Some(None) if api.is_empty() => None,
-            Some(Some(p)) if yaml_equal(p, api) => Some(p.clone()),
-            Some(None) | None if api.is_empty() => None,
+        // Texts as the API holds them, in the prior spelling while they mean the same.
+        let text = |api: &str, prior: Option<&Option<String>>| match prior.and_then(Option::as_deref) {
+            Some(p) if yaml_equal(p, api) => Some(p.to_string()),
             _ => Some(api.to_string()),
         };
         Ok(TierModel {
             uid: Some(tier.metadata.uid.clone()),
             tier_type: Some(spec.tier_type.clone()),
             name: tier.metadata.name.clone(),
-            source_app_tier: text(&spec.source_app_tier_uid, prior.map(|p| &p.source_app_tier)),
-            // The tier's registry and version, configured or not; a manifest tier
-            // has neither and reads "" (as the official provider stores them).
+            source_app_tier: Some(spec.source_app_tier_uid.clone()),
             registry_uid: Some(spec.registry_uid.clone()),
+            // Configuration only: the name the registry UID was resolved from.
             registry_name: prior.and_then(|p| p.registry_name.clone()),
-            properties: if properties.is_empty() && prior_properties.is_none() { None } else { Some(properties) },
+            properties: Some(properties),
             install_order: Some(spec.install_order as i64),
             manifest,
             tag: Some(spec.version.clone()),
-            // Non-container tiers get the catalog's values unless configured,
-            // so theirs are read back only when configured.
-            values: match prior.map(|p| &p.values) {
-                Some(None) => None,
-                None if spec.tier_type != "container" => None,
-                other => text(&spec.values, other),
-            },
+            values: text(&spec.values, prior.map(|p| &p.values)),
         })
     }
 
@@ -257,27 +253,34 @@ impl Resource<Palette> for ApplicationProfileResource {
                     .description("The tier type: `container`, `helm`, `manifest` or `operator-instance` (required in practice; the default is kept for compatibility and rejected at plan time).")
                     .validator(one_of(&TIER_TYPES)),
             )
-            .attribute(Attribute::new("source_app_tier", Type::String).optional().description("The UID of the catalog pack the tier is made from (from `spectrocloud_pack_simple`)."))
+            .attribute(Attribute::new("source_app_tier", Type::String).zero_default().description("The UID of the catalog pack the tier is made from (from `spectrocloud_pack_simple`)."))
             .attribute(
                 Attribute::new("registry_uid", Type::String)
                     .optional()
                     .computed()
-                    .description("The registry's UID. Conflicts with `registry_name`. When not set, the tier's registry (its source pack's) is read back.")
-                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier", "registry_name"])),
+                    .description("The registry's UID; the source pack's registry when not set. Conflicts with `registry_name`.")
+                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier"])),
             )
-            .attribute(Attribute::new("registry_name", Type::String).optional().description("The registry's name, resolved to its UID. Conflicts with `registry_uid`."))
+            .attribute(Attribute::new("registry_name", Type::String).zero_default().description("The registry's name, resolved to its UID. Conflicts with `registry_uid`."))
             .attribute(Attribute::new("uid", Type::String).optional().computed().description("The tier's UID.").plan_modifier(use_state_while_unchanged(&["name", "type"])))
             .attribute(Attribute::new("name", Type::String).required().description("The tier's name, unique in the profile.").validator(not_empty()))
-            .attribute(Attribute::new("properties", Type::Map(Box::new(Type::String))).optional().description("Tier properties (operator-instance settings such as `databaseName`)."))
+            .attribute(Attribute::new("properties", Type::Map(Box::new(Type::String))).zero_default().description("Tier properties (operator-instance settings such as `databaseName`)."))
             .attribute(Attribute::new("install_order", Type::Number).default(Value::int(0)).description("The order tiers are installed in."))
             .attribute(
                 Attribute::new("tag", Type::String)
                     .optional()
                     .computed()
-                    .description("The pack version, or a version tag (`6.2.x`). When not set, the tier takes its source pack's version, which is read back.")
+                    .description("The pack version, or a version tag (`6.2.x`); the source pack's version when not set, read back.")
                     .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier"])),
             )
-            .attribute(Attribute::new("values", Type::String).optional().description("Values (YAML); for container tiers the `containerService:` document.").plan_modifier(yaml()))
+            .attribute(
+                Attribute::new("values", Type::String)
+                    .optional()
+                    .computed()
+                    .description("Values (YAML); for container tiers the `containerService:` document. The source pack's values when not set.")
+                    .plan_modifier(yaml())
+                    .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier", "tag"])),
+            )
             .block(NestedBlock::new("manifest", Nesting::List, manifest))
             .validator(conflicts_with("registry_uid", "registry_name"));
         Schema::new(
@@ -286,10 +289,16 @@ impl Resource<Palette> for ApplicationProfileResource {
                 .description("An application profile: the App Mode template of tiers that developers deploy to virtual clusters.")
                 .attribute(id_attribute())
                 .attribute(Attribute::new("name", Type::String).required().description("The profile's name. The API cannot rename a profile, so a new name replaces it.").validator(not_empty()).plan_modifier(requires_replace()))
-                .attribute(Attribute::new("version", Type::String).default(Value::string("1.0.0")).description("The profile version; a new version is a new profile object.").plan_modifier(requires_replace()))
-                .attribute(Attribute::new("context", Type::String).default(Value::string("project")).description("`project`, `tenant` or `system`.").validator(one_of(&CONTEXTS)).plan_modifier(requires_replace()))
+                .attribute(Attribute::new("version", Type::String).default(Value::string("1.0.0")).description("The profile version; a change renames this version in place."))
+                .attribute(
+                    Attribute::new("context", Type::String)
+                        .default(Value::string("project"))
+                        .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
+                        .validator(one_of(&CONTEXTS))
+                        .plan_modifier(replace_when_scope_moves()),
+                )
                 .attribute(tags_attribute())
-                .attribute(Attribute::new("description", Type::String).optional().description("A description, stored as the `description` annotation."))
+                .attribute(description_attribute())
                 .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("Kept for compatibility; not sent to the API."))
                 .block(NestedBlock::new("pack", Nesting::List, tier).min_items(1))
                 .block(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete])),
@@ -355,7 +364,7 @@ impl Resource<Palette> for ApplicationProfileResource {
             for tier in &existing {
                 let name = tier.metadata.name.as_str();
                 let (new, old) = (model.pack.iter().find(|t| t.name == name), prior.pack.iter().find(|t| t.name == name));
-                let recreate = matches!((new, old), (Some(new), Some(old)) if new.must_recreate(old));
+                let recreate = matches!((new, old), (Some(new), Some(old)) if new.replaces(old));
                 if !wanted.contains(tier.metadata.name.as_str()) || recreate {
                     client.delete_app_profile_tier(&call, &scope, &uid, &tier.metadata.uid).await.map_err(|e| failed(ResourceError::from_error(format!("Cannot delete tier {}", tier.metadata.name), &e)))?;
                 }
@@ -381,7 +390,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                 }
             }
         }
-        if (&model.tags, &model.description) != (&prior.tags, &prior.description) {
+        if (&model.tags, &model.description, &model.version) != (&prior.tags, &prior.description, &prior.version) {
             let metadata = object_meta("", model.tags.as_ref(), model.description.as_deref());
             let meta = AppProfileMetaEntity { metadata, version: model.version.clone().unwrap_or_default() };
             client.patch_app_profile_metadata(&call, &scope, &uid, &meta).await.map_err(|e| failed(e.into()))?;
@@ -440,7 +449,7 @@ mod tests {
     fn schema_is_valid_and_version_0() {
         let schema = ApplicationProfileResource.schema();
         assert_eq!(schema.version, 0);
-        assert!(schema.problems().is_empty(), "{:?}", schema.problems());
+        assert!(schema.resource_problems().is_empty(), "{:?}", schema.resource_problems());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::cluster_profile_attachment::{self as attachment, ProfileBlock};
-use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, split_import_id, tags_attribute};
 use crate::client::cluster_groups::{
     ClusterGroup, ClusterGroupEntity, ClusterGroupEntitySpec, ClusterRef, ClustersConfig, EndpointConfig, HostClusterConfig,
     HostClusterUpdate, IngressConfig, LimitConfig, HOST_CLUSTER_GROUP_TYPE,
@@ -17,7 +17,7 @@ use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value, to_value};
-use crate::framework::modifiers::requires_replace;
+use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
@@ -59,15 +59,6 @@ struct ConfigBlock {
 struct ClusterBlock {
     cluster_uid: String,
     host_dns: Option<String>,
-}
-
-/// A number as read back: an API zero stays null when the prior state had none.
-fn read_number(api: i32, prior: Option<i64>) -> Option<i64> {
-    if api == 0 && prior.is_none() {
-        None
-    } else {
-        Some(i64::from(api))
-    }
 }
 
 fn to_i32(value: Option<i64>) -> i32 {
@@ -128,40 +119,37 @@ impl GroupModel {
         }
     }
 
-    /// The model as the API reports it; config-only details keep the prior form.
+    /// The model as the API reports it; a host left unset keeps Palette's choice.
     fn from_api(group: &ClusterGroup, prior: &GroupModel) -> GroupModel {
         let meta = &group.metadata;
         let api_config = group.spec.clusters_config.clone().unwrap_or_default();
-        let before = prior.config();
         let limits = api_config.limit_config.clone().unwrap_or_default();
+        let text = |api: &str, default: &str| Some(if api.is_empty() { default } else { api }.to_string());
         let config = ConfigBlock {
-            host_endpoint_type: Some(api_config.endpoint_type.clone()).filter(|t| !t.is_empty()).or(before.host_endpoint_type.clone()),
-            cpu_millicore: read_number(limits.cpu_milli_core, before.cpu_millicore),
-            memory_in_mb: read_number(limits.memory_mib, before.memory_in_mb),
-            storage_in_gb: read_number(limits.storage_gib, before.storage_in_gb),
-            oversubscription_percent: read_number(limits.over_subscription, before.oversubscription_percent),
+            host_endpoint_type: text(&api_config.endpoint_type, DEFAULT_ENDPOINT_TYPE),
+            cpu_millicore: Some(i64::from(limits.cpu_milli_core)),
+            memory_in_mb: Some(i64::from(limits.memory_mib)),
+            storage_in_gb: Some(i64::from(limits.storage_gib)),
+            oversubscription_percent: Some(i64::from(limits.over_subscription)),
             values: Some(api_config.values.clone()),
-            k8s_distribution: Some(api_config.kubernetes_distro_type.clone()).filter(|d| !d.is_empty()).or(before.k8s_distribution.clone()),
+            k8s_distribution: text(&api_config.kubernetes_distro_type, DEFAULT_DISTRIBUTION),
         };
         let clusters: Vec<ClusterBlock> = api_config
             .host_clusters_config
             .iter()
             .map(|h| {
                 let host = h.endpoint_config.as_ref().and_then(|e| e.ingress_config.as_ref()).map(|i| i.host.clone()).unwrap_or_default();
-                // A host the configuration leaves unset gets Palette's default,
-                // which is not drift.
-                let unset_before = prior.clusters.iter().flatten().any(|c| c.cluster_uid == h.cluster_uid && c.host_dns.is_none());
-                ClusterBlock { cluster_uid: h.cluster_uid.clone(), host_dns: if host.is_empty() || unset_before { None } else { Some(host) } }
+                ClusterBlock { cluster_uid: h.cluster_uid.clone(), host_dns: Some(host) }
             })
             .collect();
         GroupModel {
             id: Some(meta.uid.clone()),
             name: meta.name.clone(),
             context: read_context(meta.annotations.get(SCOPE_ANNOTATION).map(String::as_str), prior.context.as_deref()),
-            tags: read_tags(meta, prior.tags.as_ref()),
-            description: read_description(meta, prior.description.as_deref()),
+            tags: read_tags(meta),
+            description: read_description(meta),
             config: Some(vec![config]),
-            clusters: if clusters.is_empty() && prior.clusters.is_none() { None } else { Some(clusters) },
+            clusters: Some(clusters),
             cluster_profile: attachment::read_back(&group.spec.cluster_profile_templates, None, prior.cluster_profile.as_deref()),
         }
     }
@@ -185,6 +173,15 @@ impl ClusterGroupResource {
         Ok(to_value(model, &self.schema().block.implied_type())?)
     }
 
+    /// The group as read back after a write (values Palette picked, such as
+    /// a host left unset, included).
+    async fn state_after_write(&self, ctx: &Context<Palette>, model: &GroupModel) -> Result<Value, ResourceError> {
+        match self.read_model(ctx, model).await? {
+            Some(read) => self.state(&read),
+            None => Err(ResourceError::new("Cluster group vanished", "The cluster group disappeared right after it was written.")),
+        }
+    }
+
     async fn read_model(&self, ctx: &Context<Palette>, prior: &GroupModel) -> Result<Option<GroupModel>, ResourceError> {
         let scope = ctx.data().scope(prior.context());
         let uid = prior.id.as_deref().unwrap_or_default();
@@ -200,7 +197,7 @@ impl Resource<Palette> for ClusterGroupResource {
     }
 
     fn schema(&self) -> Schema {
-        let number = |name: &str, text: &str| Attribute::new(name, Type::Number).optional().description(text).validator(at_least(0));
+        let number = |name: &str, text: &str| Attribute::new(name, Type::Number).zero_default().description(text).validator(at_least(0));
         let config = Block::new()
             .attribute(
                 Attribute::new("host_endpoint_type", Type::String)
@@ -216,13 +213,19 @@ impl Resource<Palette> for ClusterGroupResource {
             .attribute(
                 Attribute::new("k8s_distribution", Type::String)
                     .default(Value::string(DEFAULT_DISTRIBUTION))
-                    .description("The virtual clusters' Kubernetes distribution: `vcluster-generic`, `k3s` or `cncf_k8s`.")
+                    .description("The virtual clusters' Kubernetes distribution: `vcluster-generic`, `k3s` or `cncf_k8s`. Palette sets it when the group is created.")
                     .validator(one_of(&["vcluster-generic", "k3s", "cncf_k8s"]))
                     .plan_modifier(requires_replace()),
             );
         let clusters = Block::new()
             .attribute(Attribute::new("cluster_uid", Type::String).required().description("The UID of a host cluster in the group.").validator(not_empty()))
-            .attribute(Attribute::new("host_dns", Type::String).optional().description("The ingress host pattern of this host cluster, e.g. `*.dev.example.com`."));
+            .attribute(
+                Attribute::new("host_dns", Type::String)
+                    .optional()
+                    .computed()
+                    .description("The ingress host pattern of this host cluster, e.g. `*.dev.example.com`; Palette picks one when it is not set.")
+                    .plan_modifier(use_state_for_unknown()),
+            );
         Schema::new(
             SCHEMA_VERSION,
             Block::new()
@@ -232,12 +235,12 @@ impl Resource<Palette> for ClusterGroupResource {
                 .attribute(
                     Attribute::new("context", Type::String)
                         .default(Value::string(DEFAULT_CONTEXT))
-                        .description("Where the group lives: `tenant` (default) or `project` (the provider's project). Changing it replaces the group.")
+                        .description("Where the group lives: `tenant` (default) or `project` (the provider's project).")
                         .validator(one_of(&["", "project", "tenant"]))
-                        .plan_modifier(requires_replace()),
+                        .plan_modifier(replace_when_scope_moves()),
                 )
                 .attribute(tags_attribute())
-                .attribute(Attribute::new("description", Type::String).default(Value::string("")).description("A description, stored as the `description` annotation."))
+                .attribute(description_attribute())
                 .block(NestedBlock::new("config", Nesting::List, config).min_items(1).max_items(1))
                 .block(NestedBlock::new("clusters", Nesting::List, clusters))
                 .block(attachment::block())
@@ -254,7 +257,8 @@ impl Resource<Palette> for ClusterGroupResource {
         let scope = ctx.data().scope(model.context());
         let uid = ctx.data().client.create_cluster_group(&call(ctx), &scope, &model.entity()).await?;
         model.id = Some(uid);
-        self.state(&model)
+        let partial = self.state(&model)?;
+        self.state_after_write(ctx, &model).await.map_err(|e| e.with_partial_state(partial))
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
@@ -286,7 +290,7 @@ impl Resource<Palette> for ClusterGroupResource {
             let profiles = ProfileAttachments { profiles: entity.spec.profiles, spc_apply_settings: None };
             client.update_cluster_group_profiles(&call(ctx), &scope, &uid, &profiles).await?;
         }
-        self.state(&model)
+        self.state_after_write(ctx, &model).await
     }
 
     async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
@@ -352,13 +356,13 @@ mod tests {
             id: Some("g1".into()),
             name: "cg".into(),
             context: Some("tenant".into()),
-            tags: None,
+            tags: Some(BTreeSet::new()),
             description: Some(String::new()),
             config: Some(vec![ConfigBlock {
                 host_endpoint_type: Some("Ingress".into()),
                 cpu_millicore: Some(6000),
                 memory_in_mb: Some(8192),
-                storage_in_gb: None,
+                storage_in_gb: Some(0),
                 oversubscription_percent: Some(120),
                 values: Some("a: 1".into()),
                 k8s_distribution: Some("k3s".into()),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, tags_attribute};
 use super::packs::{compare_versions, pack_types_equal, yaml_equal, yaml_values_equal, PackQuery, Resolver, MANIFEST_PACK_UID};
 use crate::client::cluster_profiles::{
     effective_version, ClusterProfile, ClusterProfileEntity, ClusterProfileEntitySpec, ClusterProfileTemplateEntity, CloneEntity, CloneMeta,
@@ -19,12 +19,12 @@ use crate::client::Scope;
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value, to_value};
 use crate::framework::diagnostics::{AttributePath, Diagnostics};
-use crate::framework::modifiers::{requires_replace, requires_replace_if, semantic_equality, use_state_while_unchanged, PlanKind};
+use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{conflicts_with, not_empty, one_of};
+use crate::framework::validators::{not_empty, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
 
@@ -105,24 +105,6 @@ struct ProfileModel {
     pack: Vec<PackModel>,
 }
 
-/// An optional text attribute as read back: empty stays as the prior had it.
-fn read_text(api: &str, prior: Option<&str>) -> Option<String> {
-    if api.is_empty() && prior.is_none_or(str::is_empty) {
-        prior.map(str::to_string)
-    } else {
-        Some(api.to_string())
-    }
-}
-
-/// An optional flag as read back: `false` stays null when the prior was null.
-fn read_flag(api: bool, prior: Option<bool>) -> Option<bool> {
-    if !api && prior.is_none() {
-        None
-    } else {
-        Some(api)
-    }
-}
-
 /// YAML text as read back: the prior text while it means the same.
 fn read_yaml(api: &str, prior: Option<&str>) -> String {
     match prior {
@@ -158,30 +140,24 @@ impl VariableModel {
         }
     }
 
-    fn from_api(api: &Variable, prior: Option<&VariableModel>) -> VariableModel {
-        let prior_option = |i: usize| prior.and_then(|p| p.options.get(i));
+    fn from_api(api: &Variable) -> VariableModel {
+        let text = |value: &str| Some(value.to_string());
         VariableModel {
             name: api.name.clone(),
             display_name: api.display_name.clone(),
             format: Some(if api.format.is_empty() { "string".into() } else { api.format.clone() }),
-            description: read_text(&api.description, prior.and_then(|p| p.description.as_deref())),
-            default_value: read_text(&api.default_value, prior.and_then(|p| p.default_value.as_deref())),
-            regex: read_text(&api.regex, prior.and_then(|p| p.regex.as_deref())),
-            required: read_flag(api.required, prior.and_then(|p| p.required)),
-            immutable: read_flag(api.immutable, prior.and_then(|p| p.immutable)),
-            is_sensitive: read_flag(api.is_sensitive, prior.and_then(|p| p.is_sensitive)),
-            hidden: read_flag(api.hidden, prior.and_then(|p| p.hidden)),
+            description: text(&api.description),
+            default_value: text(&api.default_value),
+            regex: text(&api.regex),
+            required: Some(api.required),
+            immutable: Some(api.immutable),
+            is_sensitive: Some(api.is_sensitive),
+            hidden: Some(api.hidden),
             input_type: Some(if api.input_type.is_empty() { "text".into() } else { api.input_type.clone() }),
             options: api
                 .options
                 .iter()
-                .enumerate()
-                .map(|(i, o)| OptionModel {
-                    default: Some(o.default),
-                    description: read_text(&o.description, prior_option(i).and_then(|p| p.description.as_deref())),
-                    label: o.label.clone(),
-                    value: o.value.clone(),
-                })
+                .map(|o| OptionModel { default: Some(o.default), description: text(&o.description), label: o.label.clone(), value: o.value.clone() })
                 .collect(),
         }
     }
@@ -265,30 +241,38 @@ pub fn pack_block() -> NestedBlock {
             Attribute::new("registry_uid", Type::String)
                 .optional()
                 .computed()
-                .description("The UID of the pack's registry. Conflicts with `registry_name`; read back either way.")
-                .plan_modifier(use_state_while_unchanged(&["name"])),
+                .description("The UID of the pack's registry; it must name the same registry as `registry_name` when both are set. Read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name", "registry_name"])),
         )
         .attribute(
             Attribute::new("registry_name", Type::String)
                 .optional()
                 .computed()
-                .description("The name of the pack's registry, resolved to its UID at plan time. Conflicts with `registry_uid`; read back either way.")
-                .plan_modifier(use_state_while_unchanged(&["name"])),
+                .description("The name of the pack's registry, resolved to its UID at plan time; it must name the same registry as `registry_uid` when both are set. Read back either way.")
+                .plan_modifier(use_state_while_unchanged(&["name", "registry_uid"])),
         )
         .attribute(
             Attribute::new("tag", Type::String)
                 .optional()
-                .description("The pack version, or a version tag (`1.30.x`, `LTS__22.4.x`) selecting the newest version that carries it. With `uid`, the UID names the version; the tag reads back as written."),
+                .computed()
+                .description("The pack version, or a version tag (`1.30.x`, `LTS__22.4.x`) selecting the newest version that carries it; the pack's own version when only `uid` is set. With `uid`, the UID names the version and the tag reads back as written.")
+                .plan_modifier(use_state_while_unchanged(&["name", "uid"])),
         )
-        .attribute(Attribute::new("values", Type::String).optional().description("The pack values (YAML).").plan_modifier(yaml()))
-        .block(NestedBlock::new("manifest", Nesting::List, manifest))
-        .validator(conflicts_with("registry_uid", "registry_name"));
+        .attribute(
+            Attribute::new("values", Type::String)
+                .optional()
+                .computed()
+                .description("The pack values (YAML); the catalog's values of the pack when not set.")
+                .plan_modifier(yaml())
+                .plan_modifier(use_state_while_unchanged(&["name", "tag", "uid"])),
+        )
+        .block(NestedBlock::new("manifest", Nesting::List, manifest));
     NestedBlock::new("pack", Nesting::List, pack)
 }
 
 fn variables_block() -> NestedBlock {
-    let text = |name: &str, what: &str| Attribute::new(name, Type::String).optional().description(what);
-    let flag = |name: &str, what: &str| Attribute::new(name, Type::Bool).optional().description(what);
+    let text = |name: &str, what: &str| Attribute::new(name, Type::String).zero_default().description(what);
+    let flag = |name: &str, what: &str| Attribute::new(name, Type::Bool).zero_default().description(what);
     let option = Block::new()
         .attribute(Attribute::new("default", Type::Bool).optional().computed().description("Whether this option is the default."))
         .attribute(text("description", "The option's description."))
@@ -319,12 +303,6 @@ fn variables_block() -> NestedBlock {
         .block(NestedBlock::new("options", Nesting::List, option));
     let variables = Block::new().block(NestedBlock::new("variable", Nesting::List, variable).min_items(1));
     NestedBlock::new("profile_variables", Nesting::List, variables).max_items(1)
-}
-
-/// True when two `context` values select different API scopes.
-fn scope_changes(before: &Value, after: &Value) -> bool {
-    let tenant = |v: &Value| v.as_str() == Some("tenant");
-    tenant(before) != tenant(after)
 }
 
 /// Problems plan time can see without the API: duplicate names.
@@ -365,13 +343,25 @@ impl ClusterProfileResource {
         for i in 0..count {
             let pack = plan.get("pack").as_elements().unwrap_or_default()[i].clone();
             let configured = &config.get("pack").as_elements().unwrap_or_default()[i];
-            let text = |name: &str| pack.get(name).as_str().map(str::to_string);
+            let text = |name: &str| pack.get(name).as_str().filter(|t| !t.is_empty()).map(str::to_string);
             let pack_type = text("type").unwrap_or_default();
             let registry_name = text("registry_name");
             let mut registry_uid = text("registry_uid");
             if let Some(name) = &registry_name {
                 let kind = (pack_type != "manifest").then_some(pack_type.as_str());
                 match resolver.registry_uid(name, kind).await {
+                    // Both set (a generated configuration writes both): they must agree.
+                    Ok(uid) if !configured.get("registry_name").is_null() && configured.get("registry_uid").as_str().is_some_and(|given| !given.is_empty() && given != uid) => {
+                        diags.error_at(
+                            pack_path(i).attribute("registry_name"),
+                            "Invalid attribute combination",
+                            format!(
+                                "Only one of `registry_uid`, `registry_name` may be set, or both naming the same registry: registry_name {name:?} is registry {uid}, registry_uid is {}.",
+                                configured.get("registry_uid").as_str().unwrap_or_default()
+                            ),
+                        );
+                        continue;
+                    }
                     Ok(uid) => registry_uid = Some(uid),
                     Err(error) => {
                         diags.error_at(pack_path(i).attribute("registry_name"), "Unknown registry", error.to_string());
@@ -399,7 +389,7 @@ impl ClusterProfileResource {
                 MANIFEST_PACK_UID.to_string()
             } else {
                 let (Some(name), Some(tag)) = (text("name"), text("tag")) else {
-                    if pack.get("tag").is_null() {
+                    if configured.get("tag").is_null() {
                         diags.error_at(pack_path(i), "Pack version missing", "Set `tag` (and the registry) so the pack can be resolved, or set `uid`.");
                     }
                     continue;
@@ -434,12 +424,13 @@ impl ClusterProfileResource {
         let mut resolved = BTreeMap::new();
         let mut entities = Vec::new();
         for (i, pack) in model.pack.iter().enumerate() {
-            let registry_uid = match (&pack.registry_uid, &pack.registry_name) {
-                (Some(uid), _) => uid.clone(),
+            let chosen = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+            let registry_uid = match (chosen(&pack.registry_uid), chosen(&pack.registry_name)) {
+                (Some(uid), _) => uid,
                 (None, Some(name)) => {
                     let kind = (!pack.is_manifest()).then(|| pack.pack_type.as_deref().unwrap_or("spectro"));
                     let uid = resolver
-                        .registry_uid(name, kind)
+                        .registry_uid(&name, kind)
                         .await
                         .map_err(|e| ResourceError::at(pack_path(i).attribute("registry_name"), "Unknown registry", e.to_string()))?;
                     uid
@@ -486,29 +477,22 @@ impl ClusterProfileResource {
             }
             let registry_name = match known_registries.get(&api.registry_uid) {
                 Some(name) => Some(name.clone()),
-                None if api.registry_uid.is_empty() => None,
-                None => resolver.registry_name(&api.registry_uid).await?,
+                None if api.registry_uid.is_empty() => Some(String::new()),
+                None => Some(resolver.registry_name(&api.registry_uid).await?.unwrap_or_default()),
             };
             let registry_uid = (!api.registry_uid.is_empty()).then(|| api.registry_uid.clone());
             let pack_type = match prior_pack.and_then(|p| p.pack_type.as_deref()) {
                 Some(prior_type) if pack_types_equal(&Value::string(prior_type), &Value::string(api.pack_type.clone())) => prior_type.to_string(),
                 _ => super::packs::effective_pack_type(&api.pack_type).to_string(),
             };
-            // Empty texts read back as the prior had them (null after an import).
-            let prior_values = prior_pack.and_then(|p| p.values.as_deref());
-            let values_kept_null = prior_pack.is_some_and(|p| p.values.is_none());
             packs.push(PackModel {
                 uid: Some(api.pack_uid.clone()),
                 pack_type: Some(pack_type),
                 name: api.name.clone(),
                 registry_uid,
                 registry_name,
-                tag: read_text(&api.tag, prior_pack.and_then(|p| p.tag.as_deref())),
-                values: match (values_kept_null, api.values.is_empty()) {
-                    (true, _) => None,
-                    (false, true) => read_text("", prior_values),
-                    (false, false) => Some(read_yaml(&api.values, prior_values)),
-                },
+                tag: Some(api.tag.clone()),
+                values: Some(read_yaml(&api.values, prior_pack.and_then(|p| p.values.as_deref()))),
                 manifest: manifests,
             });
         }
@@ -517,8 +501,7 @@ impl ClusterProfileResource {
             let mut api = client.get_cluster_profile_variables(&call, &scope, &uid).await?;
             // Keep the configured order; variables added elsewhere follow.
             api.sort_by_key(|v| prior_variables.iter().position(|p| p.name == v.name).unwrap_or(usize::MAX));
-            let variable: Vec<VariableModel> =
-                api.iter().map(|v| VariableModel::from_api(v, prior_variables.iter().copied().find(|p| p.name == v.name))).collect();
+            let variable: Vec<VariableModel> = api.iter().map(VariableModel::from_api).collect();
             if variable.is_empty() {
                 Vec::new()
             } else {
@@ -550,8 +533,8 @@ impl ClusterProfileResource {
             version: Some(profile.version().to_string()),
             skip_destroy: Some(prior.skip_destroy.unwrap_or(false)),
             context: Some(context),
-            tags: read_tags(&profile.metadata, prior.tags.as_ref()),
-            description: read_description(&profile.metadata, prior.description.as_deref()),
+            tags: read_tags(&profile.metadata),
+            description: read_description(&profile.metadata),
             cloud: Some(if template.cloud_type.is_empty() { "all".into() } else { template.cloud_type.clone() }),
             profile_type: Some(template.profile_type.clone()),
             profile_variables,
@@ -651,10 +634,10 @@ impl Resource<Palette> for ClusterProfileResource {
                         .default(Value::string("project"))
                         .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
                         .validator(one_of(&CONTEXTS))
-                        .plan_modifier(requires_replace_if("when it moves the profile between project and tenant scope", |request, plan| scope_changes(request.prior, plan))),
+                        .plan_modifier(replace_when_scope_moves()),
                 )
                 .attribute(tags_attribute())
-                .attribute(Attribute::new("description", Type::String).optional().description("A description, stored as the `description` annotation."))
+                .attribute(description_attribute())
                 .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("The cloud type (`all`, `aws`, `eks`, `vsphere`, a custom cloud...).").plan_modifier(requires_replace()))
                 .attribute(
                     Attribute::new("type", Type::String)
@@ -856,7 +839,7 @@ mod tests {
     fn schema_is_valid_and_version_0() {
         let schema = ClusterProfileResource.schema();
         assert_eq!(schema.version, 0);
-        assert!(schema.problems().is_empty(), "{:?}", schema.problems());
+        assert!(schema.resource_problems().is_empty(), "{:?}", schema.resource_problems());
     }
 
     #[test]
@@ -892,12 +875,7 @@ mod tests {
     }
 
     #[test]
-    fn read_back_keeps_the_prior_form_of_empty_values() {
-        assert_eq!(read_text("", None), None);
-        assert_eq!(read_text("", Some("")), Some(String::new()));
-        assert_eq!(read_text("x", None), Some("x".to_string()));
-        assert_eq!(read_flag(false, None), None);
-        assert_eq!(read_flag(false, Some(false)), Some(false));
+    fn yaml_reads_back_in_the_prior_spelling_while_it_means_the_same() {
         assert_eq!(read_yaml("a: 1\n", Some("a:   1")), "a:   1");
         assert_eq!(read_yaml("a: 2", Some("a: 1")), "a: 2");
     }

@@ -54,16 +54,16 @@ pub fn block() -> NestedBlock {
         .attribute(Attribute::new("uid", Type::String).optional().computed().description("The pack's UID.").plan_modifier(use_state_for_unknown()))
         .attribute(Attribute::new("type", Type::String).default(Value::string("spectro")).description("The pack type: `spectro`, `helm`, `manifest` or `oci`."))
         .attribute(Attribute::new("name", Type::String).required().description("The name of the pack whose values are overridden."))
-        .attribute(Attribute::new("registry_uid", Type::String).optional().description("The UID of the pack's registry."))
-        .attribute(Attribute::new("registry_name", Type::String).optional().description("The name of the pack's registry."))
-        .attribute(Attribute::new("tag", Type::String).optional().description("The pack version."))
-        .attribute(Attribute::new("values", Type::String).optional().description("The pack values (YAML) used on this object instead of the profile's."))
+        .attribute(Attribute::new("registry_uid", Type::String).zero_default().description("The UID of the pack's registry."))
+        .attribute(Attribute::new("registry_name", Type::String).zero_default().description("The name of the pack's registry."))
+        .attribute(Attribute::new("tag", Type::String).zero_default().description("The pack version."))
+        .attribute(Attribute::new("values", Type::String).zero_default().description("The pack values (YAML) used on this object instead of the profile's (none when empty)."))
         .block(NestedBlock::new("manifest", Nesting::List, manifest));
     let profile = Block::new()
         .attribute(Attribute::new("id", Type::String).required().description("The UID of the cluster profile to attach.").validator(not_empty()))
         .attribute(
             Attribute::new("variables", Type::Map(Box::new(Type::String)))
-                .optional()
+                .zero_default()
                 .description("Values of the profile's variables on this object, by variable name."),
         )
         .block(NestedBlock::new("pack", Nesting::List, pack));
@@ -159,10 +159,12 @@ pub fn read_back(
 
 impl PackBlock {
     /// This override as the attached template reports it: configured `values`
-    /// follow the template's pack values unless they are the same YAML.
+    /// follow the template's pack values unless they are the same YAML (empty
+    /// values override nothing, so the profile's own stand).
     fn read_back(&self, template: &ClusterProfileTemplate) -> PackBlock {
         let mut pack = self.clone();
-        if let (Some(configured), Some(reported)) = (&self.values, template.packs.iter().find(|p| p.name == self.name)) {
+        let configured = self.values.as_ref().filter(|v| !v.trim().is_empty());
+        if let (Some(configured), Some(reported)) = (configured, template.packs.iter().find(|p| p.name == self.name)) {
             if !yaml_equal(configured, &reported.values) {
                 pack.values = Some(reported.values.clone());
             }

@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 
 use crate::client::conventions::{description, labels_to_tags, set_description, tags_to_labels};
 use crate::client::models::ObjectMeta;
-use crate::framework::modifiers::use_state_for_unknown;
+use crate::framework::modifiers::{requires_replace_if, use_state_for_unknown, RequiresReplace};
 use crate::framework::schema::Attribute;
 use crate::framework::validators::key_value_tags;
-use crate::protocol::value::Type;
+use crate::protocol::value::{Type, Value};
 
 /// The computed `id` attribute: the Palette UID, stable across updates.
 pub fn id_attribute() -> Attribute {
@@ -18,9 +18,24 @@ pub fn id_attribute() -> Attribute {
 /// The optional `tags` set (`key` or `key:value`).
 pub fn tags_attribute() -> Attribute {
     Attribute::new("tags", Type::Set(Box::new(Type::String)))
-        .optional()
+        .zero_default()
         .description("Tags, each `key` or `key:value` (the value may itself contain colons). Stored as metadata labels.")
         .validator(key_value_tags())
+}
+
+/// The optional `description`, stored as the `description` annotation.
+pub fn description_attribute() -> Attribute {
+    Attribute::new("description", Type::String).zero_default().description("A description, stored as the `description` annotation.")
+}
+
+/// A `context` change replaces the object only when it moves it between
+/// the project and the tenant: Palette cannot move an object between scopes,
+/// while `""`, `project` and `system` all address the provider's project.
+pub fn replace_when_scope_moves() -> RequiresReplace {
+    let tenant = |v: &Value| v.as_str() == Some("tenant");
+    requires_replace_if("when it moves the object between the project and the tenant (Palette cannot move objects between scopes)", move |request, plan| {
+        tenant(request.prior) != tenant(plan)
+    })
 }
 
 /// Builds object metadata from a name, tags and description.
@@ -33,26 +48,14 @@ pub fn object_meta(name: &str, tags: Option<&BTreeSet<String>>, description_text
     meta
 }
 
-/// Tags as read back: `None` when the object has none and the prior state had
-/// none either, so an absent `tags` never shows a diff.
-pub fn read_tags(meta: &ObjectMeta, prior: Option<&BTreeSet<String>>) -> Option<BTreeSet<String>> {
-    let tags = labels_to_tags(&meta.labels);
-    if tags.is_empty() && prior.is_none() {
-        None
-    } else {
-        Some(tags)
-    }
+/// Tags as read back: the object's labels as tags.
+pub fn read_tags(meta: &ObjectMeta) -> Option<BTreeSet<String>> {
+    Some(labels_to_tags(&meta.labels))
 }
 
-/// The description as read back: an empty description reads as whatever the
-/// prior state held (`null` or `""`), so neither form shows a diff.
-pub fn read_description(meta: &ObjectMeta, prior: Option<&str>) -> Option<String> {
-    let text = description(meta);
-    if text.is_empty() && prior.is_none_or(str::is_empty) {
-        prior.map(str::to_string)
-    } else {
-        Some(text.to_string())
-    }
+/// The description as read back (`""` when the object has none).
+pub fn read_description(meta: &ObjectMeta) -> Option<String> {
+    Some(description(meta).to_string())
 }
 
 /// Splits an import ID of the form `WHAT` or `WHAT:CONTEXT`, where CONTEXT
@@ -91,21 +94,17 @@ mod tests {
     }
 
     #[test]
-    fn empty_description_keeps_the_prior_form() {
-        let meta = ObjectMeta::default();
-        assert_eq!(read_description(&meta, None), None);
-        assert_eq!(read_description(&meta, Some("")), Some(String::new()));
-        assert_eq!(read_description(&meta, Some("old")), Some(String::new()));
+    fn an_empty_description_reads_back_as_empty() {
+        assert_eq!(read_description(&ObjectMeta::default()), Some(String::new()));
         let meta = object_meta("x", None, Some("new"));
-        assert_eq!(read_description(&meta, None), Some("new".to_string()));
+        assert_eq!(read_description(&meta), Some("new".to_string()));
     }
 
     #[test]
     fn tags_with_several_colons_round_trip() {
         let tags: BTreeSet<String> = ["a:b:c".to_string(), "bare".to_string()].into();
         let meta = object_meta("x", Some(&tags), None);
-        assert_eq!(read_tags(&meta, None), Some(tags));
-        assert_eq!(read_tags(&ObjectMeta::default(), None), None);
-        assert_eq!(read_tags(&ObjectMeta::default(), Some(&BTreeSet::new())), Some(BTreeSet::new()));
+        assert_eq!(read_tags(&meta), Some(tags));
+        assert_eq!(read_tags(&ObjectMeta::default()), Some(BTreeSet::new()));
     }
 }

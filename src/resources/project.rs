@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
 use crate::client::projects::{Project, ProjectEntity};
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value, to_value};
@@ -33,14 +33,13 @@ impl ProjectModel {
         ProjectEntity { metadata: object_meta(&self.name, self.tags.as_ref(), self.description.as_deref()), spec: None }
     }
 
-    /// The model as the API reports it, keeping the prior state's form of
-    /// empty values.
-    fn from_api(project: &Project, prior: &ProjectModel) -> ProjectModel {
+    /// The model as the API reports it.
+    fn from_api(project: &Project) -> ProjectModel {
         ProjectModel {
             id: Some(project.metadata.uid.clone()),
             name: project.metadata.name.clone(),
-            description: read_description(&project.metadata, prior.description.as_deref()),
-            tags: read_tags(&project.metadata, prior.tags.as_ref()),
+            description: read_description(&project.metadata),
+            tags: read_tags(&project.metadata),
         }
     }
 }
@@ -52,9 +51,9 @@ impl ProjectResource {
         Ok(to_value(model, &self.schema().block.implied_type())?)
     }
 
-    async fn read_model(&self, ctx: &Context<Palette>, uid: &str, prior: &ProjectModel) -> Result<Option<ProjectModel>, ResourceError> {
+    async fn read_model(&self, ctx: &Context<Palette>, uid: &str) -> Result<Option<ProjectModel>, ResourceError> {
         let project = ctx.data().client.get_project(&call(ctx), uid).await?;
-        Ok(project.map(|p| ProjectModel::from_api(&p, prior)))
+        Ok(project.map(|p| ProjectModel::from_api(&p)))
     }
 }
 
@@ -71,7 +70,7 @@ impl Resource<Palette> for ProjectResource {
                 .description("A Palette project: the unit of isolation for profiles and clusters in a tenant.")
                 .attribute(id_attribute())
                 .attribute(Attribute::new("name", Type::String).required().description("The project's name, unique in the tenant.").validator(not_empty()))
-                .attribute(Attribute::new("description", Type::String).optional().description("A description, stored as the `description` annotation."))
+                .attribute(description_attribute())
                 .attribute(tags_attribute())
                 .block(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete])),
         )
@@ -91,7 +90,7 @@ impl Resource<Palette> for ProjectResource {
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: ProjectModel = from_value(state)?;
         let uid = prior.id.clone().unwrap_or_default();
-        match self.read_model(ctx, &uid, &prior).await? {
+        match self.read_model(ctx, &uid).await? {
             Some(model) => Ok(Some(self.state(&model)?)),
             None => Ok(None),
         }

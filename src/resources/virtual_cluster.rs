@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::cluster_profile_attachment::{self as attachment, ProfileBlock};
-use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
 use super::virtual_cluster_wait::{wait_for, Target};
 use crate::client::clusters::{
     BackupPolicy, ClusterConfigEntity, ClusterNamespace, ClusterNamespaceSpec, ClusterRbac, ClusterRbacSpec, GpuConfig, HelmChart, HelmRelease,
@@ -25,7 +25,7 @@ use crate::client::{ClientError, Scope};
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value, to_value};
 use crate::framework::diagnostics::AttributePath;
-use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
+use crate::framework::modifiers::{fixed_after_create, requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
@@ -174,24 +174,6 @@ fn to_i32(value: Option<i64>) -> i32 {
     value.unwrap_or(0).clamp(0, i64::from(i32::MAX)) as i32
 }
 
-/// A number as read back: an API zero stays null when the prior state had none.
-fn read_number(api: i32, prior: Option<i64>) -> Option<i64> {
-    if api == 0 && prior.is_none() {
-        None
-    } else {
-        Some(i64::from(api))
-    }
-}
-
-/// A string as read back: an API empty string stays null when the prior state had none.
-fn read_string(api: &str, prior: Option<&String>) -> Option<String> {
-    if api.is_empty() && prior.is_none_or(String::is_empty) {
-        prior.cloned()
-    } else {
-        Some(api.to_string())
-    }
-}
-
 /// A namespace quantity as text, keeping the prior spelling of the same number
 /// (`"2"` and `"2.0"`), so a fractional CPU such as `"0.5"` never drifts.
 fn quantity_text(api: f64, prior: Option<&String>) -> String {
@@ -223,14 +205,15 @@ impl ResourcesBlock {
         }
     }
 
-    fn from_api(quota: &VirtualInstanceType, prior: &ResourcesBlock) -> ResourcesBlock {
+    fn from_api(quota: &VirtualInstanceType) -> ResourcesBlock {
+        let number = |api: i32| Some(i64::from(api));
         ResourcesBlock {
-            max_cpu: read_number(quota.max_cpu, prior.max_cpu),
-            max_mem_in_mb: read_number(quota.max_mem_in_mib, prior.max_mem_in_mb),
-            max_storage_in_gb: read_number(quota.max_storage_gib, prior.max_storage_in_gb),
-            min_cpu: read_number(quota.min_cpu, prior.min_cpu),
-            min_mem_in_mb: read_number(quota.min_mem_in_mib, prior.min_mem_in_mb),
-            min_storage_in_gb: read_number(quota.min_storage_gib, prior.min_storage_in_gb),
+            max_cpu: number(quota.max_cpu),
+            max_mem_in_mb: number(quota.max_mem_in_mib),
+            max_storage_in_gb: number(quota.max_storage_gib),
+            min_cpu: number(quota.min_cpu),
+            min_mem_in_mb: number(quota.min_mem_in_mib),
+            min_storage_in_gb: number(quota.min_storage_gib),
         }
     }
 }
@@ -246,20 +229,24 @@ impl CloudConfigBlock {
         }
     }
 
-    /// Every field as the API stores it, an empty one as unset; `None` when the API
-    /// holds no chart settings at all. Reading every field, not only the configured
-    /// ones, is what lets an import carry the block and a change made elsewhere show.
-    fn from_api(config: &VirtualClusterConfig) -> Option<CloudConfigBlock> {
+    /// Every field as the API stores it. Reading every field, not only the
+    /// configured ones, is what lets an import carry the block and a change
+    /// made elsewhere show.
+    fn from_api(config: &VirtualClusterConfig) -> CloudConfigBlock {
         let release = config.helm_release.clone().unwrap_or_default();
-        let set = |api: &str| Some(api.to_string()).filter(|v| !v.is_empty());
-        let block = CloudConfigBlock {
-            chart_name: set(&release.chart.name),
-            chart_repo: set(&release.chart.repo),
-            chart_version: set(&release.chart.version),
-            chart_values: set(&release.values),
-            k8s_version: set(&config.kubernetes_version),
-        };
-        Some(block).filter(|b| *b != CloudConfigBlock::default())
+        let text = |api: &str| Some(api.to_string());
+        CloudConfigBlock {
+            chart_name: text(&release.chart.name),
+            chart_repo: text(&release.chart.repo),
+            chart_version: text(&release.chart.version),
+            chart_values: text(&release.values),
+            k8s_version: text(&config.kubernetes_version),
+        }
+    }
+
+    /// True when the API holds any chart setting (an all-empty block is no setting).
+    fn is_set(&self) -> bool {
+        [&self.chart_name, &self.chart_repo, &self.chart_version, &self.chart_values, &self.k8s_version].iter().any(|v| v.as_deref().is_some_and(|t| !t.is_empty()))
     }
 }
 
@@ -279,9 +266,7 @@ impl BackupBlock {
     }
 
     fn from_api(policy: &BackupPolicy, prior: Option<&BackupBlock>) -> BackupBlock {
-        let mode = RESOURCE_MODES.iter().find(|(_, api)| *api == policy.include_cluster_resource_mode).map(|(key, _)| key.to_string());
-        let prior_mode = prior.and_then(|p| p.include_cluster_resources_mode.clone());
-        let namespaces: BTreeSet<String> = policy.namespaces.iter().cloned().collect();
+        let mode = RESOURCE_MODES.iter().find(|(_, api)| *api == policy.include_cluster_resource_mode).map_or("", |(key, _)| key);
         BackupBlock {
             prefix: policy.backup_prefix.clone(),
             backup_location_id: policy.backup_location_uid.clone(),
@@ -289,8 +274,9 @@ impl BackupBlock {
             expiry_in_hour: policy.duration_in_hours,
             include_disks: Some(policy.include_all_disks),
             include_cluster_resources: Some(policy.include_cluster_resources),
-            include_cluster_resources_mode: if prior_mode.is_none() { None } else { mode },
-            namespaces: if namespaces.is_empty() && prior.is_none_or(|p| p.namespaces.is_none()) { None } else { Some(namespaces) },
+            include_cluster_resources_mode: Some(mode.to_string()),
+            namespaces: Some(policy.namespaces.iter().cloned().collect()),
+            // Not part of a virtual cluster's policy: what the configuration said.
             cluster_uids: prior.and_then(|p| p.cluster_uids.clone()),
             include_all_clusters: prior.and_then(|p| p.include_all_clusters),
         }
@@ -324,24 +310,18 @@ impl RbacBlock {
         }
     }
 
-    fn from_api(binding: &RbacBinding, prior: Option<&RbacBlock>) -> RbacBlock {
+    fn from_api(binding: &RbacBinding) -> RbacBlock {
         let role: BTreeMap<String, String> =
             [("kind", &binding.role.kind), ("name", &binding.role.name)].into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.clone())).collect();
-        let prior_subjects = prior.and_then(|p| p.subjects.as_ref());
         RbacBlock {
             binding_type: binding.binding_type.clone(),
-            namespace: read_string(&binding.namespace, prior.and_then(|p| p.namespace.as_ref())),
-            role: if role.is_empty() && prior.is_none_or(|p| p.role.is_none()) { None } else { Some(role) },
+            namespace: Some(binding.namespace.clone()),
+            role: Some(role),
             subjects: Some(
                 binding
                     .subjects
                     .iter()
-                    .enumerate()
-                    .map(|(i, s)| SubjectBlock {
-                        subject_type: s.subject_type.clone(),
-                        name: s.name.clone(),
-                        namespace: read_string(&s.namespace, prior_subjects.and_then(|p| p.get(i)).and_then(|p| p.namespace.as_ref())),
-                    })
+                    .map(|s| SubjectBlock { subject_type: s.subject_type.clone(), name: s.name.clone(), namespace: Some(s.namespace.clone()) })
                     .collect(),
             ),
         }
@@ -498,35 +478,29 @@ impl Observed {
         let host_uid = placement.host_cluster.map(|r| r.uid).filter(|u| !u.is_empty());
         // Placement is read for the attribute the configuration uses (Palette
         // picks the host of a group's cluster); on import, the group wins.
-        let (cluster_group_uid, host_cluster_uid) = match (&prior.cluster_group_uid, &prior.host_cluster_uid) {
-            (Some(_), _) => (group_uid, None),
-            (None, Some(_)) => (None, host_uid),
-            (None, None) if group_uid.is_some() => (group_uid, None),
-            (None, None) => (None, host_uid),
+        let chosen = |uid: &Option<String>| uid.as_deref().is_some_and(|u| !u.is_empty());
+        let (cluster_group_uid, host_cluster_uid) = match (chosen(&prior.cluster_group_uid), chosen(&prior.host_cluster_uid)) {
+            (true, _) => (group_uid, None),
+            (false, true) => (None, host_uid),
+            (false, false) if group_uid.is_some() => (group_uid, None),
+            (false, false) => (None, host_uid),
         };
         let os_patch = config.machine_management_config.and_then(|m| m.os_patch_config).unwrap_or_default();
-        let prior_resources = prior.resources.iter().flatten().next().cloned().unwrap_or_default();
         let resources = match &self.quota {
-            Some(quota) if *quota != VirtualInstanceType::default() || prior.resources.is_some() => Some(vec![ResourcesBlock::from_api(quota, &prior_resources)]),
+            Some(quota) if *quota != VirtualInstanceType::default() || prior.resources.is_some() => Some(vec![ResourcesBlock::from_api(quota)]),
             _ => prior.resources.as_ref().map(|_| Vec::new()),
         };
         // An empty `cloud_config {}` in the configuration reads back as an empty block.
-        let cloud_config = match self.cloud_config.as_ref().and_then(CloudConfigBlock::from_api) {
-            Some(block) => Some(vec![block]),
-            None => prior.cloud_config.as_ref().map(|blocks| blocks.iter().map(|_| CloudConfigBlock::default()).collect()),
+        let chart = self.cloud_config.as_ref().map(CloudConfigBlock::from_api).unwrap_or_default();
+        let cloud_config = match chart.is_set() {
+            true => Some(vec![chart]),
+            false => prior.cloud_config.as_ref().map(|blocks| blocks.iter().map(|_| chart.clone()).collect()),
         };
         let prior_namespaces = prior.namespaces.as_deref().unwrap_or_default();
         let namespaces: Vec<NamespaceBlock> =
             self.namespaces.iter().map(|n| NamespaceBlock::from_api(n, prior_namespaces.iter().find(|p| p.name == n.metadata.name))).collect();
-        let prior_rbacs = prior.cluster_rbac_binding.as_deref().unwrap_or_default();
-        let rbacs: Vec<RbacBlock> = self
-            .rbacs
-            .iter()
-            .filter(|r| !r.spec.is_system)
-            .flat_map(|r| r.spec.bindings.iter())
-            .enumerate()
-            .map(|(i, b)| RbacBlock::from_api(b, prior_rbacs.get(i)))
-            .collect();
+        let rbacs: Vec<RbacBlock> =
+            self.rbacs.iter().filter(|r| !r.spec.is_system).flat_map(|r| r.spec.bindings.iter()).map(RbacBlock::from_api).collect();
         let prior_backup = prior.backup_policy.iter().flatten().next();
         let scan = self.scan.as_ref().map(|s| {
             let get = |driver: &str| s.get(driver).cloned().unwrap_or_default();
@@ -537,13 +511,12 @@ impl Observed {
             }]
         });
         let location = cluster.status.as_ref().and_then(|s| s.location.clone());
-        let empty_as_prior = |items: bool, prior: bool| items || prior;
         ClusterModel {
             id: Some(meta.uid.clone()),
             name: meta.name.clone(),
             context: prior.context.clone().or_else(|| Some("project".to_string())),
-            tags: read_tags(meta, prior.tags.as_ref()),
-            description: read_description(meta, prior.description.as_deref()),
+            tags: read_tags(meta),
+            description: read_description(meta),
             host_cluster_uid,
             cluster_group_uid,
             pause_cluster: Some(config.lifecycle_config.is_some_and(|l| l.pause)),
@@ -558,15 +531,15 @@ impl Observed {
             renew_k8s_certificates_now: prior.renew_k8s_certificates_now.clone(),
             cloud_config_id: cluster.cloud_config_uid().map(str::to_string),
             os_patch_on_boot: Some(os_patch.patch_on_boot),
-            os_patch_schedule: read_string(&os_patch.schedule, prior.os_patch_schedule.as_ref()),
-            os_patch_after: read_string(os_patch.on_demand_patch_after.as_deref().filter(|t| !is_zero_time(t)).unwrap_or_default(), prior.os_patch_after.as_ref()),
+            os_patch_schedule: Some(os_patch.schedule.clone()),
+            os_patch_after: Some(os_patch.on_demand_patch_after.as_deref().filter(|t| !is_zero_time(t)).unwrap_or_default().to_string()),
             kubeconfig: self.kubeconfig.clone(),
             admin_kube_config: self.admin_kubeconfig.clone(),
             cloud_config,
             backup_policy: self.backup.as_ref().map(|b| vec![BackupBlock::from_api(b, prior_backup)]),
             scan_policy: scan,
-            cluster_rbac_binding: empty_as_prior(!rbacs.is_empty(), prior.cluster_rbac_binding.is_some()).then_some(rbacs),
-            namespaces: empty_as_prior(!namespaces.is_empty(), prior.namespaces.is_some()).then_some(namespaces),
+            cluster_rbac_binding: Some(rbacs),
+            namespaces: Some(namespaces),
             location_config: Some(
                 location
                     .map(|l| LocationBlock {
@@ -626,7 +599,7 @@ impl VirtualClusterResource {
             Some(config_uid) => client.get_virtual_cloud_config(&c, scope, config_uid).await?,
             None => None,
         };
-        let declares_variables = prior.cluster_profile.iter().flatten().any(|p| p.variables.is_some());
+        let declares_variables = prior.cluster_profile.iter().flatten().any(|p| p.variables.as_ref().is_some_and(|v| !v.is_empty()));
         let variables = if declares_variables {
             let listed = client.get_cluster_variables(&c, scope, uid).await?;
             Some(listed.into_iter().map(|p| (p.profile_uid, p.variables.into_iter().map(|v| (v.definition.name, v.value)).collect())).collect())
@@ -708,7 +681,7 @@ impl VirtualClusterResource {
         let client = &ctx.data().client;
         let scope = ctx.data().project_scope();
         let c = call(ctx);
-        if (&prior.tags, &prior.description) != (&model.tags, &model.description) {
+        if (&prior.name, &prior.tags, &prior.description) != (&model.name, &model.tags, &model.description) {
             client.patch_cluster_metadata(&c, &scope, uid, &model.metadata()).await?;
         }
         if prior.namespaces != model.namespaces {
@@ -747,11 +720,16 @@ impl VirtualClusterResource {
         if prior.renew_k8s_certificates_now != model.renew_k8s_certificates_now && model.renew_k8s_certificates_now.as_deref().is_some_and(|t| !t.is_empty()) {
             client.renew_cluster_certificates(&c, &scope, uid).await?;
         }
+        let config_uid = model.cloud_config_id.clone().or_else(|| prior.cloud_config_id.clone()).unwrap_or_default();
         if prior.resources != model.resources {
             if let Some(quota) = model.quota() {
-                let config_uid = model.cloud_config_id.clone().or_else(|| prior.cloud_config_id.clone()).unwrap_or_default();
                 client.resize_virtual_cluster(&c, &scope, &config_uid, &quota).await.map_err(|e| api_error("Cannot resize the virtual cluster", e))?;
             }
+        }
+        if prior.cloud_config != model.cloud_config {
+            // A removed block resets the chart settings to Palette's defaults.
+            let chart = model.cloud_config.iter().flatten().next().cloned().unwrap_or_default();
+            client.set_virtual_cluster_config(&c, &scope, &config_uid, &chart.api()).await.map_err(|e| api_error("Cannot change the virtual cluster's chart", e))?;
         }
         if prior.paused() != model.paused() {
             client.set_cluster_paused(&c, &scope, uid, model.paused()).await?;
@@ -819,8 +797,8 @@ impl Resource<Palette> for VirtualClusterResource {
     }
 
     fn schema(&self) -> Schema {
-        let number = |name: &str, text: &str| Attribute::new(name, Type::Number).optional().description(text).validator(at_least(0));
-        let string = |name: &str, text: &str| Attribute::new(name, Type::String).optional().description(text);
+        let number = |name: &str, text: &str| Attribute::new(name, Type::Number).zero_default().description(text).validator(at_least(0));
+        let string = |name: &str, text: &str| Attribute::new(name, Type::String).zero_default().description(text);
         let required = |name: &str, text: &str| Attribute::new(name, Type::String).required().description(text);
         let resources = Block::new()
             .attribute(number("max_cpu", "The most CPU the cluster may use, in cores."))
@@ -843,9 +821,9 @@ impl Resource<Palette> for VirtualClusterResource {
             .attribute(Attribute::new("include_disks", Type::Bool).default(Value::Bool(true)).description("Whether disks are backed up."))
             .attribute(Attribute::new("include_cluster_resources", Type::Bool).default(Value::Bool(true)).description("Whether cluster-scoped resources are backed up."))
             .attribute(string("include_cluster_resources_mode", "When cluster-scoped resources are backed up: `always`, `never` or `auto`.").validator(one_of(&["always", "never", "auto"])))
-            .attribute(Attribute::new("namespaces", Type::Set(Box::new(Type::String))).optional().description("The namespaces to back up (all when empty)."))
-            .attribute(Attribute::new("cluster_uids", Type::Set(Box::new(Type::String))).optional().description("Accepted for compatibility; unused by virtual clusters."))
-            .attribute(Attribute::new("include_all_clusters", Type::Bool).optional().description("Accepted for compatibility; unused by virtual clusters."));
+            .attribute(Attribute::new("namespaces", Type::Set(Box::new(Type::String))).zero_default().description("The namespaces to back up (all when empty)."))
+            .attribute(Attribute::new("cluster_uids", Type::Set(Box::new(Type::String))).zero_default().description("Accepted for compatibility; unused by virtual clusters."))
+            .attribute(Attribute::new("include_all_clusters", Type::Bool).zero_default().description("Accepted for compatibility; unused by virtual clusters."));
         let scan = Block::new()
             .attribute(required("configuration_scan_schedule", "When the configuration scan (kube-bench) runs (cron).").validator(cron()))
             .attribute(required("penetration_scan_schedule", "When the penetration scan (kube-hunter) runs (cron).").validator(cron()))
@@ -857,7 +835,7 @@ impl Resource<Palette> for VirtualClusterResource {
         let rbac = Block::new()
             .attribute(required("type", "`RoleBinding` or `ClusterRoleBinding`.").validator(one_of(&["RoleBinding", "ClusterRoleBinding"])))
             .attribute(string("namespace", "The namespace of a `RoleBinding`."))
-            .attribute(Attribute::new("role", Type::Map(Box::new(Type::String))).optional().description("The bound role: `kind` (`Role` or `ClusterRole`) and `name`."))
+            .attribute(Attribute::new("role", Type::Map(Box::new(Type::String))).zero_default().description("The bound role: `kind` (`Role` or `ClusterRole`) and `name`."))
             .block(NestedBlock::new("subjects", Nesting::List, subjects));
         let namespaces = Block::new()
             .attribute(required("name", "The namespace's name."))
@@ -871,25 +849,30 @@ impl Resource<Palette> for VirtualClusterResource {
             Block::new()
                 .description("A virtual cluster: Kubernetes running inside a host cluster or a cluster group, with its own quota, profiles and kubeconfig.")
                 .attribute(id_attribute())
-                .attribute(required("name", "The cluster's name. Changing it replaces the cluster.").validator(not_empty()).plan_modifier(requires_replace()))
+                .attribute(required("name", "The cluster's name; a new name renames the cluster in place.").validator(not_empty()))
                 .attribute(
                     Attribute::new("context", Type::String)
                         .default(Value::string("project"))
-                        .description("The cluster's context: `project` (the provider's project) or `cluster`. Changing it replaces the cluster.")
-                        .validator(one_of(&["project", "cluster"]))
-                        .plan_modifier(requires_replace()),
+                        .description("The cluster's context: `project` (the provider's project) or `cluster`; both address the provider's project, so a change moves nothing.")
+                        .validator(one_of(&["project", "cluster"])),
                 )
                 .attribute(tags_attribute())
-                .attribute(Attribute::new("description", Type::String).default(Value::string("")).description("A description, stored as the `description` annotation."))
+                .attribute(description_attribute())
                 .attribute(
-                    string("host_cluster_uid", "The host cluster to run on (exactly one of this and `cluster_group_uid`). Changing it replaces the cluster.")
-                        .validator(not_empty())
-                        .plan_modifier(requires_replace()),
+                    string(
+                        "host_cluster_uid",
+                        "The host cluster to run on (exactly one of this and `cluster_group_uid`). A virtual cluster cannot move between hosts, so changing it replaces the cluster.",
+                    )
+                    .validator(not_empty())
+                    .plan_modifier(requires_replace()),
                 )
                 .attribute(
-                    string("cluster_group_uid", "The cluster group to run in (exactly one of this and `host_cluster_uid`). Changing it replaces the cluster.")
-                        .validator(not_empty())
-                        .plan_modifier(requires_replace()),
+                    string(
+                        "cluster_group_uid",
+                        "The cluster group to run in (exactly one of this and `host_cluster_uid`). A virtual cluster cannot move between groups, so changing it replaces the cluster.",
+                    )
+                    .validator(not_empty())
+                    .plan_modifier(requires_replace()),
                 )
                 .attribute(Attribute::new("pause_cluster", Type::Bool).default(Value::Bool(false)).description("Pause the cluster (true) or keep it running; each change waits for the transition."))
                 .attribute(
@@ -907,8 +890,8 @@ impl Resource<Palette> for VirtualClusterResource {
                 .attribute(
                     Attribute::new("update_worker_pools_in_parallel", Type::Bool)
                         .default(Value::Bool(false))
-                        .description("Whether worker pools update in parallel. Set at create; changing it replaces the cluster.")
-                        .plan_modifier(requires_replace()),
+                        .description("Whether worker pools update in parallel.")
+                        .plan_modifier(fixed_after_create("Palette has no call that changes it.")),
                 )
                 .attribute(Attribute::new("cluster_timezone", Type::String).default(Value::string("")).description("The cluster's time zone, e.g. `America/New_York`.").validator(timezone_check()))
                 .attribute(string("renew_k8s_certificates_now", "A timestamp (RFC 3339); each new value renews the cluster's Kubernetes certificates.").validator(rfc3339()))
@@ -936,7 +919,7 @@ impl Resource<Palette> for VirtualClusterResource {
                 .validator(exactly_one_of(&["host_cluster_uid", "cluster_group_uid"]))
                 .block(NestedBlock::new("resources", Nesting::List, resources).max_items(1))
                 .block(attachment::block())
-                .block(NestedBlock::new("cloud_config", Nesting::List, cloud_config).max_items(1).plan_modifier(requires_replace()))
+                .block(NestedBlock::new("cloud_config", Nesting::List, cloud_config).max_items(1))
                 .block(NestedBlock::new("backup_policy", Nesting::List, backup.validator(conflicts_with("include_cluster_resources", "include_cluster_resources_mode"))).max_items(1))
                 .block(NestedBlock::new("scan_policy", Nesting::List, scan).max_items(1))
                 .block(NestedBlock::new("cluster_rbac_binding", Nesting::List, rbac))

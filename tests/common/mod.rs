@@ -134,6 +134,18 @@ impl PaletteLocal {
         })
     }
 
+    /// A GET whose body is not JSON (kubeconfig downloads): status and text.
+    pub fn get_text(&self, path: &str, project_uid: Option<&str>) -> (u16, String) {
+        let mut request = self.http.get(format!("{}{}", self.url, path)).header("ApiKey", &self.api_key);
+        if let Some(uid) = project_uid {
+            request = request.header("ProjectUid", uid);
+        }
+        runtime().block_on(async move {
+            let response = request.send().await.expect("palette-local request");
+            (response.status().as_u16(), response.text().await.unwrap_or_default())
+        })
+    }
+
     pub fn get(&self, path: &str) -> Json {
         let (status, body) = self.request("GET", path, None, None);
         assert_eq!(status, 200, "GET {path}: {body}");
@@ -222,9 +234,15 @@ pub fn terraform_version() -> (u32, u32, u32) {
     })
 }
 
-/// Import blocks exist from Terraform 1.5.
+/// Import blocks (and `plan -generate-config-out`) exist from Terraform 1.5.
 pub fn supports_import_blocks() -> bool {
     terraform_version() >= (1, 5, 0)
+}
+
+/// The terraform version as text, e.g. `1.11.4`.
+pub fn terraform_version_text() -> String {
+    let (major, minor, patch) = terraform_version();
+    format!("{major}.{minor}.{patch}")
 }
 
 /// The output of one terraform command.
@@ -253,17 +271,31 @@ pub struct Terraform {
 }
 
 impl Terraform {
+    /// A workspace whose CLI config points the provider address at the
+    /// binary under test with `dev_overrides` (no `terraform init` needed).
     pub fn new(palette: &PaletteLocal) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let plugin_dir = dir.path().join("plugin");
         std::fs::create_dir(&plugin_dir).unwrap();
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_terraform-provider-spectrocloud"), plugin_dir.join("terraform-provider-spectrocloud")).unwrap();
+        let installation = format!("  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n", plugin_dir.display());
+        Self::with_installation(palette, dir, &installation)
+    }
+
+    /// A workspace that installs the provider with `terraform init` from a
+    /// filesystem mirror (as `scripts/mirror.sh` lays it out), never from the network.
+    pub fn with_mirror(palette: &PaletteLocal, mirror: &Path) -> Self {
+        let namespace = PROVIDER_ADDRESS.rsplit_once('/').unwrap().0;
+        let installation = format!(
+            "  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{namespace}/*\"]\n  }}\n  direct {{\n    exclude = [\"{namespace}/*\"]\n  }}\n",
+            mirror.display()
+        );
+        Self::with_installation(palette, tempfile::tempdir().unwrap(), &installation)
+    }
+
+    fn with_installation(palette: &PaletteLocal, dir: TempDir, installation: &str) -> Self {
         let cli_config = dir.path().join("cli.tfrc");
-        std::fs::write(
-            &cli_config,
-            format!("provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n", plugin_dir.display()),
-        )
-        .unwrap();
+        std::fs::write(&cli_config, format!("provider_installation {{\n{installation}}}\n")).unwrap();
         let work = dir.path().join("work");
         std::fs::create_dir(&work).unwrap();
         let env = vec![
@@ -345,12 +377,14 @@ impl Terraform {
     }
 
     /// Asserts `plan -detailed-exitcode` exits 0 (no changes).
+    #[track_caller]
     pub fn assert_clean_plan(&self) {
         let out = self.plan();
         assert_eq!(out.code(), 0, "expected an empty plan:\n{}", out.combined());
     }
 
     /// Asserts `plan -detailed-exitcode` exits 2 (changes) and returns the output.
+    #[track_caller]
     pub fn assert_changes_planned(&self) -> TfOutput {
         let out = self.plan();
         assert_eq!(out.code(), 2, "expected planned changes:\n{}", out.combined());
@@ -383,6 +417,11 @@ impl Terraform {
         let state = self.state();
         let resources = state["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
         resources.into_iter().filter(|r| r["mode"] == "managed").map(|r| r["address"].as_str().unwrap().to_string()).collect()
+    }
+
+    /// Replaces `terraform.tfstate` (as a user switching binaries keeps theirs).
+    pub fn write_state_file(&self, state: &Json) {
+        std::fs::write(self.work_dir().join("terraform.tfstate"), serde_json::to_string_pretty(state).unwrap()).unwrap();
     }
 
     pub fn state_file(&self) -> Option<Json> {

@@ -62,10 +62,10 @@ fn thing_schema(version: i64, tags: Type) -> Schema {
         Block::new()
             .attribute(Attribute::new("id", Type::String).computed().plan_modifier(use_state_for_unknown()))
             .attribute(Attribute::new("name", Type::String).required())
-            .attribute(Attribute::new("description", Type::String).optional())
-            .attribute(Attribute::new("region", Type::String).optional().plan_modifier(requires_replace()).validator(one_of(&["eu", "us"])))
+            .attribute(Attribute::new("description", Type::String).zero_default())
+            .attribute(Attribute::new("region", Type::String).zero_default().plan_modifier(requires_replace()).validator(one_of(&["eu", "us"])))
             .attribute(Attribute::new("version", Type::String).default(s("1.0.0")))
-            .attribute(Attribute::new("tags", tags).optional())
+            .attribute(Attribute::new("tags", tags).zero_default())
             .attribute(Attribute::new("status", Type::String).computed())
             .block(NestedBlock::new("rule", Nesting::List, Block::new().attribute(Attribute::new("port", Type::Number).required())))
             .block(timeouts::block(&[timeouts::Operation::Create, timeouts::Operation::Delete])),
@@ -534,6 +534,34 @@ async fn state_upgrades() {
     assert_eq!(summaries(&unsupported.diagnostics), ["Unsupported state version"]);
 }
 
+/// Zero or null for an unset optional attribute, configured as zero or left
+/// out: every combination is one state after the upgrade Terraform runs on
+/// every stored state, and plans no change.
+#[tokio::test]
+async fn zero_and_null_states_are_one_form_and_plan_clean() {
+    let fw = configured().await;
+    let zero = obj(&[("id", s("u")), ("name", s("n")), ("description", s("")), ("region", s("")), ("tags", Value::Set(vec![])), ("status", s("ready"))]);
+    let null = obj(&[("id", s("u")), ("name", s("n")), ("status", s("ready"))]);
+    for stored in [&zero, &null] {
+        let upgraded = fw.upgrade_resource_state("test_thing", 2, stored.clone()).await.upgraded_state;
+        assert_eq!(upgraded.get("description"), &s(""));
+        assert_eq!(upgraded.get("region"), &s(""));
+        assert_eq!(upgraded.get("tags"), &Value::Set(vec![]));
+        assert_eq!(upgraded.get("version"), &s("1.0.0"), "other defaults fill in too");
+        for configured in [config(&[("name", s("n"))]), config(&[("name", s("n")), ("description", s("")), ("region", s("")), ("tags", Value::Set(vec![]))])] {
+            let planned = plan(&fw, &upgraded, &configured, &[]).await;
+            assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
+            assert!(planned.requires_replace.is_empty());
+            assert_eq!(planned.planned_state, upgraded, "configured {configured:?}");
+        }
+    }
+    // The zero passes validation even where a validator rejects it: it means unset.
+    let diags = fw.validate_resource_config("test_thing", config(&[("name", s("n")), ("region", s(""))])).await;
+    assert!(diags.is_empty(), "{diags:?}");
+    let diags = fw.validate_resource_config("test_thing", config(&[("name", s("n")), ("region", s("mars"))])).await;
+    assert_eq!(summaries(&diags), ["Invalid attribute value"]);
+}
+
 #[tokio::test]
 async fn data_source_keeps_configuration_and_fills_computed_values() {
     let fw = configured().await;
@@ -620,8 +648,8 @@ mod typed_model {
             Block::new()
                 .attribute(Attribute::new("id", Type::String).computed().plan_modifier(use_state_for_unknown()))
                 .attribute(Attribute::new("name", Type::String).required().validator(not_empty()))
-                .attribute(Attribute::new("description", Type::String).optional())
-                .attribute(Attribute::new("tags", Type::Set(Box::new(Type::String))).optional().validator(key_value_tags()))
+                .attribute(Attribute::new("description", Type::String).zero_default())
+                .attribute(Attribute::new("tags", Type::Set(Box::new(Type::String))).zero_default().validator(key_value_tags()))
                 .block(timeouts::block(&[timeouts::Operation::Create, timeouts::Operation::Update, timeouts::Operation::Delete])),
         )
     }

@@ -3,15 +3,28 @@ use serde_json::json;
 use super::*;
 use crate::client::clusters::VirtualCloudConfig;
 
+fn text(value: &str) -> Option<String> {
+    Some(value.to_string())
+}
+
+/// A cluster as its read reports it: every optional value present, unset ones zero.
 fn model() -> ClusterModel {
     ClusterModel {
         id: Some("c1".into()),
         name: "vc".into(),
         context: Some("project".into()),
+        tags: Some(BTreeSet::new()),
         description: Some(String::new()),
         cluster_group_uid: Some("g1".into()),
         pause_cluster: Some(false),
-        resources: Some(vec![ResourcesBlock { max_cpu: Some(4), max_mem_in_mb: Some(4096), max_storage_in_gb: Some(10), ..ResourcesBlock::default() }]),
+        resources: Some(vec![ResourcesBlock {
+            max_cpu: Some(4),
+            max_mem_in_mb: Some(4096),
+            max_storage_in_gb: Some(10),
+            min_cpu: Some(0),
+            min_mem_in_mb: Some(0),
+            min_storage_in_gb: Some(0),
+        }]),
         pause_agent_upgrades: Some("unlock".into()),
         apply_setting: Some(DEFAULT_APPLY_SETTING.into()),
         update_worker_pools_in_parallel: Some(false),
@@ -20,16 +33,22 @@ fn model() -> ClusterModel {
         os_patch_on_boot: Some(true),
         os_patch_schedule: Some("0 3 * * *".into()),
         os_patch_after: Some("2001-01-01T00:00:00Z".into()),
-        cloud_config: Some(vec![CloudConfigBlock { chart_name: Some("vcluster".into()), k8s_version: Some("1.30".into()), ..CloudConfigBlock::default() }]),
+        cloud_config: Some(vec![CloudConfigBlock {
+            chart_name: text("vcluster"),
+            chart_repo: text(""),
+            chart_version: text(""),
+            chart_values: text(""),
+            k8s_version: text("1.30"),
+        }]),
         namespaces: Some(vec![NamespaceBlock {
             name: "team".into(),
             resource_allocation: [(CPU_KEY.to_string(), "0.5".to_string()), (MEMORY_KEY.to_string(), "1024".to_string())].into(),
         }]),
         cluster_rbac_binding: Some(vec![RbacBlock {
             binding_type: "ClusterRoleBinding".into(),
-            namespace: None,
+            namespace: text(""),
             role: Some([("kind".to_string(), "ClusterRole".to_string()), ("name".to_string(), "admin".to_string())].into()),
-            subjects: Some(vec![SubjectBlock { subject_type: "User".into(), name: "ann".into(), namespace: None }]),
+            subjects: Some(vec![SubjectBlock { subject_type: "User".into(), name: "ann".into(), namespace: text("") }]),
         }]),
         location_config: Some(vec![]),
         skip_completion: Some(false),
@@ -43,7 +62,7 @@ fn model() -> ClusterModel {
 fn schema_is_valid_and_version_3_with_a_version_2_upgrade() {
     let schema = VirtualClusterResource.schema();
     assert_eq!(schema.version, 3);
-    assert!(schema.problems().is_empty(), "{:?}", schema.problems());
+    assert!(schema.resource_problems().is_empty(), "{:?}", schema.resource_problems());
     let Some(Type::Object(old)) = VirtualClusterResource.state_type(2) else { panic!("no v2 type") };
     assert!(matches!(old.get("cluster_profile"), Some(Type::List(_))));
     assert!(!old.contains_key("cluster_timezone"));
@@ -116,9 +135,11 @@ fn cloud_config_reads_every_stored_field_and_keeps_an_empty_block() {
         helm_release: Some(HelmRelease { chart: HelmChart::default(), values: values.into() }),
         ..VirtualClusterConfig::default()
     };
-    let read = CloudConfigBlock::from_api(&config("a: 1")).unwrap();
-    assert_eq!(read, CloudConfigBlock { chart_values: Some("a: 1".into()), ..CloudConfigBlock::default() });
-    assert_eq!(CloudConfigBlock::from_api(&config("")), None);
+    let read = CloudConfigBlock::from_api(&config("a: 1"));
+    let nothing = CloudConfigBlock { chart_name: text(""), chart_repo: text(""), chart_version: text(""), chart_values: text(""), k8s_version: text("") };
+    assert_eq!(read, CloudConfigBlock { chart_values: text("a: 1"), ..nothing.clone() });
+    assert!(read.is_set());
+    assert!(!CloudConfigBlock::from_api(&config("")).is_set());
     // Nothing stored: an empty configured block stays, no block stays absent.
     let observed = |cloud_config| Observed {
         quota: None,
@@ -132,7 +153,7 @@ fn cloud_config_reads_every_stored_field_and_keeps_an_empty_block() {
         backup: None,
         scan: None,
     };
-    let empty_block = ClusterModel { cloud_config: Some(vec![CloudConfigBlock::default()]), ..ClusterModel::default() };
+    let empty_block = ClusterModel { cloud_config: Some(vec![nothing.clone()]), ..ClusterModel::default() };
     assert_eq!(observed(config("")).model(&empty_block).cloud_config, empty_block.cloud_config);
     assert_eq!(observed(config("")).model(&ClusterModel::default()).cloud_config, None);
     assert_eq!(observed(config("a: 1")).model(&ClusterModel::default()).cloud_config, Some(vec![read]));
