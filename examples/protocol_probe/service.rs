@@ -57,6 +57,7 @@ impl ProbeProvider {
                 provider,
                 resources: BTreeMap::from([(PROBE.to_string(), Schema::new(1, resource_block(true)))]),
                 data_sources: BTreeMap::from([(PROBE.to_string(), data_source)]),
+                ephemeral_resources: BTreeMap::new(),
             },
         }
     }

@@ -587,15 +587,6 @@ impl Observed {
     }
 }
 
-/// Why a wait ended without reaching its target or failing (timeout, stop).
-fn interruption(error: &WaitError<ResourceError>) -> String {
-    match error {
-        WaitError::TimedOut { waited, .. } => format!("timed out after {}s", waited.as_secs_f64().round()),
-        WaitError::Cancelled { .. } => "was stopped".to_string(),
-        WaitError::Failed(error) => error.diagnostics.0.first().map(|d| d.summary.clone()).unwrap_or_default(),
-    }
-}
-
 /// A create or update error from the API; quota over-commits point at `resources`.
 fn api_error(summary: &str, error: ClientError) -> ResourceError {
     match error.api() {
@@ -679,7 +670,7 @@ impl VirtualClusterResource {
         let scope = ctx.data().project_scope();
         wait_for(ctx, &scope, uid, target).await.map_err(|error| match error {
             WaitError::Failed(error) => error,
-            other => ResourceError::new(format!("The virtual cluster did not {what}"), format!("The wait {}.", interruption(&other))),
+            other => ResourceError::new(format!("The virtual cluster did not {what}"), format!("The wait {}.", other.ending())),
         })
     }
 
@@ -778,7 +769,7 @@ impl VirtualClusterResource {
                 let state = other.last_state().unwrap_or("not yet reported").to_string();
                 ResourceError::new(
                     format!("Virtual cluster {:?} is not {what} yet", model.name),
-                    format!("The create {}; the cluster was in state {state}. It is recorded in the state as tainted: the next apply replaces it.", interruption(&other)),
+                    format!("The create {}; the cluster was in state {state}. It is recorded in the state as tainted: the next apply replaces it.", other.ending()),
                 )
             }
         };
