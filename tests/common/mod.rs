@@ -134,6 +134,16 @@ impl PaletteLocal {
         })
     }
 
+    /// A GET in project `project_uid` answering text (e.g. a kubeconfig download).
+    pub fn get_text(&self, path: &str, project_uid: &str) -> String {
+        let request = self.http.get(format!("{}{}", self.url, path)).header("ApiKey", &self.api_key).header("ProjectUid", project_uid);
+        runtime().block_on(async move {
+            let response = request.send().await.expect("palette-local request");
+            assert_eq!(response.status().as_u16(), 200, "GET {path}");
+            response.text().await.unwrap_or_default()
+        })
+    }
+
     pub fn get(&self, path: &str) -> Json {
         let (status, body) = self.request("GET", path, None, None);
         assert_eq!(status, 200, "GET {path}: {body}");
@@ -259,11 +269,7 @@ impl Terraform {
         std::fs::create_dir(&plugin_dir).unwrap();
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_terraform-provider-spectrocloud"), plugin_dir.join("terraform-provider-spectrocloud")).unwrap();
         let cli_config = dir.path().join("cli.tfrc");
-        std::fs::write(
-            &cli_config,
-            format!("provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n", plugin_dir.display()),
-        )
-        .unwrap();
+        write_cli_config(&cli_config, &[(PROVIDER_ADDRESS, &plugin_dir)]);
         let work = dir.path().join("work");
         std::fs::create_dir(&work).unwrap();
         let env = vec![
@@ -279,6 +285,16 @@ impl Terraform {
 
     pub fn work_dir(&self) -> PathBuf {
         self.dir.path().join("work")
+    }
+
+    /// Installs `binary` as provider `address` (e.g. `registry.terraform.io/test/probe`,
+    /// binary name `terraform-provider-probe`) beside the provider under test.
+    pub fn add_provider(&self, address: &str, binary: &Path) {
+        let kind = address.rsplit('/').next().unwrap();
+        let extra_dir = self.dir.path().join(format!("plugin-{kind}"));
+        std::fs::create_dir_all(&extra_dir).unwrap();
+        std::os::unix::fs::symlink(binary, extra_dir.join(format!("terraform-provider-{kind}"))).unwrap();
+        write_cli_config(&self.dir.path().join("cli.tfrc"), &[(PROVIDER_ADDRESS, &self.dir.path().join("plugin")), (address, &extra_dir)]);
     }
 
     pub fn set_env(&mut self, key: &str, value: &str) {
@@ -388,6 +404,31 @@ impl Terraform {
     pub fn state_file(&self) -> Option<Json> {
         std::fs::read_to_string(self.work_dir().join("terraform.tfstate")).ok().map(|s| serde_json::from_str(&s).unwrap())
     }
+}
+
+/// A CLI config whose `dev_overrides` install each `(address, directory)`.
+fn write_cli_config(path: &Path, overrides: &[(&str, &Path)]) {
+    let lines: String = overrides.iter().map(|(address, dir)| format!("    \"{address}\" = \"{}\"\n", dir.display())).collect();
+    std::fs::write(path, format!("provider_installation {{\n  dev_overrides {{\n{lines}  }}\n  direct {{}}\n}}\n")).unwrap();
+}
+
+/// The protocol probe provider (examples/protocol_probe), which `cargo test`
+/// builds beside the test binaries (`target/<profile>/examples/`).
+pub fn probe_binary() -> PathBuf {
+    let test_binary = std::env::current_exe().expect("test binary path");
+    let profile_dir = test_binary.parent().and_then(Path::parent).expect("target/<profile>");
+    let probe = profile_dir.join("examples").join("protocol_probe");
+    assert!(probe.exists(), "{} is missing: run the tests with `cargo test`, which builds examples", probe.display());
+    probe
+}
+
+/// Every file inside a saved plan (a zip archive), concatenated, unpacked with
+/// Python's zipfile module (Python is part of the test machine's toolset).
+pub fn saved_plan_contents(plan: &Path) -> String {
+    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    sys.stdout.write(n + '\\n')\n    sys.stdout.write(z.read(n).decode('utf-8', 'replace'))\n";
+    let out = Command::new("python3").arg("-c").arg(script).arg(plan).output().expect("run python3");
+    assert!(out.status.success(), "cannot unpack {}: {}", plan.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Waits for a child, collecting its output, killing it past `limit`.
