@@ -15,33 +15,10 @@ ROOT="$PWD"
 
 cargo build --release --locked --bin terraform-provider-spectrocloud --bin palette-local
 
-WORK="$(mktemp -d)"
-cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-mkdir -p "$WORK/plugin" "$WORK/config"
-ln -s "$ROOT/target/release/terraform-provider-spectrocloud" "$WORK/plugin/terraform-provider-spectrocloud"
-"$ROOT/target/release/palette-local" --listen 127.0.0.1:0 --db "$WORK/palette.db" \
-  --provision-seconds 3 --deploy-seconds 2 --delete-seconds 2 --pause-seconds 1 >"$WORK/server.out" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-URL="$(sed -n 's/^palette-local listening on //p' "$WORK/server.out")"
-[ -n "$URL" ] || { echo "palette-local did not start:"; cat "$WORK/server.log"; exit 1; }
+. scripts/palette-local-env.sh
+start_palette_local "$ROOT/target/release" --provision-seconds 3 --deploy-seconds 2 --delete-seconds 2 --pause-seconds 1
 echo "== palette-local is serving at $URL"
-
-cat >"$WORK/cli.tfrc" <<CFG
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/spectrocloud/spectrocloud" = "$WORK/plugin"
-  }
-  direct {}
-}
-CFG
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" TF_IN_AUTOMATION=1
-export SPECTROCLOUD_HOST="$URL" SPECTROCLOUD_APIKEY="palette-local-dev-key"
+mkdir -p "$WORK/config"
 cp "$ROOT"/examples/demo/main.tf "$WORK/config/"
 cd "$WORK/config"
 

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, interrupt, probe_binary, saved_plan_contents, terraform_version, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, finish_on_clock, interrupt, probe_binary, saved_plan_contents, terraform_version, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.
@@ -266,7 +266,7 @@ fn a_tier_in_error_fails_the_apply_within_seconds_with_its_name_and_message() {
 }
 
 #[test]
-fn a_deployment_deleted_behind_terraforms_back_is_recreated() {
+fn a_deployment_deleted_behind_terraforms_back_is_recreated_and_official_state_plans_clean() {
     let palette = PaletteLocal::start_with(&QUICK);
     let tf = Terraform::new(&palette);
     tf.config(&format!("{}{}{}", group("tenant", 16000), profile("shop", "project"), in_group("shop", "spectrocloud_application_profile.shop.id", 2, "")));
@@ -282,6 +282,23 @@ fn a_deployment_deleted_behind_terraforms_back_is_recreated() {
     tf.assert_clean_plan();
     assert_ne!(uid_of(&tf, "shop"), uid);
     assert_eq!(deployment_names(&palette, false), ["shop"]);
+
+    // State as the official provider (SDK v2) writes it: unset strings as "",
+    // no private data; the first plan is clean.
+    let path = tf.work_dir().join("terraform.tfstate");
+    let mut state = tf.state_file().unwrap();
+    for resource in state["resources"].as_array_mut().unwrap().iter_mut().filter(|r| r["type"] == "spectrocloud_application") {
+        let instance = &mut resource["instances"][0];
+        instance.as_object_mut().unwrap().remove("private");
+        assert_eq!(instance["schema_version"], 2);
+        let attributes = &mut instance["attributes"];
+        attributes["tags"] = Json::Null;
+        attributes["timeouts"] = Json::Null;
+        attributes["config"][0]["cluster_uid"] = json!("");
+    }
+    state["serial"] = json!(state["serial"].as_u64().unwrap() + 1);
+    std::fs::write(path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+    tf.assert_clean_plan();
 }
 
 #[test]
@@ -371,20 +388,18 @@ fn ctrl_c_during_the_wait_stops_within_a_second_and_the_next_apply_converges() {
     let palette = PaletteLocal::start_with(&["--provision-seconds", "120", "--deploy-seconds", "1", "--delete-seconds", "1"]);
     let tf = Terraform::new(&palette);
     tf.config(&format!("{}{}{}", group("tenant", 16000), profile("shop", "project"), in_group("shop", "spectrocloud_application_profile.shop.id", 2, "")));
-    let mut child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
     let pid = child.id();
     assert!(eventually(Duration::from_secs(60), || deployment_names(&palette, false) == ["shop"]), "the create began");
     std::thread::sleep(Duration::from_secs(1));
     let interrupted_at = Instant::now();
     interrupt(pid);
-    if terraform_version() < (1, 1, 0) {
+    let out = if terraform_version() < (1, 1, 0) {
         // The interrupt is ignored: let the apply finish on palette-local's clock.
-        eventually(Duration::from_secs(120), || {
-            palette.advance_time(200);
-            child.try_wait().unwrap().is_some()
-        });
-    }
-    let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
+        finish_on_clock(&palette, child, 200, "interrupted apply")
+    } else {
+        wait_with_limit(child, Duration::from_secs(60), "interrupted apply")
+    };
     let stopped_after = interrupted_at.elapsed();
     if terraform_version() >= (1, 1, 0) {
         eprintln!("terraform exited {stopped_after:?} after SIGINT");
@@ -402,12 +417,8 @@ fn ctrl_c_during_the_wait_stops_within_a_second_and_the_next_apply_converges() {
     assert_eq!(deployment(&palette, &uid_of(&tf, "shop"))["metadata"]["name"], "shop");
 
     // The next apply converges (replacing the tainted deployment), on palette-local's clock.
-    let mut child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
-    assert!(eventually(Duration::from_secs(120), || {
-        palette.advance_time(200);
-        child.try_wait().unwrap().is_some()
-    }));
-    let out = wait_with_limit(child, Duration::from_secs(10), "apply");
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    let out = finish_on_clock(&palette, child, 200, "apply");
     assert!(out.status.success(), "{}", out.combined());
     tf.assert_clean_plan();
     assert_eq!(deployment_names(&palette, false), ["shop"]);

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::clusters::ClusterCondition;
 use super::context::CallContext;
 use super::error::ClientError;
 use super::models::{nullable, ObjectMeta, ObjectRef, VersionRef};
@@ -148,22 +149,8 @@ pub struct AppDeploymentStatus {
 pub struct TierStatus {
     #[serde(deserialize_with = "nullable")]
     pub name: String,
-    pub condition: Option<TierCondition>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TierCondition {
-    /// `Ready`, or `Error` for a tier that failed.
-    #[serde(rename = "type", deserialize_with = "nullable")]
-    pub condition_type: String,
-    /// `"True"` or `"False"`.
-    #[serde(deserialize_with = "nullable")]
-    pub status: String,
-    #[serde(deserialize_with = "nullable")]
-    pub reason: String,
-    #[serde(deserialize_with = "nullable")]
-    pub message: String,
+    /// `type` `Ready`, or `Error` for a tier that failed.
+    pub condition: Option<ClusterCondition>,
 }
 
 impl AppDeployment {

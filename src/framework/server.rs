@@ -144,6 +144,18 @@ fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
     Diagnostic::error(format!("Unknown {kind} type"), format!("This provider has no {kind} type named \"{type_name}\".")).into()
 }
 
+/// A configuration checked by the schema's validators, then by the type's own checks.
+fn validated<T: ?Sized>(entry: Result<&Registered<T>, Diagnostics>, config: &Value, check: impl FnOnce(&T, &Value, &mut Diagnostics)) -> Diagnostics {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(diags) => return diags,
+    };
+    let mut diags = Diagnostics::new();
+    validate_object(&entry.schema.block, config, &AttributePath::root(), &mut diags);
+    check(&entry.implementation, config, &mut diags);
+    diags
+}
+
 /// Diagnostics of a finished operation: the context's warnings, then the error's.
 fn outcome_diagnostics<D>(ctx: &Context<D>, error: Option<ResourceError>) -> Diagnostics {
     let mut diags = ctx.take_warnings();
@@ -212,25 +224,11 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
     }
 
     async fn validate_resource_config(&self, type_name: &str, config: Value) -> Diagnostics {
-        let entry = match self.resource_entry(type_name) {
-            Ok(entry) => entry,
-            Err(diags) => return diags,
-        };
-        let mut diags = Diagnostics::new();
-        validate_object(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
-        entry.implementation.validate_config(&config, &mut diags);
-        diags
+        validated(self.resource_entry(type_name), &config, |implementation, config, diags| implementation.validate_config(config, diags))
     }
 
     async fn validate_data_resource_config(&self, type_name: &str, config: Value) -> Diagnostics {
-        let entry = match self.data_source_entry(type_name) {
-            Ok(entry) => entry,
-            Err(diags) => return diags,
-        };
-        let mut diags = Diagnostics::new();
-        validate_object(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
-        entry.implementation.validate_config(&config, &mut diags);
-        diags
+        validated(self.data_source_entry(type_name), &config, |implementation, config, diags| implementation.validate_config(config, diags))
     }
 
     fn state_type(&self, type_name: &str, version: i64) -> Option<Type> {
@@ -476,14 +474,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
     }
 
     async fn validate_ephemeral_resource_config(&self, type_name: &str, config: Value) -> Diagnostics {
-        let entry = match self.ephemeral_entry(type_name) {
-            Ok(entry) => entry,
-            Err(diags) => return diags,
-        };
-        let mut diags = Diagnostics::new();
-        validate_object(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
-        entry.implementation.validate_config(&config, &mut diags);
-        diags
+        validated(self.ephemeral_entry(type_name), &config, |implementation, config, diags| implementation.validate_config(config, diags))
     }
 
     async fn open_ephemeral_resource(&self, type_name: &str, config: Value) -> OpenEphemeralResourceResponse {

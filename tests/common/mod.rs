@@ -458,6 +458,17 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String
     })
 }
 
+/// Waits for a terraform command while moving palette-local's clock on by
+/// `step` seconds every 50 ms, so that waits on simulated lifecycles end.
+pub fn finish_on_clock(palette: &PaletteLocal, mut child: Child, step: u64, what: &str) -> TfOutput {
+    let finished = eventually(Duration::from_secs(120), || {
+        palette.advance_time(step);
+        child.try_wait().unwrap().is_some()
+    });
+    assert!(finished, "{what} did not finish on the clock");
+    wait_with_limit(child, Duration::from_secs(10), what)
+}
+
 /// Polls `condition` every 50 ms until it holds or `limit` passes.
 pub fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
     let started = Instant::now();
