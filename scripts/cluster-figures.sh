@@ -8,32 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 BIN_DIR="${BIN_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/release}"
-export CHECKPOINT_DISABLE=1
-
-WORK="$(mktemp -d)"
-cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-mkdir -p "$WORK/plugin"
-ln -s "$BIN_DIR/terraform-provider-spectrocloud" "$WORK/plugin/terraform-provider-spectrocloud"
-"$BIN_DIR/palette-local" --listen 127.0.0.1:0 --db "$WORK/palette.db" --provision-seconds 5 \
-  --delete-seconds 1 >"$WORK/server.out" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-URL="$(sed -n 's/^palette-local listening on //p' "$WORK/server.out")"
-KEY="palette-local-dev-key"
-cat >"$WORK/cli.tfrc" <<CFG
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/spectrocloud/spectrocloud" = "$WORK/plugin"
-  }
-  direct {}
-}
-CFG
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc" TF_IN_AUTOMATION=1 SPECTROCLOUD_HOST="$URL" SPECTROCLOUD_APIKEY="$KEY"
+. scripts/palette-local-env.sh
+start_palette_local "$BIN_DIR" --provision-seconds 5 --delete-seconds 1
+KEY="$SPECTROCLOUD_APIKEY"
 
 HOST1="$(curl -s -H "ApiKey: $KEY" "$URL/v1/dashboard/spectroclusters/metadata?quickFilter=hostclusters" \
   | python3 -c 'import json,sys; print(next(i["uid"] for i in json.load(sys.stdin)["items"] if i["name"]=="host-1"))')"

@@ -3,10 +3,12 @@
 //!
 //! The provider's modules follow the data's path: `protocol` (handshake, gRPC,
 //! value codec) → `framework` (schema, plan rules, diagnostics, resource traits)
-//! → `resources` / `data_sources` → `client` (Palette v1 API) → the wire.
+//! → `resources` / `data_sources` / `ephemeral_resources` → `client` (Palette v1
+//! API) → the wire.
 
 pub mod client;
 pub mod data_sources;
+pub mod ephemeral_resources;
 pub mod framework;
 pub mod palette_local;
 pub mod protocol;

@@ -5,12 +5,22 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{example_path, PaletteLocal, Terraform};
+use common::{example_path, terraform_version, PaletteLocal, Terraform};
 
-/// The example configurations: one per resource and data source, and the demo.
+/// Ephemeral resources need Terraform 1.10.
+const EPHEMERAL_RESOURCES: (u32, u32, u32) = (1, 10, 0);
+
+/// The example configurations: one per resource, data source and (on
+/// Terraform 1.10+) ephemeral resource.
 fn examples() -> Vec<PathBuf> {
+    let mut kinds = vec![("resources", "resource.tf"), ("data-sources", "data-source.tf")];
+    if terraform_version() >= EPHEMERAL_RESOURCES {
+        kinds.push(("ephemeral-resources", "ephemeral-resource.tf"));
+    } else {
+        eprintln!("skipping the ephemeral resource examples: Terraform {:?} is older than 1.10", terraform_version());
+    }
     let mut found = Vec::new();
-    for (kind, file) in [("resources", "resource.tf"), ("data-sources", "data-source.tf")] {
+    for (kind, file) in kinds {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(example_path(kind)).unwrap().map(|e| e.unwrap().path()).collect();
         dirs.sort();
         found.extend(dirs.into_iter().map(|d| d.join(file)).filter(|f| f.exists()));
@@ -33,7 +43,7 @@ fn apply_plan_destroy(files: &[&Path], with_header: bool) {
 }
 
 #[test]
-fn every_resource_and_data_source_example_applies() {
+fn every_resource_data_source_and_ephemeral_resource_example_applies() {
     let all = examples();
     assert!(all.len() >= 2, "examples found: {all:?}");
     for example in &all {
@@ -44,5 +54,5 @@ fn every_resource_and_data_source_example_applies() {
 
 #[test]
 fn the_demo_configuration_applies() {
-    apply_plan_destroy(&[&example_path("demo/main.tf")], false);
+    apply_plan_destroy(&[&example_path("demo/main.tf"), &example_path("demo/app.tf")], false);
 }

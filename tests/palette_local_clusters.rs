@@ -915,9 +915,12 @@ async fn app_deployments_follow_their_cluster() {
     let (status, body) = read(deployment.clone()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"]["state"], "Pending");
-    assert_eq!(body["spec"]["config"]["targetSpec"]["clusterName"], "vc-shop");
+    assert_eq!(body["spec"]["config"]["target"]["clusterRef"]["name"], "vc-shop");
+    assert_eq!(body["spec"]["config"]["target"]["envRef"]["type"], "clusterGroup");
+    assert_eq!(body["spec"]["config"]["target"]["envRef"]["uid"], group.as_str());
     assert_eq!(body["spec"]["profile"]["template"]["appTiers"][0]["metadata"]["name"], "cfg");
-    let cluster = body["spec"]["config"]["targetSpec"]["clusterUid"].as_str().unwrap().to_string();
+    assert_eq!(body["status"]["appTiers"][0]["condition"]["reason"], "Pending");
+    let cluster = body["spec"]["config"]["target"]["clusterRef"]["uid"].as_str().unwrap().to_string();
     server.advance(11.0).await;
     assert_eq!(read(deployment.clone()).await.1["status"]["state"], "Deploying");
     server.advance(1.0).await;
@@ -942,11 +945,116 @@ async fn app_deployments_follow_their_cluster() {
     let (status, _) = server.call(Method::GET, &format!("/v1/appDeployments/{deployment}"), None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "project scoped");
 
-    // Delete one; the other goes with its cluster.
+    // Deleting the deployment that made the cluster deletes the cluster too; the
+    // other deployment in it goes with it.
     assert_eq!(server.p(Method::DELETE, &format!("/v1/appDeployments/{deployment}"), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(read(deployment.clone()).await.1["status"]["state"], "Deleting");
+    assert_eq!(server.state(&cluster).await, "Deleting");
+    server.advance(4.0).await;
     assert_eq!(read(deployment).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(server.p(Method::DELETE, &format!("/v1/spectroclusters/{cluster}?forceDelete=true"), None).await.0, StatusCode::NO_CONTENT);
     let (status, body) = read(second["uid"].as_str().unwrap().to_string()).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "ResourceNotFound");
     assert_eq!(server.p(Method::DELETE, &format!("/v1/appProfiles/{profile}"), None).await.0, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn app_deployments_roll_out_tiers_change_versions_fail_on_demand_and_are_found_by_name() {
+    let (_dir, path) = temp();
+    let server = Server::start(&path, &QUICK).await;
+    let (host1, _) = server.hosts().await;
+    let group = server.group("cg", &[&host1], json!({})).await;
+    let cluster = server.virtual_cluster("vc-apps", &group, 2).await;
+    server.advance(10.0).await;
+    let tier = |name: &str, order: i64| {
+        json!({ "name": name, "type": "manifest", "installOrder": order, "sourceAppTierUid": "spectro-manifest-pack",
+                "manifests": [{ "name": name, "content": "apiVersion: v1\nkind: ConfigMap\n" }] })
+    };
+    let app = json!({ "metadata": { "name": "shop" }, "spec": { "version": "1.0.0", "template": { "appTiers": [tier("web", 20), tier("db", 10)] } } });
+    let (status, created) = server.p(Method::POST, "/v1/appProfiles", Some(app)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let v1 = created["uid"].as_str().unwrap().to_string();
+    let (status, created) = server.p(Method::POST, &format!("/v1/appProfiles/{v1}/clone"), Some(json!({ "metadata": { "name": "shop", "version": "2.0.0" } }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let v2 = created["uid"].as_str().unwrap().to_string();
+    let into = |name: &str, profile: &str| {
+        json!({ "metadata": { "name": name, "labels": { "team": "a" } },
+                "spec": { "config": { "targetSpec": { "clusterUid": cluster } }, "profile": { "appProfileUid": profile } } })
+    };
+    let (status, created) = server.p(Method::POST, "/v1/appDeployments", Some(into("shop", &v1))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let uid = created["uid"].as_str().unwrap().to_string();
+    let read = || {
+        let (server, uid) = (&server, uid.clone());
+        async move { server.p(Method::GET, &format!("/v1/appDeployments/{uid}"), None).await.1 }
+    };
+
+    // Tiers deploy in install order, each in its share of --deploy-seconds (2 s).
+    let body = read().await;
+    assert_eq!(body["spec"]["config"]["target"]["envRef"]["type"], "nestedCluster");
+    let tiers = &body["status"]["appTiers"];
+    assert_eq!((tiers[0]["name"].as_str(), tiers[0]["condition"]["reason"].as_str()), (Some("db"), Some("Deploying")));
+    assert_eq!(tiers[1]["condition"]["reason"], "Pending");
+    server.advance(1.0).await;
+    let body = read().await;
+    assert_eq!(body["status"]["appTiers"][0]["condition"]["status"], "True");
+    assert_eq!(body["status"]["state"], "Deploying");
+    server.advance(1.0).await;
+    assert_eq!(read().await["status"]["state"], "Deployed");
+
+    // The name search, case-sensitive on request.
+    let search = |filter: Value| {
+        let server = &server;
+        async move { server.p(Method::POST, "/v1/dashboard/appDeployments?limit=50", Some(json!({ "filter": filter }))).await }
+    };
+    let (status, found) = search(json!({ "appDeploymentName": { "eq": "shop", "ignoreCase": false } })).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["appDeployments"][0]["metadata"]["uid"], uid.as_str());
+    assert_eq!(found["appDeployments"][0]["status"]["state"], "Deployed");
+    assert_eq!(found["listmeta"]["count"], 1);
+    assert_eq!(search(json!({ "appDeploymentName": { "eq": "SHOP", "ignoreCase": false } })).await.1["appDeployments"], json!([]));
+    assert_eq!(search(json!({ "tags": { "eq": ["team:a"] } })).await.1["listmeta"]["count"], 1);
+    let (_, tenant) = server.call(Method::POST, "/v1/dashboard/appDeployments", None, Some(json!({}))).await;
+    assert_eq!(tenant["appDeployments"], json!([]), "project deployments are not listed from the tenant");
+
+    // Another version of the profile rolls out again; another profile is refused.
+    let (_, versions) = server.p(Method::GET, &format!("/v1/appDeployments/{uid}/profile/versions"), None).await;
+    let available: Vec<&str> = versions["availableVersions"].as_array().unwrap().iter().map(|v| v["uid"].as_str().unwrap()).collect();
+    assert_eq!(available, [v1.as_str(), v2.as_str()]);
+    assert_eq!(versions["latestVersions"][0]["version"], "2.0.0");
+    let change = |profile: &str| {
+        let (server, uid, body) = (&server, uid.clone(), json!({ "appProfileUid": profile }));
+        async move { server.p(Method::PUT, &format!("/v1/appDeployments/{uid}/profile"), Some(body)).await }
+    };
+    assert_eq!(change(&v2).await.0, StatusCode::NO_CONTENT);
+    let body = read().await;
+    assert_eq!((body["status"]["state"].as_str(), body["spec"]["profile"]["metadata"]["uid"].as_str()), (Some("Updating"), Some(v2.as_str())));
+    server.advance(2.0).await;
+    assert_eq!(read().await["status"]["state"], "Deployed");
+    let other = json!({ "metadata": { "name": "other" }, "spec": { "version": "1.0.0", "template": { "appTiers": [tier("x", 0)] } } });
+    let other = server.p(Method::POST, "/v1/appProfiles", Some(other)).await.1["uid"].as_str().unwrap().to_string();
+    let (status, body) = change(&other).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "BadRequest");
+
+    // An injected failure hits the named tier of rollouts planned afterwards.
+    let (status, failures) =
+        server.call(Method::POST, "/__admin/appTierFailures", None, Some(json!({ "tier": "web", "message": "ImagePullBackOff: web:broken" }))).await;
+    assert_eq!(status, StatusCode::OK, "{failures}");
+    let (status, created) = server.p(Method::POST, "/v1/appDeployments", Some(into("shop-broken", &v1))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let broken = created["uid"].as_str().unwrap().to_string();
+    server.advance(5.0).await;
+    let (_, body) = server.p(Method::GET, &format!("/v1/appDeployments/{broken}"), None).await;
+    let web = &body["status"]["appTiers"][1];
+    assert_eq!((web["condition"]["type"].as_str(), web["condition"]["message"].as_str()), (Some("Error"), Some("ImagePullBackOff: web:broken")));
+    assert_eq!(body["status"]["state"], "Deploying");
+    assert_eq!(server.call(Method::DELETE, "/__admin/appTierFailures", None, None).await.0, StatusCode::NO_CONTENT);
+
+    // A deployment into an existing cluster takes --delete-seconds to go; the cluster stays.
+    assert_eq!(server.p(Method::DELETE, &format!("/v1/appDeployments/{uid}"), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(read().await["status"]["state"], "Deleting");
+    let (status, body) = change(&v1).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "AppDeploymentDeleting");
+    server.advance(4.0).await;
+    assert_eq!(server.p(Method::GET, &format!("/v1/appDeployments/{uid}"), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(server.state(&cluster).await, "Running");
 }

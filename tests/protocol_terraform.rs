@@ -4,29 +4,18 @@
 //! consistency, diagnostics with attribute paths, large messages, state
 //! upgrade, import, logging, and prompt shutdown.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use common::probe_binary;
 
 const ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
 const COOKIE: (&str, &str) =
     ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2");
-
-/// The probe example, which `cargo test` builds beside this test binary in
-/// the same profile (`target/<profile>/examples/`).
-fn probe_binary() -> &'static Path {
-    static PROBE: OnceLock<PathBuf> = OnceLock::new();
-    PROBE.get_or_init(|| {
-        let test_binary = std::env::current_exe().expect("test binary path");
-        let profile_dir = test_binary.parent().and_then(Path::parent).expect("target/<profile>");
-        let probe = profile_dir.join("examples").join("protocol_probe");
-        assert!(probe.exists(), "{} is missing: run the tests with `cargo test`, which builds examples", probe.display());
-        probe
-    })
-}
 
 fn terraform_binary() -> String {
     std::env::var("TF_BINARY").unwrap_or_else(|_| "terraform".to_string())

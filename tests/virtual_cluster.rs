@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, interrupt, terraform_version, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, finish_on_clock, interrupt, terraform_version, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.
@@ -264,12 +264,8 @@ fn a_create_timeout_records_a_tainted_cluster_that_the_next_apply_replaces() {
     let plan = tf.assert_changes_planned();
     assert!(plan.stdout.contains("tainted") && plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     // The replacement provisions on palette-local's clock: move it along until the apply ends.
-    let mut child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
-    assert!(eventually(Duration::from_secs(120), || {
-        palette.advance_time(700);
-        child.try_wait().unwrap().is_some()
-    }));
-    let out = wait_with_limit(child, Duration::from_secs(10), "apply");
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    let out = finish_on_clock(&palette, child, 700, "apply");
     assert!(out.status.success(), "{}", out.combined());
     tf.assert_clean_plan();
     assert_eq!(virtual_cluster_names(&palette), ["slow"]);
@@ -339,12 +335,8 @@ fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() 
 
     // A later apply replaces it cleanly, on palette-local's clock.
     palette.advance_time(3600);
-    let mut child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
-    assert!(eventually(Duration::from_secs(120), || {
-        palette.advance_time(200);
-        child.try_wait().unwrap().is_some()
-    }));
-    let out = wait_with_limit(child, Duration::from_secs(10), "apply");
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    let out = finish_on_clock(&palette, child, 200, "apply");
     assert!(out.status.success(), "{}", out.combined());
     tf.assert_clean_plan();
     assert_eq!(virtual_cluster_names(&palette), ["waiting"]);

@@ -5,6 +5,10 @@
 //! Resource: `id` (computed, `probe-<name>`), `name` (required, replacing),
 //! `note`, `size`, `tags` (set), and a `timeouts` block. Schema version 1;
 //! version 0 had no `note`. Import IDs are `probe-<name>`.
+//!
+//! With `PROBE_CONFIG_RECORD` set to a file path, the provider block's `label`
+//! (once known) is written there at configure time: tests use the probe as a
+//! consumer of values (ephemeral ones) that must reach a provider and nowhere else.
 
 use std::collections::BTreeMap;
 
@@ -57,6 +61,7 @@ impl ProbeProvider {
                 provider,
                 resources: BTreeMap::from([(PROBE.to_string(), Schema::new(1, resource_block(true)))]),
                 data_sources: BTreeMap::from([(PROBE.to_string(), data_source)]),
+                ephemeral_resources: BTreeMap::new(),
             },
         }
     }
@@ -80,8 +85,15 @@ impl ProviderService for ProbeProvider {
     }
 
     async fn configure_provider(&self, terraform_version: &str, config: Value) -> Diagnostics {
-        tracing::info!(terraform_version, label = config.get("label").as_str(), "probe configured");
-        Diagnostics::new()
+        let label = config.get("label").as_str();
+        tracing::info!(terraform_version, labelled = label.is_some(), "probe configured");
+        let mut diagnostics = Diagnostics::new();
+        if let (Some(label), Some(path)) = (label, std::env::var_os("PROBE_CONFIG_RECORD")) {
+            if let Err(error) = std::fs::write(&path, label) {
+                diagnostics.error("Cannot record the probe's configuration", error.to_string());
+            }
+        }
+        diagnostics
     }
 
     async fn validate_resource_config(&self, _type_name: &str, config: Value) -> Diagnostics {

@@ -14,6 +14,7 @@ mod pagination;
 mod retry;
 mod transport;
 
+pub mod app_deployments;
 pub mod app_profiles;
 pub mod cluster_groups;
 pub mod cluster_profiles;

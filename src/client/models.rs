@@ -88,11 +88,11 @@ pub struct ListMeta {
 }
 
 /// One page of a paginated listing. The array key is `items` on most
-/// endpoints and `appProfiles` on the app-profile dashboard.
+/// endpoints, `appProfiles` and `appDeployments` on the App Mode dashboards.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 pub struct Page<T> {
-    #[serde(alias = "appProfiles", default = "Vec::new", deserialize_with = "nullable")]
+    #[serde(alias = "appProfiles", alias = "appDeployments", default = "Vec::new", deserialize_with = "nullable")]
     pub items: Vec<T>,
     #[serde(default)]
     pub listmeta: Option<ListMeta>,

@@ -1,5 +1,6 @@
 //! Markdown documentation from schemas, in the Terraform registry layout
-//! (`docs/index.md`, `docs/resources/*.md`, `docs/data-sources/*.md`).
+//! (`docs/index.md`, `docs/resources/*.md`, `docs/data-sources/*.md`,
+//! `docs/ephemeral-resources/*.md`).
 //!
 //! Every attribute line says its type and flags, its description, its
 //! default, and what its validators and plan modifiers enforce (each has a
@@ -32,8 +33,16 @@ pub fn render_resource(
 
 /// The page of a data source.
 pub fn render_data_source(type_name: &str, schema: &Schema, description: &str, example_hcl: Option<&str>) -> String {
-    let mut page =
-        page_head(&format!("{type_name} Data Source - {}", binary_name(type_name)), &format!("{type_name} (Data Source)"), description);
+    render_without_import("Data Source", type_name, schema, description, example_hcl)
+}
+
+/// The page of an ephemeral resource.
+pub fn render_ephemeral_resource(type_name: &str, schema: &Schema, description: &str, example_hcl: Option<&str>) -> String {
+    render_without_import("Ephemeral Resource", type_name, schema, description, example_hcl)
+}
+
+fn render_without_import(kind: &str, type_name: &str, schema: &Schema, description: &str, example_hcl: Option<&str>) -> String {
+    let mut page = page_head(&format!("{type_name} {kind} - {}", binary_name(type_name)), &format!("{type_name} ({kind})"), description);
     push_example(&mut page, example_hcl);
     push_schema(&mut page, &schema.block);
     page
@@ -414,6 +423,9 @@ terraform import spectrocloud_cluster_profile.p uid:project
         assert!(page.contains("### Optional\n\n- `id` (String)\n- `name` (String)\n"));
         assert!(!page.contains("## Example Usage"));
         assert!(!page.contains("## Import"));
+        let page = render_ephemeral_resource("spectrocloud_cluster_kubeconfig", &schema, "A kubeconfig.", Some("ephemeral \"x\" \"y\" {}"));
+        assert!(page.starts_with("---\npage_title: \"spectrocloud_cluster_kubeconfig Ephemeral Resource - terraform-provider-spectrocloud\"\n"));
+        assert!(page.contains("# spectrocloud_cluster_kubeconfig (Ephemeral Resource)\n") && page.contains("## Example Usage"));
 
         let provider = Schema::new(
             0,

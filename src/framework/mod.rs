@@ -1,9 +1,10 @@
 //! The provider framework: schemas as data, plan rules, diagnostics and the
 //! resource traits, shaped like HashiCorp's terraform-plugin-framework.
 //!
-//! A provider implements [`ProviderDefinition`], [`Resource`] and
-//! [`DataSource`] and registers them in a [`Framework`], which implements
-//! [`ProviderService`](service::ProviderService) for the protocol layer.
+//! A provider implements [`ProviderDefinition`], [`Resource`],
+//! [`DataSource`] and [`EphemeralResource`] and registers them in a
+//! [`Framework`], which implements [`ProviderService`](service::ProviderService)
+//! for the protocol layer.
 
 pub mod conform;
 pub mod context;
@@ -26,7 +27,7 @@ pub use context::{Context, ResourceError};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
 pub use modifiers::PlanKind;
 pub use private::PrivateState;
-pub use resource::{ConfigureRequest, CreateRequest, DataSource, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest};
+pub use resource::{ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Opened, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use server::Framework;
 pub use timeouts::{Operation, Timeouts};

@@ -1,10 +1,13 @@
-//! The traits a provider implements: [`ProviderDefinition`], [`Resource`]
-//! and [`DataSource`], generic over the provider's configured data `D`.
+//! The traits a provider implements: [`ProviderDefinition`], [`Resource`],
+//! [`DataSource`] and [`EphemeralResource`], generic over the provider's
+//! configured data `D`.
 //!
 //! Values in and out are whole objects of the schema's type ([`Value`]); use
 //! [`convert`](super::convert) to work with typed models. The framework makes
 //! every returned value conform to the schema and to Terraform's rules, so a
 //! resource only has to say what exists.
+
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
@@ -156,4 +159,50 @@ pub trait DataSource<D>: Send + Sync + 'static {
     /// The whole object for `config` (computed attributes filled in).
     /// Configured values are kept by the framework whatever is returned.
     async fn read(&self, ctx: &Context<D>, config: &Value) -> Result<Value, ResourceError>;
+}
+
+/// What [`EphemeralResource::open`] produces.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The whole object: configured values are kept by the framework,
+    /// computed ones come from here.
+    pub result: Value,
+    /// When the value stops being valid and Terraform should call
+    /// [`EphemeralResource::renew`]; `None` for values that do not expire.
+    pub renew_at: Option<SystemTime>,
+}
+
+/// An ephemeral resource type (Terraform 1.10+): a value opened for one
+/// Terraform run and never written to the state or a saved plan, such as a
+/// credential. Terraform opens it during plan and again during apply, may
+/// renew it while the run lasts, and closes it at the end.
+#[async_trait]
+pub trait EphemeralResource<D>: Send + Sync + 'static {
+    fn type_name(&self) -> &str;
+
+    fn schema(&self) -> Schema;
+
+    /// Default open timeout (the `Read` operation's).
+    fn timeouts(&self) -> Timeouts {
+        Timeouts::default()
+    }
+
+    /// Checks beyond the schema's validators. The configuration may hold unknowns.
+    fn validate_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Opens the value for `config` (wholly known, defaults applied). What
+    /// `renew` and `close` need goes into `private`, which Terraform keeps in
+    /// memory only.
+    async fn open(&self, ctx: &Context<D>, config: &Value, private: &mut PrivateState) -> Result<Opened, ResourceError>;
+
+    /// Extends the value's validity and returns when to renew next. Called
+    /// only after `open` (or an earlier renewal) gave a `renew_at`.
+    async fn renew(&self, _ctx: &Context<D>, _private: &mut PrivateState) -> Result<Option<SystemTime>, ResourceError> {
+        Ok(None)
+    }
+
+    /// Releases whatever `open` acquired (a lease, a temporary credential).
+    async fn close(&self, _ctx: &Context<D>, _private: &PrivateState) -> Result<(), ResourceError> {
+        Ok(())
+    }
 }

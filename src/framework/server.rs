@@ -1,6 +1,7 @@
 //! [`Framework`]: the [`ProviderService`] built from a provider definition,
-//! its resources and data sources. It dispatches by type name and applies
-//! the plan/apply/read/import rules so that resources cannot break them.
+//! its resources, data sources and ephemeral resources. It dispatches by type
+//! name and applies the plan/apply/read/import rules so that resources cannot
+//! break them.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -16,7 +17,9 @@ use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use super::modifiers::PlanKind;
 use super::plan;
 use super::private::PrivateState;
-use super::resource::{ConfigureRequest, CreateRequest, DataSource, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest};
+use super::resource::{
+    ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest,
+};
 use super::schema::{Block, Schema};
 use super::service::*;
 use super::timeouts::{Operation, BLOCK_NAME as TIMEOUTS};
@@ -32,6 +35,7 @@ pub struct Framework<D> {
     provider: Box<dyn ProviderDefinition<D>>,
     resources: BTreeMap<String, Registered<dyn Resource<D>>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource<D>>>,
+    ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource<D>>>,
     schemas: ProviderSchemas,
     data: RwLock<Option<Arc<D>>>,
     stop: Mutex<CancellationToken>,
@@ -55,7 +59,13 @@ impl<D: Send + Sync + 'static> Framework<D> {
             provider: Box::new(provider),
             resources: BTreeMap::new(),
             data_sources: BTreeMap::new(),
-            schemas: ProviderSchemas { provider: schema, resources: BTreeMap::new(), data_sources: BTreeMap::new() },
+            ephemeral_resources: BTreeMap::new(),
+            schemas: ProviderSchemas {
+                provider: schema,
+                resources: BTreeMap::new(),
+                data_sources: BTreeMap::new(),
+                ephemeral_resources: BTreeMap::new(),
+            },
             data: RwLock::new(None),
             stop: Mutex::new(CancellationToken::new()),
         }
@@ -77,12 +87,21 @@ impl<D: Send + Sync + 'static> Framework<D> {
         self
     }
 
+    pub fn ephemeral_resource(mut self, ephemeral: impl EphemeralResource<D>) -> Self {
+        let schema = ephemeral.schema();
+        let name = ephemeral.type_name().to_string();
+        self.schemas.ephemeral_resources.insert(name.clone(), schema.clone());
+        self.ephemeral_resources.insert(name, Registered { implementation: Box::new(ephemeral), schema });
+        self
+    }
+
     /// Every schema problem (see [`Schema::problems`], and
     /// [`Schema::resource_problems`] for resources), prefixed by its type name.
     pub fn schema_problems(&self) -> Vec<String> {
         let resources = self.schemas.resources.iter().map(|(n, s)| (n.as_str(), s.resource_problems()));
         let others = std::iter::once(("provider", &self.schemas.provider))
             .chain(self.schemas.data_sources.iter().map(|(n, s)| (n.as_str(), s)))
+            .chain(self.schemas.ephemeral_resources.iter().map(|(n, s)| (n.as_str(), s)))
             .map(|(n, s)| (n, s.problems()));
         resources.chain(others).flat_map(|(name, problems)| problems.into_iter().map(move |p| format!("{name}: {p}"))).collect()
     }
@@ -93,6 +112,10 @@ impl<D: Send + Sync + 'static> Framework<D> {
 
     fn data_source_entry(&self, type_name: &str) -> Result<&Registered<dyn DataSource<D>>, Diagnostics> {
         self.data_sources.get(type_name).ok_or_else(|| unknown_type("data source", type_name))
+    }
+
+    fn ephemeral_entry(&self, type_name: &str) -> Result<&Registered<dyn EphemeralResource<D>>, Diagnostics> {
+        self.ephemeral_resources.get(type_name).ok_or_else(|| unknown_type("ephemeral resource", type_name))
     }
 
     fn stop_token(&self) -> CancellationToken {
@@ -123,6 +146,18 @@ fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
     Diagnostic::error(format!("Unknown {kind} type"), format!("This provider has no {kind} type named \"{type_name}\".")).into()
 }
 
+/// A configuration checked by the schema's validators, then by the type's own checks.
+fn validated<T: ?Sized>(entry: Result<&Registered<T>, Diagnostics>, config: &Value, check: impl FnOnce(&T, &Value, &mut Diagnostics)) -> Diagnostics {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(diags) => return diags,
+    };
+    let mut diags = Diagnostics::new();
+    validate_object(&entry.schema.block, config, &AttributePath::root(), &mut diags);
+    check(&entry.implementation, config, &mut diags);
+    diags
+}
+
 /// Diagnostics of a finished operation: the context's warnings, then the error's.
 fn outcome_diagnostics<D>(ctx: &Context<D>, error: Option<ResourceError>) -> Diagnostics {
     let mut diags = ctx.take_warnings();
@@ -141,6 +176,14 @@ fn final_state(block: &Block, value: &Value) -> Value {
 fn applied_state(block: &Block, planned: &Value, result: &Value) -> Value {
     let result = conform_block(block, result, Unknowns::Keep);
     final_state(block, &plan::keep_planned(block, planned, &result, &AttributePath::root()))
+}
+
+/// What a data source or ephemeral resource answers for `config`, before its
+/// implementation runs: the configured values, and computed ones unknown.
+fn expected_result(block: &Block, config: &Value) -> Value {
+    let mut expected = conform_block(block, config, Unknowns::Keep);
+    plan::mark_computed_unknown(block, PlanKind::Create, &mut expected, &Value::Null, config);
+    expected
 }
 
 /// Keeps the `timeouts` block of `from` when the resource's answer has none
@@ -183,25 +226,11 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
     }
 
     async fn validate_resource_config(&self, type_name: &str, config: Value) -> Diagnostics {
-        let entry = match self.resource_entry(type_name) {
-            Ok(entry) => entry,
-            Err(diags) => return diags,
-        };
-        let mut diags = Diagnostics::new();
-        validate_object(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
-        entry.implementation.validate_config(&config, &mut diags);
-        diags
+        validated(self.resource_entry(type_name), &config, |implementation, config, diags| implementation.validate_config(config, diags))
     }
 
     async fn validate_data_resource_config(&self, type_name: &str, config: Value) -> Diagnostics {
-        let entry = match self.data_source_entry(type_name) {
-            Ok(entry) => entry,
-            Err(diags) => return diags,
-        };
-        let mut diags = Diagnostics::new();
-        validate_object(&entry.schema.block, &config, &AttributePath::root(), &mut diags);
-        entry.implementation.validate_config(&config, &mut diags);
-        diags
+        validated(self.data_source_entry(type_name), &config, |implementation, config, diags| implementation.validate_config(config, diags))
     }
 
     fn state_type(&self, type_name: &str, version: i64) -> Option<Type> {
@@ -443,12 +472,77 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             Ok(object) => {
                 let block = &entry.schema.block;
                 // What the user configured stays; computed values come from the read.
-                let mut expected = conform_block(block, &config, Unknowns::Keep);
-                plan::mark_computed_unknown(block, PlanKind::Create, &mut expected, &Value::Null, &config);
+                let expected = expected_result(block, &config);
                 ReadDataSourceResponse { state: applied_state(block, &expected, &object), diagnostics: outcome_diagnostics(&ctx, None) }
             }
             Err(error) => failed(outcome_diagnostics(&ctx, Some(error))),
         }
+    }
+
+    async fn validate_ephemeral_resource_config(&self, type_name: &str, config: Value) -> Diagnostics {
+        validated(self.ephemeral_entry(type_name), &config, |implementation, config, diags| implementation.validate_config(config, diags))
+    }
+
+    async fn open_ephemeral_resource(&self, type_name: &str, config: Value) -> OpenEphemeralResourceResponse {
+        let failed = |diagnostics: Diagnostics| OpenEphemeralResourceResponse { diagnostics, ..Default::default() };
+        let entry = match self.ephemeral_entry(type_name) {
+            Ok(entry) => entry,
+            Err(diags) => return failed(diags),
+        };
+        let block = &entry.schema.block;
+        // Defaults count as configured, so the result shows them.
+        let mut config = conform_block(block, &config, Unknowns::Keep);
+        let original = config.clone();
+        plan::apply_defaults(block, PlanKind::Create, &mut config, &Value::Null, &original);
+        let expected = expected_result(block, &config);
+        if !config.is_wholly_known() {
+            // Nothing can be opened yet: the result is known after apply.
+            return OpenEphemeralResourceResponse { result: expected, ..Default::default() };
+        }
+        let ctx = match self.context(entry.implementation.timeouts().for_object(&config, Operation::Read)) {
+            Ok(ctx) => ctx,
+            Err(diags) => return failed(diags),
+        };
+        let mut private = PrivateState::new();
+        match entry.implementation.open(&ctx, &config, &mut private).await {
+            Ok(opened) => OpenEphemeralResourceResponse {
+                result: applied_state(block, &expected, &opened.result),
+                private: private.to_bytes(),
+                renew_at: opened.renew_at,
+                diagnostics: outcome_diagnostics(&ctx, None),
+            },
+            Err(error) => failed(outcome_diagnostics(&ctx, Some(error))),
+        }
+    }
+
+    async fn renew_ephemeral_resource(&self, type_name: &str, private: Vec<u8>) -> RenewEphemeralResourceResponse {
+        let unchanged = |diagnostics: Diagnostics| RenewEphemeralResourceResponse { private: private.clone(), renew_at: None, diagnostics };
+        let entry = match self.ephemeral_entry(type_name) {
+            Ok(entry) => entry,
+            Err(diags) => return unchanged(diags),
+        };
+        let ctx = match self.context(entry.implementation.timeouts().get(Operation::Read)) {
+            Ok(ctx) => ctx,
+            Err(diags) => return unchanged(diags),
+        };
+        let mut state = PrivateState::from_bytes(&private);
+        match entry.implementation.renew(&ctx, &mut state).await {
+            Ok(renew_at) => RenewEphemeralResourceResponse { private: state.to_bytes(), renew_at, diagnostics: outcome_diagnostics(&ctx, None) },
+            Err(error) => unchanged(outcome_diagnostics(&ctx, Some(error))),
+        }
+    }
+
+    async fn close_ephemeral_resource(&self, type_name: &str, private: Vec<u8>) -> Diagnostics {
+        let entry = match self.ephemeral_entry(type_name) {
+            Ok(entry) => entry,
+            Err(diags) => return diags,
+        };
+        let ctx = match self.context(entry.implementation.timeouts().get(Operation::Read)) {
+            Ok(ctx) => ctx,
+            Err(diags) => return diags,
+        };
+        let result = entry.implementation.close(&ctx, &PrivateState::from_bytes(&private)).await;
+        outcome_diagnostics(&ctx, result.err())
     }
 
     async fn stop(&self) {

@@ -5,6 +5,7 @@
 //! encodes the answer back with the same type. Nothing here knows about protobuf.
 
 use std::collections::BTreeMap;
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 
@@ -18,6 +19,7 @@ pub struct ProviderSchemas {
     pub provider: Schema,
     pub resources: BTreeMap<String, Schema>,
     pub data_sources: BTreeMap<String, Schema>,
+    pub ephemeral_resources: BTreeMap<String, Schema>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +96,27 @@ pub struct ReadDataSourceResponse {
     pub diagnostics: Diagnostics,
 }
 
+#[derive(Debug, Clone, Default)]
+pub struct OpenEphemeralResourceResponse {
+    pub result: Value,
+    pub private: Vec<u8>,
+    pub renew_at: Option<SystemTime>,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RenewEphemeralResourceResponse {
+    pub private: Vec<u8>,
+    pub renew_at: Option<SystemTime>,
+    pub diagnostics: Diagnostics,
+}
+
+fn no_ephemeral_resources(type_name: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.error("Unknown ephemeral resource type", format!("This provider has no ephemeral resource type named \"{type_name}\"."));
+    diagnostics
+}
+
 /// What the gRPC `tfplugin6.Provider` service delegates to.
 #[async_trait]
 pub trait ProviderService: Send + Sync + 'static {
@@ -113,6 +136,23 @@ pub trait ProviderService: Send + Sync + 'static {
     async fn apply_resource_change(&self, request: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse;
     async fn import_resource_state(&self, type_name: &str, id: &str) -> ImportResourceStateResponse;
     async fn read_data_source(&self, type_name: &str, config: Value) -> ReadDataSourceResponse;
+
+    // Ephemeral resources (protocol 6.7, Terraform 1.10+). The defaults suit
+    // a service that declares none.
+    async fn validate_ephemeral_resource_config(&self, type_name: &str, _config: Value) -> Diagnostics {
+        no_ephemeral_resources(type_name)
+    }
+    /// `config` may hold unknowns (Terraform then plans with an unknown result).
+    async fn open_ephemeral_resource(&self, type_name: &str, _config: Value) -> OpenEphemeralResourceResponse {
+        OpenEphemeralResourceResponse { diagnostics: no_ephemeral_resources(type_name), ..Default::default() }
+    }
+    async fn renew_ephemeral_resource(&self, type_name: &str, _private: Vec<u8>) -> RenewEphemeralResourceResponse {
+        RenewEphemeralResourceResponse { diagnostics: no_ephemeral_resources(type_name), ..Default::default() }
+    }
+    async fn close_ephemeral_resource(&self, type_name: &str, _private: Vec<u8>) -> Diagnostics {
+        no_ephemeral_resources(type_name)
+    }
+
     /// Terraform's graceful interrupt: cancel every in-flight wait promptly.
     async fn stop(&self);
 }

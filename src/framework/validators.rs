@@ -309,6 +309,8 @@ enum Rule {
     ExactlyOne,
     AtLeastOne,
     NotTogether,
+    /// The first name must be set whenever the second is.
+    RequiredWith,
 }
 
 /// A rule over which of a block's members are set ("set" = non-null and,
@@ -335,6 +337,11 @@ pub fn conflicts_with(a: &str, b: &str) -> Combination {
     Combination { names: vec![a.to_string(), b.to_string()], rule: Rule::NotTogether }
 }
 
+/// `name` must be set whenever `when` is (e.g. a cluster name with a group).
+pub fn required_with(name: &str, when: &str) -> Combination {
+    Combination { names: vec![name.to_string(), when.to_string()], rule: Rule::RequiredWith }
+}
+
 /// `Some(true)` if set, `Some(false)` if unset, `None` if not yet known.
 fn is_set(value: &Value) -> Option<bool> {
     match value {
@@ -353,6 +360,7 @@ impl ConfigValidator for Combination {
             Rule::ExactlyOne => format!("Exactly one of {names} must be set."),
             Rule::AtLeastOne => format!("At least one of {names} must be set."),
             Rule::NotTogether => format!("Only one of {names} may be set."),
+            Rule::RequiredWith => format!("`{}` must be set when `{}` is.", self.names[0], self.names[1]),
         }
     }
 
@@ -360,10 +368,16 @@ impl ConfigValidator for Combination {
         let states: Option<Vec<bool>> = self.names.iter().map(|n| is_set(object.get(n))).collect();
         let Some(states) = states else { return };
         let set: Vec<&str> = self.names.iter().zip(&states).filter(|(_, s)| **s).map(|(n, _)| n.as_str()).collect();
+        if self.rule == Rule::RequiredWith {
+            if states[1] && !states[0] {
+                diags.error_at(path.clone().attribute(&self.names[0]), "Missing required attribute", self.description());
+            }
+            return;
+        }
         let problem = match self.rule {
             Rule::ExactlyOne | Rule::AtLeastOne if set.is_empty() => true,
             Rule::ExactlyOne | Rule::NotTogether => set.len() > 1,
-            Rule::AtLeastOne => false,
+            Rule::AtLeastOne | Rule::RequiredWith => false,
         };
         if problem {
             let at = if set.len() > 1 { path.clone().attribute(set[1]) } else { path.clone() };
@@ -516,5 +530,15 @@ mod tests {
         assert_eq!(diags.0.len(), 1);
         assert_eq!(diags.0[0].path.as_ref().unwrap().to_string(), "pack[0].registry_name");
         assert!(diags.0[0].detail.contains("Only one of `registry_uid`, `registry_name` may be set."));
+
+        let needs_name = required_with("cluster_name", "cluster_group_uid");
+        let b = Value::string("b");
+        assert_eq!(combination_errors(&needs_name, object(&[("cluster_group_uid", b.clone()), ("cluster_name", b.clone())])), 0);
+        assert_eq!(combination_errors(&needs_name, object(&[("cluster_group_uid", Value::Null), ("cluster_name", Value::Null)])), 0);
+        assert_eq!(combination_errors(&needs_name, object(&[("cluster_group_uid", b.clone()), ("cluster_name", Value::unknown())])), 0);
+        let mut diags = Diagnostics::new();
+        needs_name.validate(&object(&[("cluster_group_uid", b), ("cluster_name", Value::Null)]), &AttributePath::attr("config").index(0), &mut diags);
+        assert_eq!(diags.0[0].path.as_ref().unwrap().to_string(), "config[0].cluster_name");
+        assert_eq!(needs_name.description(), "`cluster_name` must be set when `cluster_group_uid` is.");
     }
 }

@@ -2,6 +2,10 @@
 //! finishing): check at once, then back off from 250 ms by ×1.5 up to 1 s
 //! between checks for the first 15 s, up to 2 s after that, never sleeping past
 //! the deadline, and return as soon as Terraform cancels.
+//!
+//! A check that fails once the deadline has passed (its request could no
+//! longer be sent in time) ends the wait as a timeout naming the last state
+//! seen, not as a failure of the check.
 
 use std::fmt;
 use std::future::Future;
@@ -9,7 +13,7 @@ use std::time::Duration;
 
 use tokio::time::{sleep_until, Instant};
 
-use super::context::Context;
+use super::context::{Context, ResourceError};
 
 const FIRST_INTERVAL: Duration = Duration::from_millis(250);
 const MAX_INTERVAL: Duration = Duration::from_secs(2);
@@ -52,6 +56,18 @@ impl<E> WaitError<E> {
     }
 }
 
+impl WaitError<ResourceError> {
+    /// How the wait ended, as a clause for messages: "timed out after 30s",
+    /// "was stopped", or the failed check's summary.
+    pub fn ending(&self) -> String {
+        match self {
+            WaitError::TimedOut { waited, .. } => format!("timed out after {}s", waited.as_secs_f64().round()),
+            WaitError::Cancelled { .. } => "was stopped".to_string(),
+            WaitError::Failed(error) => error.diagnostics.0.first().map(|d| d.summary.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 fn last_seen(last_state: &Option<String>) -> String {
     match last_state {
         Some(state) => format!(" (last state: {state})"),
@@ -82,7 +98,8 @@ impl<E: std::error::Error + 'static> std::error::Error for WaitError<E> {
 
 /// Calls `check` until it reports [`Poll::Done`], fails, the deadline passes
 /// (the earlier of `deadline` and the operation's own) or the operation is
-/// cancelled. A last check runs at the deadline before giving up.
+/// cancelled. A last check runs at the deadline before giving up; if that
+/// check fails, the wait still ends as a timeout.
 pub async fn poll<D, T, E, F, Fut>(ctx: &Context<D>, deadline: Instant, mut check: F) -> Result<T, WaitError<E>>
 where
     F: FnMut() -> Fut,
@@ -105,6 +122,7 @@ where
                 tracing::debug!(%state, "still waiting");
                 last_state = Some(state);
             }
+            Err(_) if Instant::now() >= deadline => return Err(WaitError::TimedOut { waited: started.elapsed(), last_state }),
             Err(error) => return Err(WaitError::Failed(error)),
         }
         let now = Instant::now();
@@ -207,6 +225,21 @@ mod tests {
         let result: Result<(), _> =
             poll(&ctx, Instant::now() + Duration::from_secs(60), || async { Err::<Poll<()>, _>("boom".to_string()) }).await;
         assert_eq!(result, Err(WaitError::Failed("boom".to_string())));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_check_failing_at_the_deadline_ends_as_a_timeout_with_the_last_state() {
+        let ctx = context(Duration::from_secs(60));
+        let start = Instant::now();
+        let result: Result<(), _> = poll(&ctx, start + Duration::from_secs(1), || async move {
+            if start.elapsed() >= Duration::from_secs(1) {
+                Err("request could not be sent".to_string())
+            } else {
+                Ok(Poll::Pending("Deploying".to_string()))
+            }
+        })
+        .await;
+        assert_eq!(result, Err(WaitError::TimedOut { waited: Duration::from_secs(1), last_state: Some("Deploying".into()) }));
     }
 
     #[tokio::test]

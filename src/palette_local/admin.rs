@@ -7,6 +7,9 @@
 //!   `{rate, resetRate, latencyMs, seed, retryAfterSeconds}` → 200 new settings
 //! - `GET /__admin/time` → 200 `{now, offsetSeconds}`; `POST /__admin/time/advance`
 //!   with `{seconds}` → 200 `{now, offsetSeconds}`
+//! - `GET /__admin/appTierFailures` → 200 `{"failures": {tier: message}}`;
+//!   `POST` with `{tier, message}` adds one (app deployment rollouts planned from
+//!   then on fail at that tier); `DELETE` → 204 clears them.
 //! - `POST /__admin/reset` → 204: empties the database and reloads the seed.
 
 use std::time::Duration;
@@ -20,6 +23,7 @@ use serde_json::{json, Value};
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, NoContent, OptionalJsonBody};
 use super::faults::{FaultSettings, FaultUpdate};
+use super::routes::spectroclusters::app_deployments::{set_tier_failures, tier_failures};
 use super::seed;
 use super::server::SharedState;
 use super::stats::StatsSnapshot;
@@ -31,7 +35,42 @@ pub fn router() -> Router<SharedState> {
         .route("/__admin/faults", get(faults).post(set_faults))
         .route("/__admin/time", get(time))
         .route("/__admin/time/advance", post(advance_time))
+        .route("/__admin/appTierFailures", get(tier_failure_list).post(add_tier_failure).delete(clear_tier_failures))
         .route("/__admin/reset", post(reset))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierFailureInput {
+    tier: String,
+    message: String,
+}
+
+async fn tier_failure_list(State(app): State<SharedState>) -> ApiResult<Json<Value>> {
+    let failures = app.store.run(|tx| tier_failures(tx)).await?;
+    Ok(Json(json!({ "failures": failures })))
+}
+
+async fn add_tier_failure(State(app): State<SharedState>, JsonBody(input): JsonBody<TierFailureInput>) -> ApiResult<Json<Value>> {
+    if input.tier.trim().is_empty() {
+        return Err(ApiError::bad_request("tier must name an application tier"));
+    }
+    let failures = app
+        .store
+        .run(move |tx| {
+            let mut failures = tier_failures(tx)?;
+            failures.insert(input.tier, input.message);
+            set_tier_failures(tx, &failures)?;
+            Ok(failures)
+        })
+        .await?;
+    tracing::info!(?failures, "app tier failures injected");
+    Ok(Json(json!({ "failures": failures })))
+}
+
+async fn clear_tier_failures(State(app): State<SharedState>) -> ApiResult<NoContent> {
+    app.store.run(|tx| set_tier_failures(tx, &Default::default())).await?;
+    Ok(NoContent)
 }
 
 async fn stats(State(app): State<SharedState>) -> Json<StatsSnapshot> {

@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, default_value_t = 2)]
     pub pause_seconds: u64,
 
+    /// Seconds an app deployment takes to roll out its tiers once its cluster runs
+    /// (0 = immediate); the tiers become ready one after another.
+    #[arg(long, default_value_t = 2)]
+    pub deploy_seconds: u64,
+
     /// Share of /v1 requests answered with 429 (plus Retry-After) or 502/503/504.
     #[arg(long, default_value_t = 0.0)]
     pub fault_rate: f64,
@@ -58,11 +63,12 @@ pub struct Config {
 }
 
 /// How long the simulated asynchronous transitions take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LifecycleTimings {
     pub provision: Duration,
     pub delete: Duration,
     pub pause: Duration,
+    pub deploy: Duration,
 }
 
 impl Config {
@@ -71,6 +77,7 @@ impl Config {
             provision: Duration::from_secs(self.provision_seconds),
             delete: Duration::from_secs(self.delete_seconds),
             pause: Duration::from_secs(self.pause_seconds),
+            deploy: Duration::from_secs(self.deploy_seconds),
         }
     }
 }

@@ -46,11 +46,11 @@ pub struct Span {
 }
 
 impl Span {
-    fn lasting(start: Millis, duration: Duration) -> Span {
+    pub fn lasting(start: Millis, duration: Duration) -> Span {
         Span { start, end: start.saturating_add(duration_millis(duration)) }
     }
 
-    fn is_done(&self, now: Millis) -> bool {
+    pub fn is_done(&self, now: Millis) -> bool {
         now >= self.end
     }
 }
@@ -221,6 +221,7 @@ mod tests {
             provision: Duration::from_secs(provision),
             delete: Duration::from_secs(delete),
             pause: Duration::from_secs(pause),
+            deploy: Duration::from_secs(pause),
         }
     }
 

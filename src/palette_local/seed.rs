@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use serde::de::DeserializeOwned;
@@ -292,7 +291,8 @@ fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, Str
         let prepared = prepare(tx, group, clustergroups::KIND, "cluster group", project_uids)?;
         create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now))?;
     }
-    let instant = LifecycleTimings { provision: Duration::ZERO, delete: Duration::ZERO, pause: Duration::ZERO };
+    // Seeded clusters exist already: every transition is instant.
+    let instant = LifecycleTimings::default();
     let now_millis = parse_timestamp(now).map_or(0, to_millis);
     for cluster in &seed.virtual_clusters {
         let prepared = prepare(tx, cluster, SPECTROCLUSTER_KIND, "virtual cluster", project_uids)?;

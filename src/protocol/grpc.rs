@@ -25,6 +25,11 @@ use crate::framework::service::{
     ApplyResourceChangeRequest, PlanResourceChangeRequest, ProviderService, ReadResourceRequest,
 };
 
+/// Ephemeral private data travels as an optional field: empty means none.
+fn optional_bytes(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    (!bytes.is_empty()).then_some(bytes)
+}
+
 pub(crate) struct ProviderGrpc {
     service: Arc<dyn ProviderService>,
     /// Built on first use, so nothing slow happens before the handshake.
@@ -36,6 +41,7 @@ struct SchemaCache {
     provider: Type,
     resources: HashMap<String, Type>,
     data_sources: HashMap<String, Type>,
+    ephemeral_resources: HashMap<String, Type>,
 }
 
 impl SchemaCache {
@@ -48,12 +54,14 @@ impl SchemaCache {
                 provider: Some(schema_to_proto(&schemas.provider)),
                 resource_schemas: protos(&schemas.resources),
                 data_source_schemas: protos(&schemas.data_sources),
+                ephemeral_resource_schemas: protos(&schemas.ephemeral_resources),
                 server_capabilities: Some(server_capabilities()),
                 ..Default::default()
             },
             provider: schemas.provider.block.implied_type(),
             resources: types(&schemas.resources),
             data_sources: types(&schemas.data_sources),
+            ephemeral_resources: types(&schemas.ephemeral_resources),
         }
     }
 }
@@ -77,6 +85,10 @@ impl ProviderGrpc {
 
     fn data_source_type(&self, type_name: &str) -> Result<&Type, Diagnostic> {
         self.schemas().data_sources.get(type_name).ok_or_else(|| unknown_type("data source", type_name))
+    }
+
+    fn ephemeral_type(&self, type_name: &str) -> Result<&Type, Diagnostic> {
+        self.schemas().ephemeral_resources.get(type_name).ok_or_else(|| unknown_type("ephemeral resource", type_name))
     }
 
     /// Runs one RPC's work: logs it, turns a panic into an error diagnostic,
@@ -214,6 +226,10 @@ with_diagnostics!(
     import_resource_state,
     read_data_source,
     get_functions,
+    validate_ephemeral_resource_config,
+    open_ephemeral_resource,
+    renew_ephemeral_resource,
+    close_ephemeral_resource,
 );
 
 #[tonic::async_trait]
@@ -235,6 +251,11 @@ impl Provider for ProviderGrpc {
                     .data_sources
                     .keys()
                     .map(|name| proto::get_metadata::DataSourceMetadata { type_name: name.clone() })
+                    .collect(),
+                ephemeral_resources: schemas
+                    .ephemeral_resources
+                    .keys()
+                    .map(|name| proto::get_metadata::EphemeralMetadata { type_name: name.clone() })
                     .collect(),
                 ..Default::default()
             })
@@ -492,6 +513,70 @@ impl Provider for ProviderGrpc {
         .await
     }
 
+    async fn validate_ephemeral_resource_config(
+        &self,
+        request: Request<proto::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<proto::validate_ephemeral_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        self.run("ValidateEphemeralResourceConfig", &request.type_name, async {
+            let ty = self.ephemeral_type(&request.type_name)?;
+            let config = decode_value(request.config.as_ref(), ty, "ephemeral resource configuration")?;
+            let diagnostics = self.service.validate_ephemeral_resource_config(&request.type_name, config).await;
+            Ok(proto::validate_ephemeral_resource_config::Response { diagnostics: diagnostics_to_proto(diagnostics) })
+        })
+        .await
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        request: Request<proto::open_ephemeral_resource::Request>,
+    ) -> Result<Response<proto::open_ephemeral_resource::Response>, Status> {
+        let request = request.into_inner();
+        self.run("OpenEphemeralResource", &request.type_name, async {
+            let ty = self.ephemeral_type(&request.type_name)?;
+            let config = decode_value(request.config.as_ref(), ty, "ephemeral resource configuration")?;
+            let opened = self.service.open_ephemeral_resource(&request.type_name, config).await;
+            Ok(proto::open_ephemeral_resource::Response {
+                result: encode_value(&opened.result, ty),
+                renew_at: opened.renew_at.map(prost_types::Timestamp::from),
+                private: optional_bytes(opened.private),
+                diagnostics: diagnostics_to_proto(opened.diagnostics),
+                ..Default::default()
+            })
+        })
+        .await
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        request: Request<proto::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<proto::renew_ephemeral_resource::Response>, Status> {
+        let request = request.into_inner();
+        self.run("RenewEphemeralResource", &request.type_name, async {
+            self.ephemeral_type(&request.type_name)?;
+            let renewed = self.service.renew_ephemeral_resource(&request.type_name, request.private.unwrap_or_default()).await;
+            Ok(proto::renew_ephemeral_resource::Response {
+                renew_at: renewed.renew_at.map(prost_types::Timestamp::from),
+                private: optional_bytes(renewed.private),
+                diagnostics: diagnostics_to_proto(renewed.diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        request: Request<proto::close_ephemeral_resource::Request>,
+    ) -> Result<Response<proto::close_ephemeral_resource::Response>, Status> {
+        let request = request.into_inner();
+        self.run("CloseEphemeralResource", &request.type_name, async {
+            self.ephemeral_type(&request.type_name)?;
+            let diagnostics = self.service.close_ephemeral_resource(&request.type_name, request.private.unwrap_or_default()).await;
+            Ok(proto::close_ephemeral_resource::Response { diagnostics: diagnostics_to_proto(diagnostics) })
+        })
+        .await
+    }
+
     async fn stop_provider(
         &self,
         _request: Request<proto::stop_provider::Request>,
@@ -510,15 +595,20 @@ mod tests {
 
     use super::*;
     use crate::framework::schema::{Attribute, Block};
+    use std::sync::Mutex;
+    use std::time::{Duration, UNIX_EPOCH};
+
     use crate::framework::service::{
-        ApplyResourceChangeResponse, ImportResourceStateResponse, ImportedResource, PlanResourceChangeResponse,
-        ProviderSchemas, ReadDataSourceResponse, ReadResourceResponse, UpgradeResourceStateResponse,
+        ApplyResourceChangeResponse, ImportResourceStateResponse, ImportedResource, OpenEphemeralResourceResponse,
+        PlanResourceChangeResponse, ProviderSchemas, ReadDataSourceResponse, ReadResourceResponse,
+        RenewEphemeralResourceResponse, UpgradeResourceStateResponse,
     };
 
     /// Records what the protocol layer hands over and answers predictably.
     struct Recorder {
         schemas: ProviderSchemas,
         stopped: AtomicBool,
+        closed: Mutex<Vec<Vec<u8>>>,
     }
 
     fn thing_schema() -> Schema {
@@ -546,8 +636,10 @@ mod tests {
                         ("test_panic".to_string(), thing_schema()),
                     ]),
                     data_sources: BTreeMap::from([("test_thing".to_string(), thing_schema())]),
+                    ephemeral_resources: BTreeMap::from([("test_secret".to_string(), thing_schema())]),
                 },
                 stopped: AtomicBool::new(false),
+                closed: Mutex::new(Vec::new()),
             }
         }
     }
@@ -627,6 +719,23 @@ mod tests {
         async fn read_data_source(&self, _type_name: &str, config: Value) -> ReadDataSourceResponse {
             ReadDataSourceResponse { state: config, diagnostics: Diagnostics::new() }
         }
+        async fn open_ephemeral_resource(&self, _type_name: &str, mut config: Value) -> OpenEphemeralResourceResponse {
+            config.set("id", Value::string("secret-1"));
+            OpenEphemeralResourceResponse {
+                result: config,
+                private: b"lease".to_vec(),
+                renew_at: Some(UNIX_EPOCH + Duration::from_secs(100)),
+                diagnostics: Diagnostics::new(),
+            }
+        }
+        async fn renew_ephemeral_resource(&self, _type_name: &str, mut private: Vec<u8>) -> RenewEphemeralResourceResponse {
+            private.extend_from_slice(b"+1");
+            RenewEphemeralResourceResponse { private, renew_at: None, diagnostics: Diagnostics::new() }
+        }
+        async fn close_ephemeral_resource(&self, _type_name: &str, private: Vec<u8>) -> Diagnostics {
+            self.closed.lock().unwrap().push(private);
+            Diagnostics::new()
+        }
         async fn stop(&self) {
             self.stopped.store(true, Ordering::SeqCst);
         }
@@ -660,6 +769,7 @@ mod tests {
         assert!(response.provider.unwrap().block.is_some());
         assert_eq!(response.resource_schemas.len(), 2);
         assert_eq!(response.data_source_schemas.len(), 1);
+        assert_eq!(response.ephemeral_resource_schemas.len(), 1);
         let capabilities = response.server_capabilities.unwrap();
         assert!(capabilities.plan_destroy && capabilities.get_provider_schema_optional);
     }
@@ -827,5 +937,58 @@ mod tests {
 
         server.stop_provider(Request::new(Default::default())).await.unwrap();
         assert!(recorder.stopped.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resources_open_renew_and_close_with_their_private_data() {
+        let (server, recorder) = server();
+        let config = thing(Value::Null, "token");
+        let opened = server
+            .open_ephemeral_resource(Request::new(proto::open_ephemeral_resource::Request {
+                type_name: "test_secret".into(),
+                config: dynamic(&config),
+                client_capabilities: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(opened.diagnostics.is_empty());
+        assert_eq!(decoded(opened.result), thing(Value::string("secret-1"), "token"));
+        assert_eq!(opened.private.as_deref(), Some(b"lease".as_slice()));
+        assert_eq!(opened.renew_at.map(|t| t.seconds), Some(100));
+
+        let renewed = server
+            .renew_ephemeral_resource(Request::new(proto::renew_ephemeral_resource::Request {
+                type_name: "test_secret".into(),
+                private: opened.private.clone(),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(renewed.private.as_deref(), Some(b"lease+1".as_slice()));
+        assert!(renewed.renew_at.is_none());
+
+        let closed = server
+            .close_ephemeral_resource(Request::new(proto::close_ephemeral_resource::Request {
+                type_name: "test_secret".into(),
+                private: renewed.private,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(closed.diagnostics.is_empty());
+        assert_eq!(*recorder.closed.lock().unwrap(), vec![b"lease+1".to_vec()]);
+
+        let unknown = server
+            .open_ephemeral_resource(Request::new(proto::open_ephemeral_resource::Request {
+                type_name: "test_nothing".into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(unknown.diagnostics[0].summary, "Unknown ephemeral resource type");
+        let metadata = server.get_metadata(Request::new(Default::default())).await.unwrap().into_inner();
+        assert_eq!(metadata.ephemeral_resources[0].type_name, "test_secret");
     }
 }

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::framework::docs::{render_data_source, render_provider, render_resource};
+use crate::framework::docs::{render_data_source, render_ephemeral_resource, render_provider, render_resource};
 use crate::framework::service::ProviderService;
 use crate::provider::registry;
 
-const PROVIDER_DESCRIPTION: &str = "The Spectro Cloud provider manages Palette projects, cluster profiles, application profiles, cluster groups and virtual clusters. It is compatible with the official provider's resources, attributes, import IDs and environment variables.";
+const PROVIDER_DESCRIPTION: &str = "The Spectro Cloud provider manages Palette projects, cluster profiles, application profiles, cluster groups, virtual clusters and application deployments, and opens cluster kubeconfigs as ephemeral values (Terraform 1.10+). It is compatible with the official provider's resources, attributes, import IDs and environment variables.";
 
 fn read(root: &Path, relative: &str) -> Option<String> {
     std::fs::read_to_string(root.join(relative)).ok()
@@ -50,6 +50,12 @@ pub fn pages(root: &Path) -> Vec<(PathBuf, String)> {
         let example = example(root, &format!("examples/data-sources/{type_name}"), "data-source.tf");
         let page = render_data_source(type_name, schema, &schema.block.description, example.as_deref());
         pages.push((PathBuf::from(format!("docs/data-sources/{short}.md")), page));
+    }
+    for (type_name, schema) in &schemas.ephemeral_resources {
+        let short = type_name.trim_start_matches("spectrocloud_");
+        let example = example(root, &format!("examples/ephemeral-resources/{type_name}"), "ephemeral-resource.tf");
+        let page = render_ephemeral_resource(type_name, schema, &schema.block.description, example.as_deref());
+        pages.push((PathBuf::from(format!("docs/ephemeral-resources/{short}.md")), page));
     }
     pages
 }

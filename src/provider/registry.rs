@@ -1,6 +1,7 @@
-//! Every resource and data source the provider serves.
+//! Every resource, data source and ephemeral resource the provider serves.
 
 use crate::data_sources;
+use crate::ephemeral_resources;
 use crate::framework::Framework;
 use crate::provider::{Palette, PaletteProvider};
 use crate::resources;
@@ -13,6 +14,7 @@ pub fn framework() -> Framework<Palette> {
         .resource(resources::application_profile::ApplicationProfileResource)
         .resource(resources::cluster_group::ClusterGroupResource)
         .resource(resources::virtual_cluster::VirtualClusterResource)
+        .resource(resources::application::ApplicationResource)
         .data_source(data_sources::project::ProjectDataSource)
         .data_source(data_sources::pack::PackDataSource)
         .data_source(data_sources::registry::RegistryDataSource)
@@ -21,6 +23,7 @@ pub fn framework() -> Framework<Palette> {
         .data_source(data_sources::application_profile::ApplicationProfileDataSource)
         .data_source(data_sources::cluster::ClusterDataSource)
         .data_source(data_sources::cluster_group::ClusterGroupDataSource)
+        .ephemeral_resource(ephemeral_resources::cluster_kubeconfig::ClusterKubeconfigEphemeralResource)
 }
 
 #[cfg(test)]

@@ -67,6 +67,12 @@ pub fn split_import_id<'a>(id: &'a str, contexts: &[&str]) -> (&'a str, Option<&
     }
 }
 
+/// Whether `tags` hold the key `key` (as `key` or `key:value`), e.g. the
+/// official provider's wait-skipping tags.
+pub fn has_tag(tags: Option<&BTreeSet<String>>, key: &str) -> bool {
+    tags.into_iter().flatten().any(|tag| tag.split(':').next() == Some(key))
+}
+
 /// Palette UIDs are 24 lowercase hexadecimal characters.
 pub fn looks_like_uid(text: &str) -> bool {
     text.len() == 24 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

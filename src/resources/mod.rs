@@ -1,6 +1,8 @@
 //! Managed resources, one file each, and the helpers they share.
 
+pub mod application;
 pub mod application_profile;
+pub mod application_wait;
 pub mod cluster_group;
 pub mod cluster_profile;
 pub mod cluster_profile_attachment;

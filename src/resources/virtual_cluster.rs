@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::cluster_profile_attachment::{self as attachment, ProfileBlock};
-use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
+use super::common::{description_attribute, has_tag, id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
 use super::virtual_cluster_wait::{wait_for, Target};
 use crate::client::clusters::{
     BackupPolicy, ClusterConfigEntity, ClusterNamespace, ClusterNamespaceSpec, ClusterRbac, ClusterRbacSpec, GpuConfig, HelmChart, HelmRelease,
@@ -187,10 +187,6 @@ fn quantity_text(api: f64, prior: Option<&String>) -> String {
 /// Go's zero time, which Palette reports for an unset timestamp.
 fn is_zero_time(text: &str) -> bool {
     text.starts_with("0001-01-01")
-}
-
-fn has_tag(tags: Option<&BTreeSet<String>>, key: &str) -> bool {
-    tags.into_iter().flatten().any(|tag| tag.split(':').next() == Some(key))
 }
 
 impl ResourcesBlock {
@@ -560,15 +556,6 @@ impl Observed {
     }
 }
 
-/// Why a wait ended without reaching its target or failing (timeout, stop).
-fn interruption(error: &WaitError<ResourceError>) -> String {
-    match error {
-        WaitError::TimedOut { waited, .. } => format!("timed out after {}s", waited.as_secs_f64().round()),
-        WaitError::Cancelled { .. } => "was stopped".to_string(),
-        WaitError::Failed(error) => error.diagnostics.0.first().map(|d| d.summary.clone()).unwrap_or_default(),
-    }
-}
-
 /// A create or update error from the API; quota over-commits point at `resources`.
 fn api_error(summary: &str, error: ClientError) -> ResourceError {
     match error.api() {
@@ -652,7 +639,7 @@ impl VirtualClusterResource {
         let scope = ctx.data().project_scope();
         wait_for(ctx, &scope, uid, target).await.map_err(|error| match error {
             WaitError::Failed(error) => error,
-            other => ResourceError::new(format!("The virtual cluster did not {what}"), format!("The wait {}.", interruption(&other))),
+            other => ResourceError::new(format!("The virtual cluster did not {what}"), format!("The wait {}.", other.ending())),
         })
     }
 
@@ -756,7 +743,7 @@ impl VirtualClusterResource {
                 let state = other.last_state().unwrap_or("not yet reported").to_string();
                 ResourceError::new(
                     format!("Virtual cluster {:?} is not {what} yet", model.name),
-                    format!("The create {}; the cluster was in state {state}. It is recorded in the state as tainted: the next apply replaces it.", interruption(&other)),
+                    format!("The create {}; the cluster was in state {state}. It is recorded in the state as tainted: the next apply replaces it.", other.ending()),
                 )
             }
         };
@@ -847,7 +834,11 @@ impl Resource<Palette> for VirtualClusterResource {
         Schema::new(
             SCHEMA_VERSION,
             Block::new()
-                .description("A virtual cluster: Kubernetes running inside a host cluster or a cluster group, with its own quota, profiles and kubeconfig.")
+                .description(
+                    "A virtual cluster: Kubernetes running inside a host cluster or a cluster group, with its own quota, profiles and kubeconfig. \
+                     To reach it from the kubernetes or helm providers, prefer the ephemeral resource `spectrocloud_cluster_kubeconfig` (Terraform 1.10+), which never stores the kubeconfig; \
+                     the `kubeconfig` attribute works with any Terraform but is kept in the state.",
+                )
                 .attribute(id_attribute())
                 .attribute(required("name", "The cluster's name; a new name renames the cluster in place.").validator(not_empty()))
                 .attribute(
@@ -905,8 +896,8 @@ impl Resource<Palette> for VirtualClusterResource {
                 .attribute(Attribute::new("os_patch_on_boot", Type::Bool).default(Value::Bool(false)).description("Patch the OS when nodes boot."))
                 .attribute(string("os_patch_schedule", "When the OS is patched (cron).").validator(cron()))
                 .attribute(string("os_patch_after", "Patch the OS once after this time (RFC 3339).").validator(rfc3339()))
-                .attribute(Attribute::new("kubeconfig", Type::String).computed().sensitive().description("The cluster's client kubeconfig.").plan_modifier(use_state_for_unknown()))
-                .attribute(Attribute::new("admin_kube_config", Type::String).computed().sensitive().description("The cluster's admin kubeconfig.").plan_modifier(use_state_for_unknown()))
+                .attribute(Attribute::new("kubeconfig", Type::String).computed().sensitive().description("The cluster's client kubeconfig, stored in the state (prefer the ephemeral `spectrocloud_cluster_kubeconfig`).").plan_modifier(use_state_for_unknown()))
+                .attribute(Attribute::new("admin_kube_config", Type::String).computed().sensitive().description("The cluster's admin kubeconfig, stored in the state (prefer the ephemeral `spectrocloud_cluster_kubeconfig` with `admin = true`).").plan_modifier(use_state_for_unknown()))
                 .attribute(Attribute::new("location_config", location_type()).computed().description("Where the cluster runs.").plan_modifier(use_state_for_unknown()))
                 .attribute(Attribute::new("skip_completion", Type::Bool).default(Value::Bool(false)).description("Return from create without waiting for the cluster to run."))
                 .attribute(Attribute::new("force_delete", Type::Bool).default(Value::Bool(false)).description("Force the deletion if it has not finished after `force_delete_delay` minutes."))

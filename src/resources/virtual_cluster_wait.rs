@@ -2,8 +2,6 @@
 //! cluster: states on the way count as pending, the target ends the wait, and
 //! any other state fails at once with the cluster's state and message.
 
-use std::sync::Mutex;
-
 use tokio::time::Instant;
 
 use crate::client::clusters::SpectroCluster;
@@ -100,22 +98,11 @@ pub async fn wait_for(ctx: &Context<Palette>, scope: &Scope, uid: &str, target: 
         _ => ctx.deadline(),
     };
     let client = &ctx.data().client;
-    let last_seen = Mutex::new(String::from("not yet reported"));
-    let last_seen = &last_seen;
     poll(ctx, deadline, move || async move {
-        let cluster = match client.get_cluster(&call(ctx), scope, uid).await {
-            Ok(cluster) => cluster,
-            // The check at the deadline can no longer be sent: report the
-            // last state seen so the wait ends as a timeout naming it.
-            Err(_) if ctx.remaining().is_zero() => return Ok(Poll::Pending(last_seen.lock().unwrap_or_else(|p| p.into_inner()).clone())),
-            Err(error) => return Err(read_failed(error)),
-        };
+        let cluster = client.get_cluster(&call(ctx), scope, uid).await.map_err(read_failed)?;
         match judge(target, cluster.as_ref()) {
             Verdict::Done => Ok(Poll::Done(())),
-            Verdict::Pending(state) => {
-                *last_seen.lock().unwrap_or_else(|p| p.into_inner()) = state.clone();
-                Ok(Poll::Pending(state))
-            }
+            Verdict::Pending(state) => Ok(Poll::Pending(state)),
             Verdict::Unexpected(problem) => Err(ResourceError::new("The virtual cluster entered an unexpected state", problem)),
             Verdict::NeedsHealth => {
                 let overview = client.get_cluster_overview(&call(ctx), scope, uid).await.map_err(read_failed)?;

@@ -278,7 +278,7 @@ impl Terraform {
         let plugin_dir = dir.path().join("plugin");
         std::fs::create_dir(&plugin_dir).unwrap();
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_terraform-provider-spectrocloud"), plugin_dir.join("terraform-provider-spectrocloud")).unwrap();
-        let installation = format!("  dev_overrides {{\n    \"{PROVIDER_ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n", plugin_dir.display());
+        let installation = dev_overrides(&[(PROVIDER_ADDRESS, &plugin_dir)]);
         Self::with_installation(palette, dir, &installation)
     }
 
@@ -295,7 +295,7 @@ impl Terraform {
 
     fn with_installation(palette: &PaletteLocal, dir: TempDir, installation: &str) -> Self {
         let cli_config = dir.path().join("cli.tfrc");
-        std::fs::write(&cli_config, format!("provider_installation {{\n{installation}}}\n")).unwrap();
+        write_cli_config(&cli_config, installation);
         let work = dir.path().join("work");
         std::fs::create_dir(&work).unwrap();
         let env = vec![
@@ -311,6 +311,16 @@ impl Terraform {
 
     pub fn work_dir(&self) -> PathBuf {
         self.dir.path().join("work")
+    }
+
+    /// Installs `binary` as provider `address` (e.g. `registry.terraform.io/test/probe`,
+    /// binary name `terraform-provider-probe`) beside the provider under test.
+    pub fn add_provider(&self, address: &str, binary: &Path) {
+        let kind = address.rsplit('/').next().unwrap();
+        let extra_dir = self.dir.path().join(format!("plugin-{kind}"));
+        std::fs::create_dir_all(&extra_dir).unwrap();
+        std::os::unix::fs::symlink(binary, extra_dir.join(format!("terraform-provider-{kind}"))).unwrap();
+        write_cli_config(&self.dir.path().join("cli.tfrc"), &dev_overrides(&[(PROVIDER_ADDRESS, &self.dir.path().join("plugin")), (address, &extra_dir)]));
     }
 
     pub fn set_env(&mut self, key: &str, value: &str) {
@@ -429,6 +439,36 @@ impl Terraform {
     }
 }
 
+/// Writes a CLI config with the given `provider_installation` body.
+fn write_cli_config(path: &Path, installation: &str) {
+    std::fs::write(path, format!("provider_installation {{\n{installation}}}\n")).unwrap();
+}
+
+/// An installation whose `dev_overrides` install each `(address, directory)`.
+fn dev_overrides(overrides: &[(&str, &Path)]) -> String {
+    let lines: String = overrides.iter().map(|(address, dir)| format!("    \"{address}\" = \"{}\"\n", dir.display())).collect();
+    format!("  dev_overrides {{\n{lines}  }}\n  direct {{}}\n")
+}
+
+/// The protocol probe provider (examples/protocol_probe), which `cargo test`
+/// builds beside the test binaries (`target/<profile>/examples/`).
+pub fn probe_binary() -> PathBuf {
+    let test_binary = std::env::current_exe().expect("test binary path");
+    let profile_dir = test_binary.parent().and_then(Path::parent).expect("target/<profile>");
+    let probe = profile_dir.join("examples").join("protocol_probe");
+    assert!(probe.exists(), "{} is missing: run the tests with `cargo test`, which builds examples", probe.display());
+    probe
+}
+
+/// Every file inside a saved plan (a zip archive), concatenated, unpacked with
+/// Python's zipfile module (Python is part of the test machine's toolset).
+pub fn saved_plan_contents(plan: &Path) -> String {
+    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    sys.stdout.write(n + '\\n')\n    sys.stdout.write(z.read(n).decode('utf-8', 'replace'))\n";
+    let out = Command::new("python3").arg("-c").arg(script).arg(plan).output().expect("run python3");
+    assert!(out.status.success(), "cannot unpack {}: {}", plan.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Waits for a child, collecting its output, killing it past `limit`.
 pub fn wait_with_limit(mut child: Child, limit: Duration, what: &str) -> TfOutput {
     let stdout = drain(child.stdout.take().unwrap());
@@ -454,6 +494,17 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String
         let _ = pipe.read_to_string(&mut text);
         text
     })
+}
+
+/// Waits for a terraform command while moving palette-local's clock on by
+/// `step` seconds every 50 ms, so that waits on simulated lifecycles end.
+pub fn finish_on_clock(palette: &PaletteLocal, mut child: Child, step: u64, what: &str) -> TfOutput {
+    let finished = eventually(Duration::from_secs(120), || {
+        palette.advance_time(step);
+        child.try_wait().unwrap().is_some()
+    });
+    assert!(finished, "{what} did not finish on the clock");
+    wait_with_limit(child, Duration::from_secs(10), what)
 }
 
 /// Polls `condition` every 50 ms until it holds or `limit` passes.

@@ -124,7 +124,7 @@ mod tests {
             spec,
             lifecycle: Lifecycle::start(
                 0,
-                &LifecycleTimings { provision: Default::default(), delete: Default::default(), pause: Default::default() },
+                &LifecycleTimings::default(),
             ),
             access: access.clone(),
         };
