@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, interrupt, supports_import_blocks, terraform_version, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, interrupt, supports_import_blocks, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::json;
 
 fn user_projects(palette: &PaletteLocal) -> Vec<String> {
@@ -204,13 +204,9 @@ resource "spectrocloud_project" "slow" {
     interrupt(pid);
     let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
     let on_server = user_projects(&palette);
-    // Terraform 1.0.3 run without a terminal ignores the interrupt and
-    // finishes the apply; either way the state must hold what the server has.
-    if terraform_version() >= (1, 1, 0) {
-        assert!(interrupted_at.elapsed() < Duration::from_secs(10), "stopped after {:?}", interrupted_at.elapsed());
-        assert_ne!(out.code(), 0, "{}", out.combined());
-        assert!(on_server.len() < 40, "the apply was really interrupted");
-    }
+    assert!(interrupted_at.elapsed() < Duration::from_secs(10), "stopped after {:?}", interrupted_at.elapsed());
+    assert_ne!(out.code(), 0, "{}", out.combined());
+    assert!(on_server.len() < 40, "the apply was really interrupted");
     let mut in_state: Vec<String> =
         tf.addresses().iter().map(|a| tf.resource(a)["name"].as_str().unwrap().to_string()).collect();
     in_state.sort();

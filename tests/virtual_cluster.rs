@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, interrupt, terraform_version, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, interrupt, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.
@@ -324,14 +324,12 @@ fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() 
     let interrupted_at = Instant::now();
     interrupt(pid);
     let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
-    if terraform_version() >= (1, 1, 0) {
-        assert!(interrupted_at.elapsed() < Duration::from_secs(5), "stopped after {:?}", interrupted_at.elapsed());
-        assert_ne!(out.code(), 0, "{}", out.combined());
-        assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
-        let state = tf.state_file().unwrap();
-        let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
-        assert_eq!(instance["status"], "tainted", "{instance}");
-    }
+    assert!(interrupted_at.elapsed() < Duration::from_secs(5), "stopped after {:?}", interrupted_at.elapsed());
+    assert_ne!(out.code(), 0, "{}", out.combined());
+    assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
+    let state = tf.state_file().unwrap();
+    let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
+    assert_eq!(instance["status"], "tainted", "{instance}");
     // Nothing is orphaned: the one cluster on the server is the one in state.
     assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
     let uid = cluster_uid(&tf, "waiting");

@@ -12,7 +12,7 @@ use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{conflicts_with, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{filters_for, find_pack, lookup_name, PackQuery, ResolveError};
+use crate::resources::packs::{filters_for, find_pack, lookup_name, PackQuery};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AdvanceFilters {
@@ -135,10 +135,7 @@ impl DataSource<Palette> for PackDataSource {
         };
         let pack = find_pack(client, &call, &scope, &filters, &query)
             .await
-            .map_err(|e| match e {
-                ResolveError::Api(error) => ResourceError::from_error("Cannot list packs", &error),
-                other => ResourceError::new("Pack lookup did not find exactly one pack", other.to_string()),
-            })?;
+            .map_err(|e| ResourceError::from(e.diagnostic("Pack lookup did not find exactly one pack", "Cannot list packs")))?;
         lookup.id = Some(pack.metadata.uid);
         lookup.name = Some(pack.spec.name);
         lookup.version = Some(pack.spec.version);

@@ -1,9 +1,12 @@
-//! Extractors and responses shared by the handlers. Every rejection becomes a 400
-//! `V1Error`, so a malformed request never reaches a handler and never changes state.
+//! Extractors and responses shared by the handlers. Every rejection becomes a
+//! `V1Error` (400 for a malformed body, 413 for one over [`MAX_BODY_BYTES`], 415
+//! for a body that is not JSON by its `Content-Type`), so a bad request never
+//! reaches a handler and never changes state.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,6 +24,9 @@ pub struct JsonBody<T>(pub T);
 /// A JSON request body that may be absent (then `T::default()`).
 pub struct OptionalJsonBody<T>(pub T);
 
+/// The largest request body accepted (axum's default limit, made explicit).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|err| {
         let kind = if err.is_data() { "does not match the expected schema" } else { "is not valid JSON" };
@@ -28,10 +34,33 @@ fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Whether a `Content-Type` names JSON: `application/json` or a `+json`
+/// type, any parameters (`; charset=utf-8`) and case allowed.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The request body, if any: one over [`MAX_BODY_BYTES`] is a 413, and a
+/// non-empty one whose `Content-Type` is missing or not JSON is a 415, as the
+/// API's JSON endpoints answer.
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state)
-        .await
-        .map_err(|err| ApiError::bad_request(format!("could not read the request body: {err}")))
+    let content_type = req.headers().get(CONTENT_TYPE).map(|value| value.to_str().unwrap_or("(not text)").to_string());
+    let bytes = Bytes::from_request(req, state).await.map_err(|err| {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(format!("the request body is larger than {MAX_BODY_BYTES} bytes"))
+        } else {
+            ApiError::bad_request(format!("could not read the request body: {err}"))
+        }
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(bytes);
+    }
+    match content_type {
+        Some(content_type) if is_json(&content_type) => Ok(bytes),
+        Some(content_type) => Err(ApiError::unsupported_media_type(format!("Content-Type '{content_type}' is not supported: send application/json"))),
+        None => Err(ApiError::unsupported_media_type("a request body needs Content-Type: application/json")),
+    }
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -107,5 +136,20 @@ pub struct NoContent;
 impl IntoResponse for NoContent {
     fn into_response(self) -> Response {
         with_audit_uid(StatusCode::NO_CONTENT.into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn json_content_types() {
+        for json in ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in ["text/plain", "application/x-www-form-urlencoded", "application/jsonp", "", "json"] {
+            assert!(!is_json(other), "{other}");
+        }
     }
 }
