@@ -231,10 +231,12 @@ fn run(palette: &PaletteLocal, case: &Case) -> Result<(), String> {
     let written = std::fs::read_to_string(tf.work_dir().join("main.tf")).unwrap();
     let line = written.lines().position(|l| l.contains("# <-")).map(|i| i + 1).ok_or("no `# <-` marker")?;
     let out = tf.run(&["plan", "-no-color", "-input=false"]);
+    // Terraform wraps long details: compare with the whitespace collapsed.
     let text = out.combined();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let problems: Vec<String> = [
         (out.code() == 1).then_some(()).ok_or(format!("exit code {}", out.code())),
-        text.contains(case.message).then_some(()).ok_or(format!("no {:?} in the output", case.message)),
+        flat.contains(case.message).then_some(()).ok_or(format!("no {:?} in the output", case.message)),
         text.contains(&format!("on main.tf line {line}")).then_some(()).ok_or(format!("no diagnostic on line {line}")),
         (palette.write_calls() == 0).then_some(()).ok_or(format!("writes reached palette-local: {}", palette.stats()["byRoute"])),
     ]

@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -33,7 +33,6 @@ use super::auth::Auth;
 use super::clock::Clock;
 use super::config::{Config, LifecycleTimings};
 use super::error::{codes, ApiError};
-use super::extract::MAX_BODY_BYTES;
 use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
 use super::seed::{self, SeedFile};
 use super::stats::Stats;
@@ -235,7 +234,6 @@ pub fn router(state: SharedState) -> Router {
     let guard_layer = middleware::from_fn_with_state(state.clone(), guard);
     routes::router()
         .merge(admin::router())
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(guard_layer.clone())
         .method_not_allowed_fallback(method_not_allowed.layer(guard_layer.clone()))
         .fallback(unknown_route.layer(guard_layer))

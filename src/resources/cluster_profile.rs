@@ -399,7 +399,8 @@ impl ClusterProfileResource {
             } else {
                 let (Some(name), Some(tag)) = (text("name"), text("tag")) else {
                     if pack.get("tag").is_null() {
-                        diags.error_at(pack_path(i), "Pack version missing", "Set `tag` (and the registry) so the pack can be resolved, or set `uid`.");
+                        // At the absent `tag`, so Terraform shows the pack's block.
+                        diags.error_at(pack_path(i).attribute("tag"), "Pack version missing", "Set `tag` (and the registry) so the pack can be resolved, or set `uid`.");
                     }
                     continue;
                 };
