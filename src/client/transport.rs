@@ -275,25 +275,22 @@ impl PaletteClient {
                 }
                 return Err(failure.error);
             };
-            if retries_done >= self.inner.retry_attempts {
+            if retries_done == self.inner.retry_attempts {
                 tracing::warn!(
                     method = %request.method,
                     path = %request.path(),
-                    attempt = retries_done + 1,
-                    delay_ms = delay.as_millis() as u64,
                     error = %failure.error,
                     "Palette is still failing after every retry; riding it out until the operation's deadline"
                 );
-            } else {
-                tracing::debug!(
-                    method = %request.method,
-                    path = %request.path(),
-                    attempt = retries_done + 1,
-                    delay_ms = delay.as_millis() as u64,
-                    error = %failure.error,
-                    "retrying Palette request"
-                );
             }
+            tracing::debug!(
+                method = %request.method,
+                path = %request.path(),
+                attempt = retries_done + 1,
+                delay_ms = delay.as_millis() as u64,
+                error = %failure.error,
+                "retrying Palette request"
+            );
             if ctx.sleep(delay).await.is_err() {
                 return Err(self.cancelled(request));
             }

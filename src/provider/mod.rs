@@ -238,7 +238,7 @@ impl ProviderDefinition<Palette> for PaletteProvider {
                 .attribute(
                     Attribute::new("retry_attempts", Type::Number)
                         .optional()
-                        .description("How many times a failed idempotent request is retried. Defaults to `SPECTROCLOUD_RETRY_ATTEMPTS`, then 10.")
+                        .description("How many times a failed idempotent request is retried. Defaults to `SPECTROCLOUD_RETRY_ATTEMPTS`, then 10. During apply, transient failures (Palette unreachable, 429, 5xx) are retried beyond this, with capped backoff, until the resource's timeout.")
                         .validator(at_least(0)),
                 )
                 .attribute(Attribute::new("ignore_insecure_tls_error", Type::Bool).optional().description("Accept an untrusted TLS certificate from the API endpoint."))
