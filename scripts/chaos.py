@@ -218,7 +218,7 @@ class Palette:
         status, apps = self.request("POST", "/v1/dashboard/appProfiles?limit=0", project, {})
         if status != 200:
             raise RuntimeError(f"app profiles: {status} {apps}")
-        app_profiles = [(p["metadata"]["name"], p["metadata"]["uid"]) for p in apps["items"]]
+        app_profiles = [(p["metadata"]["name"], p["metadata"]["uid"]) for p in apps["appProfiles"]]
         groups = [(g["name"], g["uid"]) for g in self.get("/v1/clustergroups/hostCluster/metadata")["items"]]
         return {
             "spectrocloud_project": projects,
@@ -485,7 +485,9 @@ def main():
     print("| scenario | run | result | applies | duplicates | replaced | state = server | clean plan | time | note |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for scenario, detail, outcome, r in rows:
-        replaced = ", ".join(r["replaced"]) if r["replaced"] else "none"
+        replaced = str(len(r["replaced"]))
+        if r["replaced"] and not r["unexpected_replacements"]:
+            replaced += " (interrupted, tainted)"
         print(f"| {scenario} | {detail} | {outcome} | {r['applies']} | {len(r['duplicates'])} | {replaced} | "
               f"{'yes' if r['state_equal'] else 'NO'} | {'yes' if r['clean_plan'] else 'NO'} | {r['seconds']:.0f}s | {r['note']} |")
     sys.exit(1 if failed else 0)
