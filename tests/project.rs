@@ -162,6 +162,38 @@ fn configuration_errors_give_one_clear_diagnostic_quickly() {
 }
 
 #[test]
+fn a_refresh_that_palette_keeps_failing_is_an_unavailable_error_and_the_state_keeps_the_project() {
+    let palette = PaletteLocal::start();
+    let mut tf = Terraform::new(&palette);
+    tf.config(r#"resource "spectrocloud_project" "p" { name = "kept" }"#);
+    tf.apply();
+    // Only the project's read fails: configure works, the refresh does not.
+    tf.set_env("SPECTROCLOUD_RETRY_ATTEMPTS", "2");
+    palette.set_faults(json!({"rate": 1.0, "resetRate": 0.0, "seed": 1, "routes": ["GET /v1/projects/{uid}"]}));
+    let out = tf.plan();
+    palette.clear_faults();
+    let text = out.combined();
+    assert_eq!(out.code(), 1, "{text}");
+    assert!(text.contains("is unavailable: 3 attempts in"), "titled as Palette being unavailable:\n{text}");
+    assert!(!text.contains("Cannot reach") && !text.contains("host setting"), "not blamed on the host setting:\n{text}");
+    assert_eq!(tf.addresses(), ["spectrocloud_project.p"], "nothing was removed from the state");
+    tf.assert_clean_plan();
+}
+
+#[test]
+fn a_reachable_palette_failing_most_requests_still_plans() {
+    let palette = PaletteLocal::start();
+    let tf = Terraform::new(&palette);
+    tf.config(r#"resource "spectrocloud_project" "p" { name = "flaky" }"#);
+    // Three in four requests fail (resets, 429, 5xx), configure's included.
+    palette.set_faults(json!({"rate": 0.7, "resetRate": 0.15, "seed": 11}));
+    let out = tf.plan();
+    palette.clear_faults();
+    assert_eq!(out.code(), 2, "{}", out.combined());
+    assert!(palette.stats()["byStatus"]["reset"].as_u64().unwrap_or(0) > 0, "faults were injected");
+}
+
+#[test]
 fn thirty_projects_under_injected_faults_are_created_exactly_once() {
     let palette = PaletteLocal::start_with(&["--fault-seed", "7"]);
     let tf = Terraform::new(&palette);

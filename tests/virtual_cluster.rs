@@ -349,6 +349,28 @@ fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() 
 }
 
 #[test]
+fn an_outage_during_the_create_wait_neither_fails_the_apply_nor_taints_the_cluster() {
+    // 30 s of a dead palette-local: longer than a request's retries (about 14-28 s),
+    // well within the create timeout. Before, such an outage tainted the cluster.
+    let mut palette = PaletteLocal::start_with(&["--provision-seconds", "6", "--delete-seconds", "1"]);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    tf.config(&format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("steady", 2, "")));
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    assert!(eventually(Duration::from_secs(60), || virtual_cluster_names(&palette) == ["steady"]), "the create began");
+    palette.kill();
+    std::thread::sleep(Duration::from_secs(30));
+    palette.restart();
+    let out = wait_with_limit(child, Duration::from_secs(240), "apply through an outage");
+    assert!(out.status.success(), "{}", out.combined());
+    let state = tf.state_file().unwrap();
+    let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
+    assert!(instance.get("status").is_none_or(|s| s.is_null()), "not tainted: {instance}");
+    tf.assert_clean_plan();
+    assert_eq!(virtual_cluster_names(&palette), ["steady"], "created once");
+}
+
+#[test]
 fn a_cloud_config_block_reads_back_so_import_plans_clean_and_changes_show() {
     let palette = PaletteLocal::start_with(&QUICK);
     let (host1, host2) = host_uids(&palette);
