@@ -394,24 +394,15 @@ fn ctrl_c_during_the_wait_stops_within_a_second_and_the_next_apply_converges() {
     std::thread::sleep(Duration::from_secs(1));
     let interrupted_at = Instant::now();
     interrupt(pid);
-    let out = if terraform_version() < (1, 1, 0) {
-        // The interrupt is ignored: let the apply finish on palette-local's clock.
-        finish_on_clock(&palette, child, 200, "interrupted apply")
-    } else {
-        wait_with_limit(child, Duration::from_secs(60), "interrupted apply")
-    };
+    let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
     let stopped_after = interrupted_at.elapsed();
-    if terraform_version() >= (1, 1, 0) {
-        eprintln!("terraform exited {stopped_after:?} after SIGINT");
-        assert!(stopped_after < Duration::from_secs(2), "stopped after {stopped_after:?}");
-        assert_ne!(out.code(), 0, "{}", out.combined());
-        assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
-        let state = tf.state_file().unwrap();
-        let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_application").unwrap()["instances"][0].clone();
-        assert_eq!(instance["status"], "tainted", "{instance}");
-    } else {
-        eprintln!("Terraform {:?} without a terminal ignores SIGINT: the apply ran to the end", terraform_version());
-    }
+    eprintln!("terraform exited {stopped_after:?} after SIGINT");
+    assert!(stopped_after < Duration::from_secs(2), "stopped after {stopped_after:?}");
+    assert_ne!(out.code(), 0, "{}", out.combined());
+    assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
+    let state = tf.state_file().unwrap();
+    let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_application").unwrap()["instances"][0].clone();
+    assert_eq!(instance["status"], "tainted", "{instance}");
     // Nothing is orphaned: the one deployment on the server is the one in state.
     assert_eq!(deployment_names(&palette, false), ["shop"]);
     assert_eq!(deployment(&palette, &uid_of(&tf, "shop"))["metadata"]["name"], "shop");

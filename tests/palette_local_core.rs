@@ -114,6 +114,33 @@ async fn malformed_requests_are_rejected_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn oversized_and_non_json_bodies_are_refused_with_v1_errors_and_change_nothing() {
+    let local = Local::start();
+    let before = local.get("/v1/dashboard/projects/metadata").send().await.ok(200).body;
+    let project = |name: &str| json!({"metadata": {"name": name}}).to_string();
+    // 10 MB: far over the 2 MiB limit, whatever the content type says.
+    let huge = format!(r#"{{"metadata": {{"name": "big", "annotations": {{"description": "{}"}}}}}}"#, "x".repeat(10_000_000));
+    let reply = local.call(Method::POST, "/v1/projects").raw(&huge).send().await.error(413, "RequestEntityTooLarge");
+    assert!(reply.body["message"].as_str().unwrap().contains("2097152 bytes"), "{}", reply.text);
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data; boundary=x"] {
+        let reply = local.call(Method::POST, "/v1/projects").header("Content-Type", content_type).body(&project("typed")).send().await;
+        reply.error(415, "UnsupportedMediaType");
+    }
+    // Also on an update, and without any Content-Type at all.
+    let uid = local.create_project("kept").await;
+    local.call(Method::PUT, &format!("/v1/projects/{uid}")).header("Content-Type", "text/plain").body(&project("renamed")).send().await.error(415, "UnsupportedMediaType");
+    local.call(Method::POST, "/v1/projects").body(&project("untyped")).send().await.error(415, "UnsupportedMediaType");
+    // JSON with parameters and +json types pass; an empty body needs no type.
+    local.call(Method::POST, "/v1/projects").header("Content-Type", "application/json; charset=utf-8").body(&project("charset")).send().await.ok(201);
+    local.call(Method::POST, "/v1/projects").header("Content-Type", "Application/Merge-Patch+JSON").body(&project("plus-json")).send().await.ok(201);
+    let after = local.get("/v1/dashboard/projects/metadata").send().await.ok(200).body;
+    let names: Vec<&str> = after["items"].as_array().unwrap().iter().map(|p| p["metadata"]["name"].as_str().unwrap()).collect();
+    let added = after["items"].as_array().unwrap().len() - before["items"].as_array().unwrap().len();
+    assert_eq!(added, 3, "only the accepted creates changed anything: {names:?}");
+    assert!(!names.contains(&"big") && !names.contains(&"typed") && !names.contains(&"untyped") && !names.contains(&"renamed"), "{names:?}");
+}
+
+#[tokio::test]
 async fn creates_return_uid_and_audit_header_with_server_fields() {
     let local = Local::start();
     let created = local

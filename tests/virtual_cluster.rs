@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, finish_on_clock, interrupt, terraform_version, wait_with_limit, PaletteLocal, Terraform};
+use common::{eventually, finish_on_clock, interrupt, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.
@@ -320,14 +320,12 @@ fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() 
     let interrupted_at = Instant::now();
     interrupt(pid);
     let out = wait_with_limit(child, Duration::from_secs(60), "interrupted apply");
-    if terraform_version() >= (1, 1, 0) {
-        assert!(interrupted_at.elapsed() < Duration::from_secs(5), "stopped after {:?}", interrupted_at.elapsed());
-        assert_ne!(out.code(), 0, "{}", out.combined());
-        assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
-        let state = tf.state_file().unwrap();
-        let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
-        assert_eq!(instance["status"], "tainted", "{instance}");
-    }
+    assert!(interrupted_at.elapsed() < Duration::from_secs(5), "stopped after {:?}", interrupted_at.elapsed());
+    assert_ne!(out.code(), 0, "{}", out.combined());
+    assert!(out.combined().contains("was stopped") && out.combined().contains("state Pending"), "{}", out.combined());
+    let state = tf.state_file().unwrap();
+    let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
+    assert_eq!(instance["status"], "tainted", "{instance}");
     // Nothing is orphaned: the one cluster on the server is the one in state.
     assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
     let uid = cluster_uid(&tf, "waiting");
@@ -340,6 +338,28 @@ fn ctrl_c_during_the_create_wait_stops_promptly_and_keeps_the_cluster_tainted() 
     assert!(out.status.success(), "{}", out.combined());
     tf.assert_clean_plan();
     assert_eq!(virtual_cluster_names(&palette), ["waiting"]);
+}
+
+#[test]
+fn an_outage_during_the_create_wait_neither_fails_the_apply_nor_taints_the_cluster() {
+    // 30 s of a dead palette-local: longer than a request's retries (about 14-28 s),
+    // well within the create timeout. Before, such an outage tainted the cluster.
+    let mut palette = PaletteLocal::start_with(&["--provision-seconds", "6", "--delete-seconds", "1"]);
+    let (host1, host2) = host_uids(&palette);
+    let tf = Terraform::new(&palette);
+    tf.config(&format!("{}{}", group_config(&host1, &host2, 24000), cluster_config("steady", 2, "")));
+    let child = tf.command(&["apply", "-auto-approve", "-no-color"]).spawn().unwrap();
+    assert!(eventually(Duration::from_secs(60), || virtual_cluster_names(&palette) == ["steady"]), "the create began");
+    palette.kill();
+    std::thread::sleep(Duration::from_secs(30));
+    palette.restart();
+    let out = wait_with_limit(child, Duration::from_secs(240), "apply through an outage");
+    assert!(out.status.success(), "{}", out.combined());
+    let state = tf.state_file().unwrap();
+    let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "spectrocloud_virtual_cluster").unwrap()["instances"][0].clone();
+    assert!(instance.get("status").is_none_or(|s| s.is_null()), "not tainted: {instance}");
+    tf.assert_clean_plan();
+    assert_eq!(virtual_cluster_names(&palette), ["steady"], "created once");
 }
 
 #[test]

@@ -6,12 +6,14 @@ use tokio::time::Instant;
 pub use tokio_util::sync::CancellationToken;
 
 /// What bounds one logical operation (a Terraform create, a refresh...):
-/// a cancellation signal (Terraform's StopProvider) and an optional
-/// deadline (the resource's `timeouts`). Cheap to clone.
+/// a cancellation signal (Terraform's StopProvider), an optional deadline
+/// (the resource's `timeouts`), and whether requests ride out outages.
+/// Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct CallContext {
     cancel: CancellationToken,
     deadline: Option<Instant>,
+    ride_out: bool,
 }
 
 /// Returned by [`CallContext::sleep`] when the operation was cancelled.
@@ -20,7 +22,7 @@ pub struct Cancelled;
 
 impl CallContext {
     pub fn new(cancel: CancellationToken) -> Self {
-        CallContext { cancel, deadline: None }
+        CallContext { cancel, deadline: None, ride_out: false }
     }
 
     /// Never cancelled, no deadline: for one-off tools and tests.
@@ -36,6 +38,21 @@ impl CallContext {
 
     pub fn with_timeout(self, timeout: Duration) -> Self {
         self.with_deadline(Instant::now() + timeout)
+    }
+
+    /// Requests keep retrying transient failures (see
+    /// [`ClientError::is_transient`](super::ClientError::is_transient)) past the
+    /// client's retry budget, with capped backoff, until the deadline: an
+    /// operation that changes things (a create with an object already made)
+    /// must not fail because Palette blinked. Needs a deadline to take effect.
+    pub fn riding_out_outages(mut self) -> Self {
+        self.ride_out = true;
+        self
+    }
+
+    /// Whether requests ride out outages until the deadline.
+    pub fn rides_out_outages(&self) -> bool {
+        self.ride_out && self.deadline.is_some()
     }
 
     /// A context that ignores this one's cancellation but lives at most

@@ -19,6 +19,10 @@ impl PaletteClient {
     /// the client's retry budget and the caller's deadline. A 409 on a
     /// re-sent create also triggers a lookup: the first send won after all.
     ///
+    /// With a context that rides out outages, re-sends go on past the retry
+    /// budget while the deadline allows. A transient failure that outlasts
+    /// them ends as [`ClientError::Unavailable`].
+    ///
     /// If the operation is cancelled meanwhile, the lookup still runs (with
     /// a short time limit of its own) so the caller can record what exists.
     pub async fn create_idempotently<T, C, CF, L, LF>(
@@ -33,7 +37,16 @@ impl PaletteClient {
         L: FnMut(CallContext) -> LF,
         LF: Future<Output = Result<Option<T>, ClientError>>,
     {
+        let started = tokio::time::Instant::now();
         let mut resends = 0;
+        let gave_up = |error: ClientError, resends: u32| {
+            if error.is_transient() {
+                let attempts = error.attempts() + resends;
+                error.unavailable_after(&self.endpoint().to_string(), attempts, started.elapsed())
+            } else {
+                error
+            }
+        };
         loop {
             let error = match create().await {
                 Ok(created) => return Ok(created),
@@ -49,19 +62,23 @@ impl PaletteClient {
                 Ok(None) => tracing::debug!(error = %error, "the create did not take effect"),
                 Err(lookup_error) => {
                     tracing::debug!(error = %lookup_error, "cannot tell whether the create took effect");
-                    return Err(error);
+                    return Err(if ctx.is_cancelled() { error } else { gave_up(error, resends) });
                 }
             }
-            if ctx.is_cancelled() || resends >= self.retry_attempts() {
+            if ctx.is_cancelled() {
                 return Err(error);
+            }
+            if resends >= self.retry_attempts() && !ctx.rides_out_outages() {
+                return Err(gave_up(error, resends));
             }
             let delay = self.backoff().delay(resends, None, &mut rand::rng());
             if ctx.remaining().is_some_and(|remaining| delay >= remaining) || ctx.sleep(delay).await.is_err() {
-                return Err(error);
+                return Err(gave_up(error, resends));
             }
             resends += 1;
         }
     }
+
     /// [`create_idempotently`](Self::create_idempotently) for the usual
     /// case: `request` makes one object and answers with its UID, and
     /// `lookup` finds that object's UID.

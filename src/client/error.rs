@@ -146,6 +146,10 @@ pub enum ClientError {
     /// A 2xx answer whose body is not what the API documents.
     #[error("Palette answered {method} {path} with an unreadable body: {reason}")]
     InvalidResponse { method: String, path: String, reason: String },
+    /// A transient failure that lasted through every retry: `last` is the
+    /// final attempt's error.
+    #[error("Palette at {endpoint} is unavailable: {attempts} attempt{} in {} failed", plural(*.attempts), seconds(*.elapsed))]
+    Unavailable { endpoint: String, attempts: u32, elapsed: Duration, #[source] last: Box<ClientError> },
     #[error("invalid Palette endpoint: {0}")]
     Endpoint(#[from] EndpointError),
     #[error("cannot set up the HTTP client: {0}")]
@@ -153,13 +157,60 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// The error of the last attempt: itself, or what an [`Unavailable`](ClientError::Unavailable) ended with.
+    pub fn last_attempt(&self) -> &ClientError {
+        match self {
+            ClientError::Unavailable { last, .. } => last.last_attempt(),
+            other => other,
+        }
+    }
+
     /// A missing object: 404 or the API's `ResourceNotFound`.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, ClientError::Api(api) if api.is_not_found())
+        matches!(self.last_attempt(), ClientError::Api(api) if api.is_not_found())
     }
 
     pub fn is_conflict(&self) -> bool {
-        matches!(self, ClientError::Api(api) if api.is_conflict())
+        matches!(self.last_attempt(), ClientError::Api(api) if api.is_conflict())
+    }
+
+    /// Whether asking again later may succeed: the server could not be reached
+    /// or did not answer, was overloaded (429, 408) or failed (5xx). Everything
+    /// else is permanent: a 4xx (a rejected key, a missing object, a refused
+    /// request) will be the same answer next time, and so will a TLS failure.
+    /// The one classification every retry decision above the transport uses
+    /// (waits, configure, operations riding out an outage).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Api(api) => !api.is_not_found() && (api.status >= 500 || matches!(api.status, 408 | 429)),
+            ClientError::Unreachable { .. } | ClientError::ConnectionLost { .. } | ClientError::TimedOut { .. } => true,
+            ClientError::Unavailable { last, .. } => last.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// Whether no attempt ever reached the server (connection refused, no
+    /// such host, an untrusted certificate).
+    pub fn never_reached(&self) -> bool {
+        matches!(self.last_attempt(), ClientError::Unreachable { .. } | ClientError::Tls { .. })
+    }
+
+    /// How many requests the failure took: the retries of an [`Unavailable`](ClientError::Unavailable), else one.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            ClientError::Unavailable { attempts, .. } => *attempts,
+            _ => 1,
+        }
+    }
+
+    /// This failure, a transient one, as the outcome of `attempts` tries over
+    /// `elapsed` (an earlier [`Unavailable`](ClientError::Unavailable) is unwrapped).
+    pub fn unavailable_after(self, endpoint: &str, attempts: u32, elapsed: Duration) -> ClientError {
+        let last = match self {
+            ClientError::Unavailable { last, .. } => last,
+            other => Box::new(other),
+        };
+        ClientError::Unavailable { endpoint: endpoint.to_string(), attempts, elapsed, last }
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -168,7 +219,7 @@ impl ClientError {
 
     /// The API error, if the server answered with one.
     pub fn api(&self) -> Option<&ApiError> {
-        match self {
+        match self.last_attempt() {
             ClientError::Api(api) => Some(api.as_ref()),
             _ => None,
         }
@@ -176,7 +227,7 @@ impl ClientError {
 
     /// What the failure says about whether the request reached the server.
     pub fn failure_kind(&self) -> FailureKind {
-        match self {
+        match self.last_attempt() {
             ClientError::Api(api) => FailureKind::of_status(api.status),
             ClientError::Unreachable { .. } => FailureKind::NotSent,
             ClientError::ConnectionLost { .. } | ClientError::TimedOut { .. } => FailureKind::Ambiguous,
@@ -188,7 +239,7 @@ impl ClientError {
     /// though no usable answer came back: a broken connection, a timeout, a
     /// 5xx, or a success whose body could not be read.
     pub fn outcome_unknown(&self) -> bool {
-        match self {
+        match self.last_attempt() {
             ClientError::Api(api) => api.status >= 500,
             ClientError::ConnectionLost { .. } | ClientError::TimedOut { .. } | ClientError::InvalidResponse { .. } => {
                 true
@@ -201,6 +252,14 @@ impl ClientError {
 impl From<ApiError> for ClientError {
     fn from(error: ApiError) -> Self {
         ClientError::Api(Box::new(error))
+    }
+}
+
+fn plural(count: u32) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -316,6 +375,40 @@ mod tests {
             after: Duration::from_secs(30),
         };
         assert_eq!(timed_out.to_string(), "Palette at https://h did not answer GET /v1/projects/a within 30s");
+    }
+
+    #[test]
+    fn transient_and_permanent_failures_are_told_apart() {
+        let api = |status, code: &str| ClientError::from(parse(status, "GET", "/v1/x", &format!(r#"{{"code":"{code}"}}"#)));
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(api(status, "X").is_transient(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 422] {
+            assert!(!api(status, "X").is_transient(), "{status}");
+        }
+        assert!(!api(500, "ResourceNotFound").is_transient(), "a missing object stays missing");
+        let lost = ClientError::ConnectionLost { endpoint: "h".into(), method: "GET".into(), path: "/v1/x".into(), reason: "reset".into() };
+        assert!(lost.is_transient() && !lost.never_reached());
+        let refused = ClientError::Unreachable { endpoint: "h".into(), reason: "refused".into() };
+        assert!(refused.is_transient() && refused.never_reached());
+        let tls = ClientError::Tls { endpoint: "h".into(), reason: "unknown issuer".into() };
+        assert!(!tls.is_transient() && tls.never_reached());
+        assert!(!ClientError::Cancelled { method: "GET".into(), path: "/v1/x".into() }.is_transient());
+    }
+
+    #[test]
+    fn an_outlasted_failure_names_the_attempts_and_keeps_the_last_answer() {
+        let last = ClientError::from(parse(504, "GET", "/v1/projects/a", r#"{"code":"GatewayTimeout","message":"slow"}"#));
+        let error = last.unavailable_after("https://h", 11, Duration::from_millis(24_500));
+        assert_eq!(error.to_string(), "Palette at https://h is unavailable: 11 attempts in 24.5s failed");
+        assert_eq!(error.api().map(|a| a.status), Some(504));
+        assert!(error.is_transient() && !error.is_not_found() && error.outcome_unknown());
+        assert_eq!(error.attempts(), 11);
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("Palette API error 504 GatewayTimeout: slow (GET /v1/projects/a)"));
+        // Wrapping again counts afresh rather than nesting.
+        let again = error.unavailable_after("https://h", 12, Duration::from_secs(30));
+        assert_eq!(again.last_attempt().to_string(), "Palette API error 504 GatewayTimeout: slow (GET /v1/projects/a)");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub mod projects;
 pub mod registries;
 
 #[cfg(test)]
-mod test_server;
+pub(crate) mod test_server;
 #[cfg(test)]
 mod tests;
 

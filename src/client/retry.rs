@@ -112,18 +112,23 @@ pub struct FailedAttempt {
     pub retry_after: Option<Duration>,
     /// Time left before the caller's deadline, if it has one.
     pub remaining: Option<Duration>,
+    /// Retry past the budget while the deadline allows (a transient failure
+    /// only; see `CallContext::riding_out_outages`).
+    pub ride_out: bool,
 }
 
 /// Decides whether to retry, and after how long. `None` means give up now:
-/// the failure is not retryable, the attempts are used up, or the wait
-/// would outlast the caller's deadline.
+/// the failure is not retryable, the attempts are used up (unless riding out
+/// an outage, which needs a deadline), or the wait would outlast the
+/// caller's deadline.
 pub fn next_delay(
     policy: &BackoffPolicy,
     max_retries: u32,
     attempt: FailedAttempt,
     rng: &mut impl Rng,
 ) -> Option<Duration> {
-    if !attempt.kind.is_retryable(attempt.idempotency) || attempt.retries_done >= max_retries {
+    let riding_out = attempt.ride_out && attempt.remaining.is_some();
+    if !attempt.kind.is_retryable(attempt.idempotency) || (attempt.retries_done >= max_retries && !riding_out) {
         return None;
     }
     let delay = policy.delay(attempt.retries_done, attempt.retry_after, rng);
@@ -144,7 +149,7 @@ mod tests {
     }
 
     fn failed(kind: FailureKind, idempotency: Idempotency, retries_done: u32) -> FailedAttempt {
-        FailedAttempt { kind, idempotency, retries_done, retry_after: None, remaining: None }
+        FailedAttempt { kind, idempotency, retries_done, retry_after: None, remaining: None, ride_out: false }
     }
 
     #[test]
@@ -242,6 +247,24 @@ mod tests {
         assert_eq!(next_delay(&policy, 10, lost_create, &mut rng), None);
         let refused_create = failed(FailureKind::NotSent, Idempotency::NotIdempotent, 0);
         assert!(next_delay(&policy, 10, refused_create, &mut rng).is_some());
+    }
+
+    #[test]
+    fn riding_out_retries_past_the_budget_until_the_deadline() {
+        let policy = BackoffPolicy::default();
+        let mut rng = rng();
+        let mut attempt = failed(FailureKind::Ambiguous, Idempotency::Idempotent, 40);
+        attempt.ride_out = true;
+        assert_eq!(next_delay(&policy, 10, attempt, &mut rng), None, "riding out needs a deadline");
+        attempt.remaining = Some(Duration::from_secs(60));
+        let delay = next_delay(&policy, 10, attempt, &mut rng).expect("still within the deadline");
+        assert!(delay <= policy.max, "the backoff stays capped: {delay:?}");
+        attempt.remaining = Some(Duration::from_secs(1));
+        assert_eq!(next_delay(&policy, 10, attempt, &mut rng), None, "not past the deadline");
+        let mut create = failed(FailureKind::Ambiguous, Idempotency::NotIdempotent, 0);
+        create.ride_out = true;
+        create.remaining = Some(Duration::from_secs(60));
+        assert_eq!(next_delay(&policy, 10, create, &mut rng), None, "never a blind re-send of a create");
     }
 
     #[test]

@@ -109,6 +109,71 @@ async fn retries_stop_after_the_budget() {
     let error = client.get_project(&ctx(), "u1").await.unwrap_err();
     assert_eq!(error.api().map(|a| a.status), Some(504));
     assert_eq!(server.requests().len(), 3, "retry_attempts = 2 means three attempts");
+    assert_eq!(error.attempts(), 3);
+    assert!(error.to_string().starts_with(&format!("Palette at {} is unavailable: 3 attempts in ", server.url())), "{error}");
+}
+
+#[tokio::test]
+async fn retries_past_the_budget_when_riding_out_an_outage() {
+    // Twelve failures (refused, reset, 5xx) outlast two retries, not an operation riding it out.
+    let server = TestServer::start(|_, before| match before.len() {
+        0..=3 => Reply::Drop,
+        4..=11 => Reply::error(503, "ServiceUnavailable", "restarting"),
+        _ => Reply::json(200, project_json("u1", "p")),
+    })
+    .await;
+    let client = client_for(&server, 2);
+    let error = client.get_project(&ctx(), "u1").await.unwrap_err();
+    assert!(error.is_transient() && error.attempts() == 3, "{error}");
+    let riding = CallContext::background().with_timeout(Duration::from_secs(20)).riding_out_outages();
+    assert!(client.get_project(&riding, "u1").await.unwrap().is_some());
+    assert_eq!(server.requests().len(), 13);
+}
+
+#[tokio::test]
+async fn riding_out_ends_at_the_deadline_with_the_attempts_made() {
+    let server = TestServer::start(|_, _| Reply::error(502, "BadGateway", "down")).await;
+    let client = client_for(&server, 1);
+    let riding = CallContext::background().with_timeout(Duration::from_millis(400)).riding_out_outages();
+    let started = Instant::now();
+    let error = client.get_project(&riding, "u1").await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    let ClientError::Unavailable { attempts, .. } = &error else { panic!("{error:?}") };
+    assert!(*attempts > 2, "retried past the budget of one: {attempts}");
+    assert_eq!(error.api().map(|a| a.status), Some(502), "the last status is kept");
+    assert!(error.to_string().contains(&format!("is unavailable: {attempts} attempts in")), "{error}");
+}
+
+#[tokio::test]
+async fn riding_out_never_retries_a_permanent_failure() {
+    let server = TestServer::start(|_, _| Reply::error(403, "Forbidden", "no")).await;
+    let client = client_for(&server, 5);
+    let riding = CallContext::background().with_timeout(Duration::from_secs(10)).riding_out_outages();
+    let error = client.get_project(&riding, "u1").await.unwrap_err();
+    assert_eq!(error.api().map(|a| a.status), Some(403));
+    assert!(!error.is_transient());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_create_during_an_outage_is_resent_only_once_known_not_to_exist() {
+    // The create is answered 502 (unknown outcome) and the lookups fail for a while:
+    // riding out, the lookup waits for Palette and the create is sent again once.
+    let server = TestServer::start(|request, before| {
+        let posts = before.iter().filter(|r| r.method == "POST").count();
+        let lookups = before.iter().filter(|r| r.method == "GET").count();
+        match (request.method.as_str(), posts, lookups) {
+            ("POST", 0, _) => Reply::empty(502),
+            ("POST", _, _) => Reply::json(201, json!({"uid": "made"})),
+            (_, _, 0..=7) => Reply::Drop,
+            _ => Reply::json(200, json!({"items": []})),
+        }
+    })
+    .await;
+    let client = client_for(&server, 1);
+    let riding = CallContext::background().with_timeout(Duration::from_secs(20)).riding_out_outages();
+    assert_eq!(client.create_project(&riding, &project_named("team-a")).await.unwrap(), "made");
+    assert_eq!(count(&server.requests(), "POST", "/v1/projects"), 2);
 }
 
 #[tokio::test]
@@ -319,8 +384,9 @@ async fn a_slow_server_times_out_with_a_readable_error() {
     let started = Instant::now();
     let error = client.get_project(&ctx(), "u1").await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(error.to_string().starts_with(&format!("Palette at {} is unavailable: 1 attempt in ", server.url())), "{error}");
     assert_eq!(
-        error.to_string(),
+        error.last_attempt().to_string(),
         format!("Palette at {} did not answer GET /v1/projects/u1 within 300ms", server.url())
     );
 }
@@ -340,7 +406,9 @@ async fn an_unreachable_host_reads_as_a_sentence() {
     let started = Instant::now();
     let error = client.list_projects_metadata(&ctx()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
-    assert_eq!(error.to_string(), format!("cannot reach Palette at http://127.0.0.1:{port}: connection refused"));
+    assert!(error.to_string().starts_with(&format!("Palette at http://127.0.0.1:{port} is unavailable: 3 attempts in ")), "{error}");
+    assert_eq!(error.last_attempt().to_string(), format!("cannot reach Palette at http://127.0.0.1:{port}: connection refused"));
+    assert!(error.never_reached() && error.is_transient());
 }
 
 #[tokio::test]

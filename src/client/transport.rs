@@ -239,7 +239,10 @@ impl PaletteClient {
 
     /// Sends a request, retrying as its idempotency allows, and returns a
     /// 2xx answer or the last error.
+    /// A transient failure that outlasts the retries ends as
+    /// [`ClientError::Unavailable`], naming the attempts made.
     pub(crate) async fn execute(&self, ctx: &CallContext, request: &Request) -> Result<Response, ClientError> {
+        let started = Instant::now();
         let mut retries_done = 0;
         loop {
             let failure = match self.attempt(ctx, request, retries_done + 1).await {
@@ -254,17 +257,32 @@ impl PaletteClient {
                     Idempotency::NotIdempotent => failure.error,
                 });
             }
+            let kind = failure.error.failure_kind();
             let failed = FailedAttempt {
-                kind: failure.error.failure_kind(),
+                kind,
                 idempotency: request.idempotency,
                 retries_done,
                 retry_after: failure.retry_after,
                 remaining: ctx.remaining(),
+                ride_out: ctx.rides_out_outages() && failure.error.is_transient(),
             };
             let Some(delay) = next_delay(&self.inner.backoff, self.inner.retry_attempts, failed, &mut rand::rng())
             else {
+                // Retries were allowed but did not help: say so, with the attempts made.
+                if kind.is_retryable(request.idempotency) && failure.error.is_transient() {
+                    let endpoint = self.inner.endpoint.to_string();
+                    return Err(failure.error.unavailable_after(&endpoint, retries_done + 1, started.elapsed()));
+                }
                 return Err(failure.error);
             };
+            if retries_done == self.inner.retry_attempts {
+                tracing::warn!(
+                    method = %request.method,
+                    path = %request.path(),
+                    error = %failure.error,
+                    "Palette is still failing after every retry; riding it out until the operation's deadline"
+                );
+            }
             tracing::debug!(
                 method = %request.method,
                 path = %request.path(),

@@ -12,7 +12,7 @@ use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{conflicts_with, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{find_pack, find_queried_pack, lookup_name, PackQuery, ResolveError};
+use crate::resources::packs::{find_pack, find_queried_pack, lookup_name, PackQuery};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AdvanceFilters {
@@ -134,10 +134,7 @@ impl DataSource<Palette> for PackDataSource {
             (None, Some(id)) => find_pack(client, &call, &scope, &format!("metadata.uid={id}"), &query).await,
             (None, None) => find_queried_pack(client, &call, &scope, &query).await,
         };
-        let pack = found.map_err(|e| match e {
-            ResolveError::Api(error) => ResourceError::from_error("Cannot list packs", &error),
-            other => ResourceError::new("Pack lookup did not find exactly one pack", other.to_string()),
-        })?;
+        let pack = found.map_err(|e| ResourceError::from(e.diagnostic("Pack lookup did not find exactly one pack", "Cannot list packs")))?;
         lookup.id = Some(pack.metadata.uid);
         lookup.name = Some(pack.spec.name);
         lookup.version = Some(pack.spec.version);

@@ -11,7 +11,7 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{not_empty, one_of};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{ResolveError, Resolver};
+use crate::resources::packs::Resolver;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct RegistryLookup {
@@ -53,10 +53,10 @@ impl DataSource<Palette> for RegistryDataSource {
         let scope = ctx.data().project_scope();
         let mut resolver = Resolver::new(&ctx.data().client, &call, scope.clone());
         let kind = lookup.kind.as_deref().filter(|k| !k.is_empty());
-        let uid = resolver.registry_uid(&lookup.name, kind).await.map_err(|e| match e {
-            ResolveError::Api(error) => ResourceError::from_error("Cannot list registries", &error),
-            other => ResourceError::new(format!("Registry {:?} not found", lookup.name), other.to_string()),
-        })?;
+        let uid = resolver
+            .registry_uid(&lookup.name, kind)
+            .await
+            .map_err(|e| ResourceError::from(e.diagnostic(&format!("Registry {:?} not found", lookup.name), "Cannot list registries")))?;
         if lookup.id.as_deref().is_some_and(|id| id != uid) {
             return Err(ResourceError::new("Registry ID mismatch", format!("Registry {:?} has UID {uid}, not {:?}.", lookup.name, lookup.id)));
         }

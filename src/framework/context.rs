@@ -14,6 +14,7 @@ pub struct Context<D> {
     data: Arc<D>,
     cancellation: CancellationToken,
     deadline: Instant,
+    ride_out: bool,
     warnings: Mutex<Diagnostics>,
 }
 
@@ -21,7 +22,20 @@ impl<D> Context<D> {
     /// Resources get their context from the framework; this is public so
     /// their tests can build one.
     pub fn new(data: Arc<D>, cancellation: CancellationToken, deadline: Instant) -> Self {
-        Context { data, cancellation, deadline, warnings: Mutex::new(Diagnostics::new()) }
+        Context { data, cancellation, deadline, ride_out: false, warnings: Mutex::new(Diagnostics::new()) }
+    }
+
+    /// Marks an operation that changes things (apply's create, update and
+    /// delete): a transient API failure is retried until the deadline rather
+    /// than failing it, since an object half made must not be lost or tainted
+    /// because the API blinked. Reads and plans fail after the usual retries.
+    pub fn riding_out_outages(mut self) -> Self {
+        self.ride_out = true;
+        self
+    }
+
+    pub fn rides_out_outages(&self) -> bool {
+        self.ride_out
     }
 
     /// The provider's configured data (e.g. the API client).

@@ -367,7 +367,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
 
         if request.planned_state.is_null() {
             let ctx = match self.context(timeouts.for_object(&request.prior_state, Operation::Delete)) {
-                Ok(ctx) => ctx,
+                Ok(ctx) => ctx.riding_out_outages(),
                 Err(diags) => return failed(request.prior_state.clone(), diags),
             };
             return match implementation.delete(&ctx, &request.prior_state, &private).await {
@@ -383,7 +383,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         let creating = request.prior_state.is_null();
         let operation = if creating { Operation::Create } else { Operation::Update };
         let ctx = match self.context(timeouts.for_object(&request.planned_state, operation)) {
-            Ok(ctx) => ctx,
+            Ok(ctx) => ctx.riding_out_outages(),
             Err(diags) => return failed(request.prior_state.clone(), diags),
         };
         if !creating && !plan::changes_beyond_timeouts(&request.planned_state, &request.prior_state) {

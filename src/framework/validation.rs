@@ -178,7 +178,8 @@ mod tests {
         let generated = object(&[("host", Value::string("")), ("group", Value::string("g")), ("whole", Value::Bool(true)), ("mode", Value::string("always"))]);
         assert!(check(generated).is_empty());
         // A default is not exempt from attribute validators unless it is the zero.
-        assert_eq!(check(object(&[("host", Value::string("")), ("group", Value::string(""))])), [""]);
+        // Both zero: "exactly one of" fails, at the first name (no not_empty error).
+        assert_eq!(check(object(&[("host", Value::string("")), ("group", Value::string(""))])), ["host"]);
         assert_eq!(check(object(&[("group", Value::string("g")), ("whole", Value::Bool(false)), ("mode", Value::string("never"))])), ["mode"]);
     }
 

@@ -209,6 +209,80 @@ pub fn cron() -> ScalarCheck {
     })
 }
 
+/// YAML text: one document or several separated by `---`. Palette template
+/// expressions (`{{ .spectro.var.name }}`) count as plain values, so a
+/// templated value passes; the message points at the line and column within
+/// the text.
+pub fn yaml() -> ScalarCheck {
+    ScalarCheck::string("Must be valid YAML (`{{ ... }}` template expressions allowed).", |text| {
+        check_yaml(text).map_err(|problem| format!("the value is not valid YAML: {problem}"))
+    })
+}
+
+fn check_yaml(text: &str) -> Result<(), String> {
+    use serde::Deserialize as _;
+    // Each expression becomes a plain scalar of the same length, so positions hold.
+    let expressions = regex::Regex::new(r"\{\{[^\n]*?\}\}").expect("a valid pattern");
+    let plain = expressions.replace_all(text, |found: &regex::Captures<'_>| "x".repeat(found[0].len()));
+    for document in serde_yaml_ng::Deserializer::from_str(&plain) {
+        serde_yaml_ng::Value::deserialize(document).map_err(|error| error.to_string())?;
+    }
+    Ok(())
+}
+
+/// A DNS-1123 label, Palette's (and Kubernetes') rule for cluster and
+/// namespace names: at most 63 lowercase letters, digits and `-`, starting
+/// and ending with a letter or digit. `what` names the value in messages.
+pub fn dns_label(what: &str) -> ScalarCheck {
+    let what = what.to_string();
+    ScalarCheck::string(
+        "Must be at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.",
+        move |name| {
+            let bytes = name.as_bytes();
+            let valid = !bytes.is_empty()
+                && bytes.len() <= 63
+                && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+                && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+                && bytes.last().is_some_and(u8::is_ascii_alphanumeric);
+            if valid {
+                Ok(())
+            } else {
+                Err(format!("{name:?} is not a valid {what}: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"))
+            }
+        },
+    )
+}
+
+/// A profile version as Palette accepts it: `MAJOR`, `MAJOR.MINOR` or
+/// `MAJOR.MINOR.PATCH` of digits, optionally after a `v` (so `1.2.3.beta`,
+/// `V1.2.3` and `chart-v1.2.3` are refused).
+pub fn profile_version() -> ScalarCheck {
+    ScalarCheck::string("Must be `MAJOR[.MINOR[.PATCH]]` of digits, optionally prefixed with `v`, e.g. `1.0.0`.", |version| {
+        let digits = version.strip_prefix('v').unwrap_or(version);
+        let parts: Vec<&str> = digits.split('.').collect();
+        let valid = (1..=3).contains(&parts.len()) && parts.iter().all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        if valid {
+            Ok(())
+        } else {
+            Err(format!("{version:?} is not a profile version such as \"1.0.0\" (MAJOR[.MINOR[.PATCH]], optionally prefixed with v)"))
+        }
+    })
+}
+
+/// A time zone of the IANA database (as bundled with the `jiff` crate), such
+/// as `UTC` or `America/New_York`; the empty string means none is set.
+pub fn time_zone() -> ScalarCheck {
+    ScalarCheck::string("Must be empty or an IANA time zone such as `UTC` or `America/New_York`.", |zone| {
+        // The database's lookup ignores case; names are matched exactly, as Palette does.
+        let known = jiff::tz::db().get(zone).ok().is_some_and(|found| found.iana_name() == Some(zone));
+        if zone.is_empty() || known {
+            Ok(())
+        } else {
+            Err(format!("{zone:?} is not a time zone of the IANA database, such as \"UTC\" or \"America/New_York\""))
+        }
+    })
+}
+
 /// The value (a string or a collection) must not be empty.
 pub fn not_empty() -> NotEmpty {
     NotEmpty
@@ -380,7 +454,9 @@ impl ConfigValidator for Combination {
             Rule::AtLeastOne | Rule::RequiredWith => false,
         };
         if problem {
-            let at = if set.len() > 1 { path.clone().attribute(set[1]) } else { path.clone() };
+            // With too many set, the second one is at fault; with none, the
+            // first name (Terraform shows the enclosing block for an absent one).
+            let at = path.clone().attribute(if set.len() > 1 { set[1] } else { &self.names[0] });
             let found = if set.is_empty() { "none is".to_string() } else { format!("{} are", quoted_list(&set)) };
             diags.error_at(at, "Invalid attribute combination", format!("{} Here {found} set.", self.description()));
         }
@@ -494,6 +570,62 @@ mod tests {
             assert!(check_cron(bad).is_err(), "{bad}");
         }
         assert_eq!(errors(&cron(), Value::string("* * *")).len(), 1);
+    }
+
+    #[test]
+    fn yaml_text() {
+        let v = yaml();
+        for ok in ["a: 1\nb: [x, y]\n", "", "---\na: 1\n---\nkind: B\n", "name: {{ .spectro.system.cluster.name }}-x\nport: {{.spectro.var.port}}\n", "k: \"{{ .spectro.var.x }}\"", "- a\n- b"] {
+            assert!(errors(&v, Value::string(ok)).is_empty(), "{ok:?}: {:?}", errors(&v, Value::string(ok)));
+        }
+        for bad in ["a: [1, 2\n", "a: 1\n b: 2\n", "key: value: other\n", "a: 1\na: 2\n", "---\na: 1\n---\n\tb: 2\n"] {
+            let e = errors(&v, Value::string(bad));
+            assert_eq!(e.len(), 1, "{bad:?}");
+            assert!(e[0].contains("not valid YAML"), "{bad:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn yaml_syntax_errors_say_where() {
+        let e = errors(&yaml(), Value::string("a: 1\nb: [x,\n"));
+        assert!(e[0].contains("line 3"), "{e:?}");
+    }
+
+    #[test]
+    fn dns_labels() {
+        let v = dns_label("cluster name");
+        for ok in ["a", "dev-1", "x".repeat(63).as_str(), "0abc"] {
+            assert!(errors(&v, Value::string(ok)).is_empty(), "{ok}");
+        }
+        for bad in ["Bad Name!", "UPPER", "-lead", "trail-", "", "under_score", "dot.ted", "x".repeat(64).as_str()] {
+            let e = errors(&v, Value::string(bad));
+            assert_eq!(e.len(), 1, "{bad}");
+            assert!(e[0].contains("is not a valid cluster name"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn profile_versions() {
+        let v = profile_version();
+        for ok in ["1", "1.2", "1.2.3", "v1.2.3", "10.20.30"] {
+            assert!(errors(&v, Value::string(ok)).is_empty(), "{ok}");
+        }
+        for bad in ["1.2.3.beta", "V1.2.3", "chart-v1.2.3", "1.2.3.4", "1..2", "", "v", "1.2-rc1"] {
+            assert_eq!(errors(&v, Value::string(bad)).len(), 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn time_zones_come_from_the_iana_database() {
+        let v = time_zone();
+        for ok in ["", "UTC", "GMT", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "America/Argentina/Buenos_Aires"] {
+            assert!(errors(&v, Value::string(ok)).is_empty(), "{ok}");
+        }
+        for bad in ["Mars/Olympus", "America/Atlantis", "EST5EDT ", "utc/x", "Berlin", "America/New York", "america/new_york"] {
+            let e = errors(&v, Value::string(bad));
+            assert_eq!(e.len(), 1, "{bad}");
+            assert!(e[0].contains("IANA"), "{e:?}");
+        }
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub mod codes {
     pub const BAD_GATEWAY: &str = "BadGateway";
     pub const SERVICE_UNAVAILABLE: &str = "ServiceUnavailable";
     pub const GATEWAY_TIMEOUT: &str = "GatewayTimeout";
+    pub const REQUEST_TOO_LARGE: &str = "RequestEntityTooLarge";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UnsupportedMediaType";
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -67,6 +69,14 @@ impl ApiError {
 
     pub fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, "missing or invalid ApiKey or Authorization header")
+    }
+
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, codes::REQUEST_TOO_LARGE, message)
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {

@@ -1,12 +1,16 @@
-//! Extractors and responses shared by the handlers. Every rejection becomes a 400
-//! `V1Error`, so a malformed request never reaches a handler and never changes state.
+//! Extractors and responses shared by the handlers. Every rejection becomes a
+//! `V1Error` (400 for a malformed body, 413 for one over [`MAX_BODY_BYTES`], 415
+//! for a body that is not JSON by its `Content-Type`), so a bad request never
+//! reaches a handler and never changes state.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures::StreamExt as _;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -21,6 +25,13 @@ pub struct JsonBody<T>(pub T);
 /// A JSON request body that may be absent (then `T::default()`).
 pub struct OptionalJsonBody<T>(pub T);
 
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// How much of a too large body is read (and dropped) before the 413, so a
+/// client still sending can finish and read the answer instead of seeing a
+/// broken pipe; past this the connection closes.
+const DRAINED_BYTES: usize = 64 * 1024 * 1024;
+
 fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|err| {
         let kind = if err.is_data() { "does not match the expected schema" } else { "is not valid JSON" };
@@ -28,17 +39,48 @@ fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state)
-        .await
-        .map_err(|err| ApiError::bad_request(format!("could not read the request body: {err}")))
+/// Whether a `Content-Type` names JSON: `application/json` or a `+json`
+/// type, any parameters (`; charset=utf-8`) and case allowed.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The request body, if any: one over [`MAX_BODY_BYTES`] is a 413, and a
+/// non-empty one whose `Content-Type` is missing or not JSON is a 415, as the
+/// API's JSON endpoints answer.
+async fn body_bytes(req: Request) -> Result<Bytes, ApiError> {
+    let content_type = req.headers().get(CONTENT_TYPE).map(|value| value.to_str().unwrap_or("(not text)").to_string());
+    let mut chunks = req.into_body().into_data_stream();
+    let (mut kept, mut received) = (Vec::new(), 0usize);
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|err| ApiError::bad_request(format!("could not read the request body: {err}")))?;
+        received += chunk.len();
+        if received <= MAX_BODY_BYTES {
+            kept.extend_from_slice(&chunk);
+        } else if received > DRAINED_BYTES {
+            break;
+        }
+    }
+    if received > MAX_BODY_BYTES {
+        return Err(ApiError::too_large(format!("the request body is larger than {MAX_BODY_BYTES} bytes")));
+    }
+    let bytes = Bytes::from(kept);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(bytes);
+    }
+    match content_type {
+        Some(content_type) if is_json(&content_type) => Ok(bytes),
+        Some(content_type) => Err(ApiError::unsupported_media_type(format!("Content-Type '{content_type}' is not supported: send application/json"))),
+        None => Err(ApiError::unsupported_media_type("a request body needs Content-Type: application/json")),
+    }
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = body_bytes(req, state).await?;
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request("a JSON request body is required"));
         }
@@ -49,8 +91,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = body_bytes(req, state).await?;
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) || bytes.as_ref() == b"null" {
             return Ok(OptionalJsonBody(T::default()));
         }
@@ -107,5 +149,20 @@ pub struct NoContent;
 impl IntoResponse for NoContent {
     fn into_response(self) -> Response {
         with_audit_uid(StatusCode::NO_CONTENT.into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn json_content_types() {
+        for json in ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in ["text/plain", "application/x-www-form-urlencoded", "application/jsonp", "", "json"] {
+            assert!(!is_json(other), "{other}");
+        }
     }
 }

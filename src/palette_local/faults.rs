@@ -1,7 +1,8 @@
 //! Fault injection: a seeded generator decides, request by request, whether a `/v1`
 //! request has its connection reset, is answered with 429/502/503/504, or passes.
 //! Each `/v1` request draws the same three numbers whatever the settings, so one seed
-//! and one sequence of requests always give the same faults.
+//! and one sequence of requests always give the same faults. Faults may be limited to
+//! some routes (the others pass, drawing all the same).
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -20,7 +21,7 @@ const FAULT_STATUSES: [StatusCode; 4] =
 
 pub const DEFAULT_RETRY_AFTER_SECONDS: u64 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FaultSettings {
     /// Share of requests answered with a fault status.
@@ -33,6 +34,9 @@ pub struct FaultSettings {
     pub seed: u64,
     /// `Retry-After` value sent with 429.
     pub retry_after_seconds: u64,
+    /// Route templates (`"GET /v1/projects/{uid}"`, as in the stats) faults apply
+    /// to; empty means every `/v1` route.
+    pub routes: Vec<String>,
 }
 
 /// A change of settings (`POST /__admin/faults`); absent members stay as they are.
@@ -45,6 +49,7 @@ pub struct FaultUpdate {
     pub latency_ms: Option<u64>,
     pub seed: Option<u64>,
     pub retry_after_seconds: Option<u64>,
+    pub routes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +82,8 @@ impl Faults {
     pub fn new(settings: FaultSettings) -> ApiResult<Faults> {
         check_share("rate", Some(settings.rate))?;
         check_share("resetRate", Some(settings.reset_rate))?;
-        Ok(Faults { state: Mutex::new((settings, StdRng::seed_from_u64(settings.seed))) })
+        let rng = StdRng::seed_from_u64(settings.seed);
+        Ok(Faults { state: Mutex::new((settings, rng)) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (FaultSettings, StdRng)> {
@@ -85,7 +91,7 @@ impl Faults {
     }
 
     pub fn settings(&self) -> FaultSettings {
-        self.lock().0
+        self.lock().0.clone()
     }
 
     pub fn update(&self, update: FaultUpdate) -> ApiResult<FaultSettings> {
@@ -97,20 +103,26 @@ impl Faults {
         settings.reset_rate = update.reset_rate.unwrap_or(settings.reset_rate);
         settings.latency_ms = update.latency_ms.unwrap_or(settings.latency_ms);
         settings.retry_after_seconds = update.retry_after_seconds.unwrap_or(settings.retry_after_seconds);
+        if let Some(routes) = update.routes {
+            settings.routes = routes;
+        }
         if let Some(seed) = update.seed {
             settings.seed = seed;
             *rng = StdRng::seed_from_u64(seed);
         }
-        Ok(*settings)
+        Ok(settings.clone())
     }
 
-    /// Decides the fate of the next `/v1` request.
-    pub fn decide(&self) -> Decision {
+    /// Decides the fate of the next `/v1` request, to the route template `route`.
+    pub fn decide(&self, route: &str) -> Decision {
         let mut state = self.lock();
         let (settings, rng) = &mut *state;
         let (reset_draw, fault_draw, status_draw): (f64, f64, usize) =
             (rng.random(), rng.random(), rng.random_range(0..FAULT_STATUSES.len()));
-        let fault = if reset_draw < settings.reset_rate {
+        let targeted = settings.routes.is_empty() || settings.routes.iter().any(|r| r == route);
+        let fault = if !targeted {
+            None
+        } else if reset_draw < settings.reset_rate {
             Some(Fault::Reset)
         } else if fault_draw < settings.rate {
             Some(Fault::Status(FAULT_STATUSES[status_draw]))
@@ -143,11 +155,11 @@ mod tests {
     use super::*;
 
     fn sequence(faults: &Faults, n: usize) -> Vec<Option<Fault>> {
-        (0..n).map(|_| faults.decide().fault).collect()
+        (0..n).map(|_| faults.decide("GET /v1/x").fault).collect()
     }
 
     fn with(rate: f64, reset_rate: f64, seed: u64) -> Faults {
-        Faults::new(FaultSettings { rate, reset_rate, latency_ms: 0, seed, retry_after_seconds: 1 }).unwrap()
+        Faults::new(FaultSettings { rate, reset_rate, latency_ms: 0, seed, retry_after_seconds: 1, routes: Vec::new() }).unwrap()
     }
 
     #[test]
@@ -173,6 +185,17 @@ mod tests {
         let first = sequence(&faults, 50);
         faults.update(FaultUpdate { seed: Some(7), ..FaultUpdate::default() }).unwrap();
         assert_eq!(first, sequence(&faults, 50));
+    }
+
+    #[test]
+    fn faults_can_be_limited_to_some_routes_without_changing_the_sequence() {
+        let everywhere = with(1.0, 0.0, 3);
+        let targeted = with(1.0, 0.0, 3);
+        targeted.update(FaultUpdate { routes: Some(vec!["GET /v1/projects/{uid}".into()]), ..FaultUpdate::default() }).unwrap();
+        assert_eq!(targeted.decide("GET /v1/dashboard/projects/metadata").fault, None);
+        let hit = targeted.decide("GET /v1/projects/{uid}").fault;
+        everywhere.decide("GET /v1/x");
+        assert_eq!(hit, everywhere.decide("GET /v1/x").fault, "the other route still drew its numbers");
     }
 
     #[test]

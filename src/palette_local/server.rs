@@ -78,6 +78,7 @@ impl AppState {
             latency_ms: config.latency_ms,
             seed: config.fault_seed.unwrap_or_else(rand::random),
             retry_after_seconds: DEFAULT_RETRY_AFTER_SECONDS,
+            routes: Vec::new(),
         })
         .map_err(|err| anyhow::anyhow!("invalid fault settings: {}", err.message))?;
         let state = AppState {
@@ -186,7 +187,7 @@ async fn guard(State(app): State<SharedState>, req: Request, next: Next) -> Resp
     let route = route_key(&req);
     let is_api = !req.uri().path().starts_with("/__admin");
     if is_api {
-        let decision = app.faults.decide();
+        let decision = app.faults.decide(&route);
         if !decision.latency.is_zero() {
             tokio::time::sleep(decision.latency).await;
         }

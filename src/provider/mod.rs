@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::client::{CallContext, ClientConfig, ClientError, Endpoint, PaletteClient, Scope, DEFAULT_HOST, DEFAULT_RETRY_ATTEMPTS};
+use crate::client::models::ObjectMeta;
+use crate::client::{CallContext, CancellationToken, ClientConfig, ClientError, Endpoint, PaletteClient, Scope, DEFAULT_HOST, DEFAULT_RETRY_ATTEMPTS};
 use crate::framework::context::Context;
 use crate::framework::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::resource::{ConfigureRequest, ProviderDefinition};
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{at_least, not_empty};
+use crate::framework::wait::Transience;
 use crate::protocol::value::{Type, Value};
 
 pub mod docs;
@@ -27,8 +29,19 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocl
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// How long configure may spend checking the credentials and resolving the
-/// project, so a wrong host fails in seconds rather than after every retry.
-const CONFIGURE_TIME_LIMIT: Duration = Duration::from_secs(8);
+/// project.
+#[derive(Debug, Clone, Copy)]
+struct ConfigureLimits {
+    /// While Palette answers, if only with errors: long enough for a
+    /// reachable Palette with transient errors (even 60% of requests
+    /// failing) to configure.
+    answering: Duration,
+    /// For a host that never answers (connection refused, no such host, a
+    /// TLS failure), so a wrong host fails in seconds.
+    unreachable: Duration,
+}
+
+const CONFIGURE_LIMITS: ConfigureLimits = ConfigureLimits { answering: Duration::from_secs(60), unreachable: Duration::from_secs(8) };
 
 /// The `feature_preview` key that turns on immutable cluster profile versions.
 pub const IMMUTABLE_CLUSTER_PROFILES: &str = "immutable-clusterprofiles";
@@ -66,9 +79,39 @@ impl Palette {
 }
 
 /// The client call context of a framework operation: Terraform's stop request
-/// and the operation's deadline bound every request and retry.
+/// and the operation's deadline bound every request and retry, and during
+/// apply requests ride out transient failures until that deadline.
 pub fn call(ctx: &Context<Palette>) -> CallContext {
-    CallContext::new(ctx.cancellation().clone()).with_deadline(ctx.deadline())
+    let call = CallContext::new(ctx.cancellation().clone()).with_deadline(ctx.deadline());
+    if ctx.rides_out_outages() {
+        call.riding_out_outages()
+    } else {
+        call
+    }
+}
+
+/// The classification is the client's ([`ClientError::is_transient`]); the
+/// framework's waits use it through this.
+impl Transience for ClientError {
+    fn is_transient(&self) -> bool {
+        ClientError::is_transient(self)
+    }
+}
+
+/// A failed API call as a diagnostic. A transient failure that outlasted the
+/// retries is titled as Palette being unavailable, whatever was being done,
+/// so the network is never reported as the user's mistake; anything else is
+/// titled `summary` with the API's answer as the detail.
+pub fn api_failure(summary: &str, error: &ClientError) -> Diagnostic {
+    if error.is_transient() {
+        let title = match error {
+            ClientError::Unavailable { .. } => error.to_string(),
+            _ => "Palette is unavailable".to_string(),
+        };
+        Diagnostic::error(title, format!("{summary}: the last attempt failed with: {}.", error.last_attempt()))
+    } else {
+        Diagnostic::error(summary, error.to_string())
+    }
 }
 
 pub struct PaletteProvider;
@@ -140,16 +183,43 @@ fn bool_map(value: &Value) -> BTreeMap<String, bool> {
     value.as_members().map(|m| m.iter().filter_map(|(k, v)| v.as_bool().map(|b| (k.clone(), b))).collect()).unwrap_or_default()
 }
 
-/// Turns a failed credential check into one diagnostic on the attribute at fault.
+/// Turns a failed credential check into one diagnostic: on the attribute at
+/// fault when it is the user's (a rejected key, a host that never answers),
+/// as Palette being unavailable when Palette answered only with errors.
 fn connection_diagnostic(error: &ClientError, settings: &Settings) -> Diagnostic {
     match error.api().map(|api| api.status) {
         Some(401) | Some(403) => Diagnostic::error("Palette rejected the API key", error.to_string()).at(AttributePath::attr("api_key")),
-        Some(_) => Diagnostic::error("Cannot list Palette projects", error.to_string()),
-        None => Diagnostic::error(
+        _ if error.never_reached() => Diagnostic::error(
             format!("Cannot reach Palette at {}", settings.host),
             format!("{error}. Check the provider's host setting or SPECTROCLOUD_HOST."),
         )
         .at(AttributePath::attr("host")),
+        _ => api_failure("Cannot list Palette projects", error),
+    }
+}
+
+/// Lists the projects the key can see, for configure: a host that never
+/// answers fails after `limits.unreachable`, transient errors of a host that
+/// does are retried for up to `limits.answering`, anything else fails at once.
+async fn list_projects_patiently(client: &PaletteClient, cancellation: &CancellationToken, limits: ConfigureLimits) -> Result<Vec<ObjectMeta>, ClientError> {
+    let started = tokio::time::Instant::now();
+    let mut attempts = 0;
+    loop {
+        let limit = if attempts == 0 { limits.unreachable } else { limits.answering };
+        let call = CallContext::new(cancellation.clone()).with_deadline(started + limit);
+        let error = match client.list_projects_metadata(&call).await {
+            Ok(projects) => return Ok(projects),
+            Err(error) => error,
+        };
+        attempts += error.attempts();
+        let out_of_time = started.elapsed() + client.backoff().max >= limits.answering;
+        if !error.is_transient() || error.never_reached() || out_of_time || cancellation.is_cancelled() {
+            return Err(if error.is_transient() { error.unavailable_after(&client.endpoint().to_string(), attempts, started.elapsed()) } else { error });
+        }
+        tracing::warn!(%error, "Palette answers with errors; configure tries again");
+        if call.sleep(client.backoff().max).await.is_err() {
+            return Err(error);
+        }
     }
 }
 
@@ -172,7 +242,7 @@ impl ProviderDefinition<Palette> for PaletteProvider {
                 .attribute(
                     Attribute::new("retry_attempts", Type::Number)
                         .optional()
-                        .description("How many times a failed idempotent request is retried. Defaults to `SPECTROCLOUD_RETRY_ATTEMPTS`, then 10.")
+                        .description("How many times a failed idempotent request is retried. Defaults to `SPECTROCLOUD_RETRY_ATTEMPTS`, then 10. During apply, transient failures (Palette unreachable, 429, 5xx) are retried beyond this, with capped backoff, until the resource's timeout.")
                         .validator(at_least(0)),
                 )
                 .attribute(Attribute::new("ignore_insecure_tls_error", Type::Bool).optional().description("Accept an untrusted TLS certificate from the API endpoint."))
@@ -213,8 +283,9 @@ impl ProviderDefinition<Palette> for PaletteProvider {
         client_config.trace = settings.trace;
         let client = PaletteClient::new(client_config).map_err(|e| Diagnostics::from(Diagnostic::error("Cannot create the Palette client", e.to_string())))?;
 
-        let call = CallContext::new(request.cancellation.clone()).with_timeout(CONFIGURE_TIME_LIMIT);
-        let projects = client.list_projects_metadata(&call).await.map_err(|e| Diagnostics::from(connection_diagnostic(&e, &settings)))?;
+        let projects = list_projects_patiently(&client, request.cancellation, CONFIGURE_LIMITS)
+            .await
+            .map_err(|e| Diagnostics::from(connection_diagnostic(&e, &settings)))?;
         let Some(project) = projects.iter().find(|p| p.name == settings.project_name) else {
             let mut known: Vec<&str> = projects.iter().map(|p| p.name.as_str()).collect();
             known.sort_unstable();
@@ -236,5 +307,91 @@ impl ProviderDefinition<Palette> for PaletteProvider {
             feature_flags: bool_map(config.get("feature_flag")),
             feature_preview: bool_map(config.get("feature_preview")),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::client::test_server::{Reply, TestServer};
+    use crate::client::BackoffPolicy;
+
+    const QUICK: ConfigureLimits = ConfigureLimits { answering: Duration::from_millis(1500), unreachable: Duration::from_millis(300) };
+
+    fn settings(host: &str) -> Settings {
+        Settings { host: host.to_string(), api_key: "k".into(), project_name: "Default".into(), retry_attempts: 3, insecure_tls: false, trace: false }
+    }
+
+    fn client(url: &str) -> PaletteClient {
+        let backoff = BackoffPolicy { initial: Duration::from_millis(10), max: Duration::from_millis(40), max_retry_after: Duration::from_millis(40) };
+        PaletteClient::new(ClientConfig { retry_attempts: 3, backoff, ..ClientConfig::new(url, "k") }).unwrap()
+    }
+
+    fn projects() -> serde_json::Value {
+        serde_json::json!({"items": [{"metadata": {"name": "Default", "uid": "p1"}}]})
+    }
+
+    #[tokio::test]
+    async fn a_reachable_palette_failing_most_requests_configures() {
+        // Fifteen failures in a row outlast one call's retries, not configure's patience.
+        let server = TestServer::start(|_, before| if before.len() < 15 { Reply::error(503, "ServiceUnavailable", "busy") } else { Reply::json(200, projects()) }).await;
+        let found = list_projects_patiently(&client(&server.url()), &CancellationToken::new(), QUICK).await.unwrap();
+        assert_eq!(found[0].uid, "p1");
+    }
+
+    #[tokio::test]
+    async fn a_palette_that_only_fails_is_reported_unavailable_not_as_a_bad_host() {
+        let server = TestServer::start(|_, _| Reply::error(504, "GatewayTimeout", "upstream")).await;
+        let started = Instant::now();
+        let error = list_projects_patiently(&client(&server.url()), &CancellationToken::new(), QUICK).await.unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(1000), "configure was patient: {:?}", started.elapsed());
+        let diagnostic = connection_diagnostic(&error, &settings(&server.url()));
+        assert!(diagnostic.summary.contains("is unavailable") && diagnostic.summary.contains("attempts"), "{diagnostic:?}");
+        assert!(diagnostic.detail.contains("504 GatewayTimeout"), "the last status is named: {diagnostic:?}");
+        assert_eq!(diagnostic.path, None, "not the host setting's fault");
+        assert!(!diagnostic.detail.contains("host setting"), "{diagnostic:?}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_host_fails_fast_and_points_at_host() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let error = list_projects_patiently(&client(&url), &CancellationToken::new(), QUICK).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_millis(1000), "{:?}", started.elapsed());
+        let diagnostic = connection_diagnostic(&error, &settings(&url));
+        assert_eq!(diagnostic.summary, format!("Cannot reach Palette at {url}"));
+        assert_eq!(diagnostic.path, Some(AttributePath::attr("host")));
+    }
+
+    #[tokio::test]
+    async fn a_rejected_key_fails_at_once_and_points_at_api_key() {
+        let server = TestServer::start(|_, _| Reply::error(401, "Unauthorized", "bad key")).await;
+        let error = list_projects_patiently(&client(&server.url()), &CancellationToken::new(), QUICK).await.unwrap_err();
+        assert_eq!(server.requests().len(), 1);
+        let diagnostic = connection_diagnostic(&error, &settings(&server.url()));
+        assert_eq!(diagnostic.summary, "Palette rejected the API key");
+        assert_eq!(diagnostic.path, Some(AttributePath::attr("api_key")));
+    }
+
+    #[test]
+    fn api_failures_are_titled_by_what_happened() {
+        let lost = ClientError::ConnectionLost { endpoint: "https://h".into(), method: "GET".into(), path: "/v1/registries/metadata".into(), reason: "reset".into() };
+        let unavailable = lost.unavailable_after("https://h", 11, Duration::from_secs(25));
+        let diagnostic = api_failure("Cannot list the registries", &unavailable);
+        assert_eq!(diagnostic.summary, "Palette at https://h is unavailable: 11 attempts in 25s failed");
+        assert!(diagnostic.detail.starts_with("Cannot list the registries: the last attempt failed with: the connection to Palette"), "{diagnostic:?}");
+        let refused = ClientError::from(crate::client::ApiError {
+            status: 403,
+            code: "Forbidden".into(),
+            message: "no".into(),
+            ref_id: None,
+            details: None,
+            method: "GET".into(),
+            path: "/v1/registries/metadata".into(),
+        });
+        assert_eq!(api_failure("Cannot list the registries", &refused).summary, "Cannot list the registries");
     }
 }

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::application_wait::{wait_for, Target};
-use super::common::{has_tag, id_attribute, looks_like_uid, read_tags, split_import_id, tags_attribute};
+use super::common::{check_failure, has_tag, id_attribute, looks_like_uid, read_tags, split_import_id, tags_attribute};
 use super::virtual_cluster_wait::{self as cluster_wait};
 use crate::client::app_deployments::{AppDeployment, AppDeploymentEntity, ClusterGroupTarget, ClusterLimits, ClusterTarget};
 use crate::client::clusters::VirtualInstanceType;
@@ -31,7 +31,7 @@ use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, Upd
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
 use crate::framework::validators::{at_least, exactly_one_of, not_empty, one_of, required_with};
-use crate::framework::wait::WaitError;
+use crate::framework::wait::{CheckError, WaitError};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
 
@@ -39,6 +39,8 @@ pub const TYPE_NAME: &str = "spectrocloud_application";
 const SCHEMA_VERSION: i64 = 2;
 const CONTEXTS: [&str; 2] = ["project", "tenant"];
 /// The tag (label) with which the official provider skips the deploy wait.
+/// The summary of a wait's read that Palette refused.
+const READ_WHILE_WAITING: &str = "Cannot read the application deployment while waiting";
 const SKIP_WAIT_TAG: &str = "skip_apps";
 /// The API's error code for limits that do not fit the group.
 const QUOTA_EXCEEDED: &str = "QuotaExceeded";
@@ -212,14 +214,10 @@ impl ApplicationResource {
         if has_tag(model.tags.as_ref(), SKIP_WAIT_TAG) {
             return Ok(());
         }
-        wait_for(ctx, scope, uid, Target::Deployed).await.map_err(|error| match error {
-            WaitError::Failed(error) => error,
-            other => {
-                let state = other.last_state().unwrap_or("not yet reported").to_string();
-                ResourceError::new(
-                    format!("Application {:?} is not deployed yet", model.name),
-                    format!("The {operation} {}; the deployment was in state {state}.", other.ending()),
-                )
+        wait_for(ctx, scope, uid, Target::Deployed).await.map_err(|error| match error.ending() {
+            Err(failure) => check_failure(failure, READ_WHILE_WAITING),
+            Ok((why, state)) => {
+                ResourceError::new(format!("Application {:?} is not deployed yet", model.name), format!("The {operation} {why}; the deployment was in state {state}."))
             }
         })
     }
@@ -465,11 +463,11 @@ impl Resource<Palette> for ApplicationResource {
         let Some(found) = self.find(ctx, &uid, &model.context()).await? else { return Ok(()) };
         let client = &ctx.data().client;
         client.delete_app_deployment(&call(ctx), &found.scope, &uid).await?;
-        let stopped = |error: WaitError<ResourceError>, what: &str| match error {
-            WaitError::Failed(error) => error,
-            other => ResourceError::new(format!("The {what} did not finish deleting"), format!("The wait {}.", other.ending())),
+        let stopped = |error: WaitError<CheckError<ClientError>>, what: &str, reading: &str| match error.ending() {
+            Err(failure) => check_failure(failure, reading),
+            Ok((why, _)) => ResourceError::new(format!("The {what} did not finish deleting"), format!("The wait {why}.")),
         };
-        wait_for(ctx, &found.scope, &uid, Target::Gone).await.map_err(|e| stopped(e, "application deployment"))?;
+        wait_for(ctx, &found.scope, &uid, Target::Gone).await.map_err(|e| stopped(e, "application deployment", READ_WHILE_WAITING))?;
         if found.deployment.cluster_group_uid().is_none() {
             return Ok(());
         }
@@ -480,7 +478,7 @@ impl Resource<Palette> for ApplicationResource {
                 client.delete_cluster(&call(ctx), &found.scope, cluster_uid, false).await?;
             }
         }
-        cluster_wait::wait_for(ctx, &found.scope, cluster_uid, cluster_wait::Target::Gone).await.map_err(|e| stopped(e, "application's virtual cluster"))
+        cluster_wait::wait_for(ctx, &found.scope, cluster_uid, cluster_wait::Target::Gone).await.map_err(|e| stopped(e, "application's virtual cluster", "Cannot read the application's virtual cluster while waiting"))
     }
 
     async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {

@@ -16,14 +16,14 @@ use crate::client::Scope;
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value, to_value};
 use crate::framework::diagnostics::{AttributePath, Diagnostics};
-use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged};
+use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
 use crate::framework::private::PrivateState;
-use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
+use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{conflicts_with, not_empty, one_of};
+use crate::framework::validators::{conflicts_with, not_empty, one_of, profile_version, yaml as valid_yaml};
 use crate::protocol::value::{Type, Value};
-use crate::provider::{call, Palette};
+use crate::provider::{api_failure, call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_application_profile";
 
@@ -140,7 +140,10 @@ impl ApplicationProfileResource {
         let chosen = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
         match (chosen(&tier.registry_uid), chosen(&tier.registry_name)) {
             (Some(uid), _) => Ok(uid),
-            (None, Some(name)) => resolver.registry_uid(&name, None).await.map_err(|e| ResourceError::at(tier_path(index).attribute("registry_name"), "Unknown registry", e.to_string())),
+            (None, Some(name)) => resolver
+                .registry_uid(&name, None)
+                .await
+                .map_err(|e| e.diagnostic("Unknown registry", "Cannot list the registries").at(tier_path(index).attribute("registry_name")).into()),
             (None, None) => Ok(String::new()),
         }
     }
@@ -245,7 +248,7 @@ impl Resource<Palette> for ApplicationProfileResource {
         let manifest = Block::new()
             .attribute(Attribute::new("uid", Type::String).computed().description("The manifest's UID.").plan_modifier(use_state_while_unchanged(&["name"])))
             .attribute(Attribute::new("name", Type::String).required().description("The manifest's name.").validator(not_empty()))
-            .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").plan_modifier(yaml()));
+            .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").validator(valid_yaml()).plan_modifier(yaml()));
         let tier = Block::new()
             .attribute(
                 Attribute::new("type", Type::String)
@@ -278,6 +281,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                     .optional()
                     .computed()
                     .description("Values (YAML); for container tiers the `containerService:` document. The source pack's values when not set.")
+                    .validator(valid_yaml())
                     .plan_modifier(yaml())
                     .plan_modifier(use_state_while_unchanged(&["name", "type", "source_app_tier", "tag"])),
             )
@@ -289,7 +293,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                 .description("An application profile: the App Mode template of tiers that developers deploy to virtual clusters.")
                 .attribute(id_attribute())
                 .attribute(Attribute::new("name", Type::String).required().description("The profile's name. The API cannot rename a profile, so a new name replaces it.").validator(not_empty()).plan_modifier(requires_replace()))
-                .attribute(Attribute::new("version", Type::String).default(Value::string("1.0.0")).description("The profile version; a change renames this version in place."))
+                .attribute(Attribute::new("version", Type::String).default(Value::string("1.0.0")).description("The profile version (`1`, `1.2` or `1.2.3`, optionally prefixed with `v`); a change renames this version in place.").validator(profile_version()))
                 .attribute(
                     Attribute::new("context", Type::String)
                         .default(Value::string("project"))
@@ -321,6 +325,30 @@ impl Resource<Palette> for ApplicationProfileResource {
                 }
             }
         }
+    }
+
+    /// Tiers naming their registry by name are resolved at plan time, as
+    /// cluster profile packs are, so an unknown registry fails the plan.
+    async fn modify_plan(&self, ctx: &Context<Palette>, request: &PlanRequest<'_>, plan: &mut Plan) -> Result<(), ResourceError> {
+        if request.kind == PlanKind::Delete || plan.state == *request.prior {
+            return Ok(());
+        }
+        let call = call(ctx);
+        let scope = ctx.data().scope(plan.state.get("context").as_str().unwrap_or("project"));
+        let mut resolver = Resolver::new(&ctx.data().client, &call, scope);
+        let mut diags = Diagnostics::new();
+        for (i, tier) in plan.state.get("pack").as_elements().unwrap_or_default().iter().enumerate() {
+            // A UID given (or kept from the state) wins; `""` is an unset name.
+            let uid_known = tier.get("registry_uid").as_str().is_some_and(|uid| !uid.is_empty());
+            let Some(name) = tier.get("registry_name").as_str().filter(|name| !name.is_empty() && !uid_known) else { continue };
+            if let Err(error) = resolver.registry_uid(name, None).await {
+                diags.push(error.diagnostic("Unknown registry", "Cannot list the registries").at(tier_path(i).attribute("registry_name")));
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags.into());
+        }
+        Ok(())
     }
 
     async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
@@ -366,7 +394,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                 let (new, old) = (model.pack.iter().find(|t| t.name == name), prior.pack.iter().find(|t| t.name == name));
                 let recreate = matches!((new, old), (Some(new), Some(old)) if new.replaces(old));
                 if !wanted.contains(tier.metadata.name.as_str()) || recreate {
-                    client.delete_app_profile_tier(&call, &scope, &uid, &tier.metadata.uid).await.map_err(|e| failed(ResourceError::from_error(format!("Cannot delete tier {}", tier.metadata.name), &e)))?;
+                    client.delete_app_profile_tier(&call, &scope, &uid, &tier.metadata.uid).await.map_err(|e| failed(api_failure(&format!("Cannot delete tier {}", tier.metadata.name), &e).into()))?;
                 }
             }
             let remaining = client.list_app_profile_tiers(&call, &scope, &uid).await?;
@@ -377,7 +405,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                             client
                                 .update_app_profile_tier(&call, &scope, &uid, &current.metadata.uid, &tier.update_entity())
                                 .await
-                                .map_err(|e| failed(ResourceError::from_error(format!("Cannot update tier {}", tier.name), &e)))?;
+                                .map_err(|e| failed(api_failure(&format!("Cannot update tier {}", tier.name), &e).into()))?;
                         }
                     }
                     None => {
@@ -385,7 +413,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                         client
                             .create_app_profile_tier(&call, &scope, &uid, &tier.entity(registry_uid))
                             .await
-                            .map_err(|e| failed(ResourceError::from_error(format!("Cannot create tier {}", tier.name), &e)))?;
+                            .map_err(|e| failed(api_failure(&format!("Cannot create tier {}", tier.name), &e).into()))?;
                     }
                 }
             }

@@ -5,8 +5,8 @@
 
 use crate::client::app_deployments::AppDeployment;
 use crate::client::{ClientError, Scope};
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::wait::{poll, Poll, WaitError};
+use crate::framework::context::Context;
+use crate::framework::wait::{poll, CheckError, Poll, WaitError};
 use crate::provider::{call, Palette};
 
 /// `status.state` of a deployment whose tiers all run.
@@ -67,19 +67,17 @@ pub fn judge(target: Target, deployment: Option<&AppDeployment>) -> Verdict {
     }
 }
 
-fn read_failed(error: ClientError) -> ResourceError {
-    ResourceError::new("Cannot read the application deployment while waiting", error.to_string())
-}
-
-/// Waits for `target` within the operation's deadline.
-pub async fn wait_for(ctx: &Context<Palette>, scope: &Scope, uid: &str, target: Target) -> Result<(), WaitError<ResourceError>> {
+/// Waits for `target` within the operation's deadline. A read that fails
+/// transiently (Palette unreachable or failing) does not end the wait; a tier
+/// in error ends it at once.
+pub async fn wait_for(ctx: &Context<Palette>, scope: &Scope, uid: &str, target: Target) -> Result<(), WaitError<CheckError<ClientError>>> {
     let client = &ctx.data().client;
     poll(ctx, ctx.deadline(), move || async move {
-        let deployment = client.get_app_deployment(&call(ctx), scope, uid).await.map_err(read_failed)?;
+        let deployment = client.get_app_deployment(&call(ctx), scope, uid).await?;
         match judge(target, deployment.as_ref()) {
             Verdict::Done => Ok(Poll::Done(())),
             Verdict::Pending(state) => Ok(Poll::Pending(state)),
-            Verdict::Failed { summary, detail } => Err(ResourceError::new(summary, detail)),
+            Verdict::Failed { summary, detail } => Err(CheckError::Unexpected { summary, detail }),
         }
     })
     .await

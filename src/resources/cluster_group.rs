@@ -17,14 +17,15 @@ use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::diagnostics::AttributePath;
 use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{at_least, not_empty, one_of};
+use crate::framework::validators::{at_least, not_empty, one_of, yaml};
 use crate::protocol::value::{Type, Value};
-use crate::provider::{call, Palette};
+use crate::provider::{api_failure, call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_cluster_group";
 const SCHEMA_VERSION: i64 = 3;
@@ -209,7 +210,7 @@ impl Resource<Palette> for ClusterGroupResource {
             .attribute(number("memory_in_mb", "The memory quota of the group's virtual clusters, in MiB."))
             .attribute(number("storage_in_gb", "The storage quota of the group's virtual clusters, in GiB."))
             .attribute(number("oversubscription_percent", "How far the quotas may be over-committed, in percent."))
-            .attribute(Attribute::new("values", Type::String).default(Value::string("")).description("Helm values (YAML) for the virtual clusters' vcluster chart."))
+            .attribute(Attribute::new("values", Type::String).default(Value::string("")).description("Helm values (YAML) for the virtual clusters' vcluster chart.").validator(yaml()))
             .attribute(
                 Attribute::new("k8s_distribution", Type::String)
                     .default(Value::string(DEFAULT_DISTRIBUTION))
@@ -284,7 +285,7 @@ impl Resource<Palette> for ClusterGroupResource {
             client
                 .update_cluster_group_host_cluster(&call(ctx), &scope, &uid, &update)
                 .await
-                .map_err(|e| ResourceError::at(crate::framework::diagnostics::AttributePath::attr("config"), "Cannot update the group's host clusters and quotas", e.to_string()))?;
+                .map_err(|e| ResourceError::from(api_failure("Cannot update the group's host clusters and quotas", &e).at(AttributePath::attr("config"))))?;
         }
         if prior.cluster_profile != model.cluster_profile {
             let profiles = ProfileAttachments { profiles: entity.spec.profiles, spc_apply_settings: None };

@@ -24,7 +24,7 @@ use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{not_empty, one_of};
+use crate::framework::validators::{not_empty, one_of, profile_version, yaml as valid_yaml};
 use crate::protocol::value::{Type, Value};
 use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
 
@@ -32,6 +32,8 @@ pub const TYPE_NAME: &str = "spectrocloud_cluster_profile";
 
 /// The `context` values, as in the official provider.
 pub const CONTEXTS: [&str; 4] = ["", "project", "tenant", "system"];
+/// The pack types the API accepts (empty is `spectro`).
+const PACK_TYPES: [&str; 5] = ["", "spectro", "helm", "oci", "manifest"];
 
 const VARIABLE_FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
 
@@ -221,7 +223,7 @@ pub fn pack_block() -> NestedBlock {
             Attribute::new("uid", Type::String).computed().description("The manifest's UID.").plan_modifier(use_state_while_unchanged(&["name"])),
         )
         .attribute(Attribute::new("name", Type::String).required().description("The manifest's name, unique in the pack.").validator(not_empty()))
-        .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").plan_modifier(yaml()));
+        .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").validator(valid_yaml()).plan_modifier(yaml()));
     let pack = Block::new()
         .attribute(
             Attribute::new("uid", Type::String)
@@ -233,7 +235,8 @@ pub fn pack_block() -> NestedBlock {
         .attribute(
             Attribute::new("type", Type::String)
                 .default(Value::string("spectro"))
-                .description("The pack type: `spectro`, `helm`, `oci` or `manifest`.")
+                .description("The pack type: `spectro`, `helm`, `oci` or `manifest` (empty means `spectro`).")
+                .validator(one_of(&PACK_TYPES))
                 .plan_modifier(semantic_equality("between `\"\"` and `spectro`", pack_types_equal)),
         )
         .attribute(Attribute::new("name", Type::String).required().description("The pack's name, unique in the profile.").validator(not_empty()))
@@ -263,6 +266,7 @@ pub fn pack_block() -> NestedBlock {
                 .optional()
                 .computed()
                 .description("The pack values (YAML); the catalog's values of the pack when not set.")
+                .validator(valid_yaml())
                 .plan_modifier(yaml())
                 .plan_modifier(use_state_while_unchanged(&["name", "tag", "uid"])),
         )
@@ -364,7 +368,7 @@ impl ClusterProfileResource {
                     }
                     Ok(uid) => registry_uid = Some(uid),
                     Err(error) => {
-                        diags.error_at(pack_path(i).attribute("registry_name"), "Unknown registry", error.to_string());
+                        diags.push(error.diagnostic("Unknown registry", "Cannot list the registries").at(pack_path(i).attribute("registry_name")));
                         continue;
                     }
                 }
@@ -390,7 +394,8 @@ impl ClusterProfileResource {
             } else {
                 let (Some(name), Some(tag)) = (text("name"), text("tag")) else {
                     if configured.get("tag").is_null() {
-                        diags.error_at(pack_path(i), "Pack version missing", "Set `tag` (and the registry) so the pack can be resolved, or set `uid`.");
+                        // At the absent `tag`, so Terraform shows the pack's block.
+                        diags.error_at(pack_path(i).attribute("tag"), "Pack version missing", "Set `tag` (and the registry) so the pack can be resolved, or set `uid`.");
                     }
                     continue;
                 };
@@ -401,7 +406,7 @@ impl ClusterProfileResource {
                 match resolver.pack(&query).await {
                     Ok(found) => found.metadata.uid,
                     Err(error) => {
-                        diags.error_at(pack_path(i).attribute("name"), "Cannot resolve the pack", error.to_string());
+                        diags.push(error.diagnostic("Cannot resolve the pack", "Cannot list the packs").at(pack_path(i).attribute("name")));
                         continue;
                     }
                 }
@@ -432,7 +437,7 @@ impl ClusterProfileResource {
                     let uid = resolver
                         .registry_uid(&name, kind)
                         .await
-                        .map_err(|e| ResourceError::at(pack_path(i).attribute("registry_name"), "Unknown registry", e.to_string()))?;
+                        .map_err(|e| ResourceError::from(e.diagnostic("Unknown registry", "Cannot list the registries").at(pack_path(i).attribute("registry_name"))))?;
                     uid
                 }
                 (None, None) => String::new(),
@@ -626,7 +631,8 @@ impl Resource<Palette> for ClusterProfileResource {
                 .attribute(
                     Attribute::new("version", Type::String)
                         .default(Value::string("1.0.0"))
-                        .description("The profile version (`1`, `1.2` or `1.2.3`, optionally prefixed with `v`). Without immutable versions a change renames this version in place; with `feature_preview { immutable-clusterprofiles = true }` it creates a new version."),
+                        .description("The profile version (`1`, `1.2` or `1.2.3`, optionally prefixed with `v`). Without immutable versions a change renames this version in place; with `feature_preview { immutable-clusterprofiles = true }` it creates a new version.")
+                        .validator(profile_version()),
                 )
                 .attribute(Attribute::new("skip_destroy", Type::Bool).default(Value::Bool(false)).description("When true, destroying the resource leaves the profile in Palette."))
                 .attribute(

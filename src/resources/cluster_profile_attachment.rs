@@ -10,7 +10,7 @@ use crate::client::models::{ClusterProfileTemplate, ManifestInput, NameValue, Pa
 use crate::resources::packs::yaml_equal;
 use crate::framework::modifiers::use_state_for_unknown;
 use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock};
-use crate::framework::validators::not_empty;
+use crate::framework::validators::{not_empty, yaml};
 use crate::protocol::value::{Type, Value};
 
 pub const BLOCK_NAME: &str = "cluster_profile";
@@ -49,7 +49,7 @@ pub fn block() -> NestedBlock {
     let manifest = Block::new()
         .attribute(Attribute::new("uid", Type::String).computed().description("The manifest's UID.").plan_modifier(use_state_for_unknown()))
         .attribute(Attribute::new("name", Type::String).required().description("The manifest's name."))
-        .attribute(Attribute::new("content", Type::String).required().description("The manifest's YAML content."));
+        .attribute(Attribute::new("content", Type::String).required().description("The manifest's YAML content.").validator(yaml()));
     let pack = Block::new()
         .attribute(Attribute::new("uid", Type::String).optional().computed().description("The pack's UID.").plan_modifier(use_state_for_unknown()))
         .attribute(Attribute::new("type", Type::String).default(Value::string("spectro")).description("The pack type: `spectro`, `helm`, `manifest` or `oci`."))
@@ -57,7 +57,7 @@ pub fn block() -> NestedBlock {
         .attribute(Attribute::new("registry_uid", Type::String).zero_default().description("The UID of the pack's registry."))
         .attribute(Attribute::new("registry_name", Type::String).zero_default().description("The name of the pack's registry."))
         .attribute(Attribute::new("tag", Type::String).zero_default().description("The pack version."))
-        .attribute(Attribute::new("values", Type::String).zero_default().description("The pack values (YAML) used on this object instead of the profile's (none when empty)."))
+        .attribute(Attribute::new("values", Type::String).zero_default().description("The pack values (YAML) used on this object instead of the profile's (none when empty).").validator(yaml()))
         .block(NestedBlock::new("manifest", Nesting::List, manifest));
     let profile = Block::new()
         .attribute(Attribute::new("id", Type::String).required().description("The UID of the cluster profile to attach.").validator(not_empty()))

@@ -3,11 +3,15 @@
 
 use std::collections::BTreeSet;
 
+use crate::client::ClientError;
 use crate::client::conventions::{description, labels_to_tags, set_description, tags_to_labels};
 use crate::client::models::ObjectMeta;
+use crate::framework::context::ResourceError;
 use crate::framework::modifiers::{requires_replace_if, use_state_for_unknown, RequiresReplace};
 use crate::framework::schema::Attribute;
 use crate::framework::validators::key_value_tags;
+use crate::framework::wait::CheckError;
+use crate::provider::api_failure;
 use crate::protocol::value::{Type, Value};
 
 /// The computed `id` attribute: the Palette UID, stable across updates.
@@ -46,6 +50,15 @@ pub fn object_meta(name: &str, tags: Option<&BTreeSet<String>>, description_text
     }
     set_description(&mut meta, description_text.unwrap_or(""));
     meta
+}
+
+/// A wait's check that failed for good: a read Palette refused (`reading`
+/// says what was read), or an object in a state its wait cannot lead anywhere.
+pub fn check_failure(error: CheckError<ClientError>, reading: &str) -> ResourceError {
+    match error {
+        CheckError::Call(error) => api_failure(reading, &error).into(),
+        CheckError::Unexpected { summary, detail } => ResourceError::new(summary, detail),
+    }
 }
 
 /// Tags as read back: the object's labels as tags.

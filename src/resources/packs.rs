@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::client::packs::{join_filters, PackSummary, PackTag, PackTagEntity, PackTagQuery};
 use crate::client::registries::RegistryMetadata;
 use crate::client::{CallContext, ClientError, PaletteClient, Scope};
+use crate::framework::diagnostics::Diagnostic;
 use crate::protocol::value::Value;
+use crate::provider::api_failure;
 
 /// The pack UID Palette uses for a layer made only of manifests.
 pub const MANIFEST_PACK_UID: &str = "spectro-manifest-pack";
@@ -94,6 +96,18 @@ impl std::fmt::Display for ResolveError {
 }
 
 impl std::error::Error for ResolveError {}
+
+impl ResolveError {
+    /// As a diagnostic: a name that matches nothing or too much is titled
+    /// `not_found` (the user's to fix); a failed API call is titled by what
+    /// happened (Palette unavailable, or `failed_call` with the API's answer).
+    pub fn diagnostic(&self, not_found: &str, failed_call: &str) -> Diagnostic {
+        match self {
+            ResolveError::NotFound(text) | ResolveError::Ambiguous(text) => Diagnostic::error(not_found, text.clone()),
+            ResolveError::Api(error) => api_failure(failed_call, error),
+        }
+    }
+}
 
 impl From<ClientError> for ResolveError {
     fn from(error: ClientError) -> Self {
@@ -336,6 +350,17 @@ mod tests {
         assert!(!yaml_equal("a: 1", "a: 2"));
         assert!(!yaml_equal("a: [", "a: []"), "text that is not YAML compares as text");
         assert!(yaml_equal("k: \"{{ .spectro.var.x }}\"", "k: '{{ .spectro.var.x }}'"));
+    }
+
+    #[test]
+    fn a_failed_lookup_is_not_titled_as_an_unknown_name() {
+        let not_found = ResolveError::NotFound("No registry is named \"x\".".into()).diagnostic("Unknown registry", "Cannot list the registries");
+        assert_eq!(not_found.summary, "Unknown registry");
+        let gateway = ClientError::Unreachable { endpoint: "https://h".into(), reason: "connection refused".into() };
+        let unavailable = ResolveError::Api(gateway.unavailable_after("https://h", 11, std::time::Duration::from_secs(20)));
+        let diagnostic = unavailable.diagnostic("Unknown registry", "Cannot list the registries");
+        assert_eq!(diagnostic.summary, "Palette at https://h is unavailable: 11 attempts in 20s failed");
+        assert!(diagnostic.detail.contains("Cannot list the registries") && diagnostic.detail.contains("connection refused"), "{diagnostic:?}");
     }
 
     #[test]

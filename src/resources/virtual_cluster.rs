@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::cluster_profile_attachment::{self as attachment, ProfileBlock};
-use super::common::{description_attribute, has_tag, id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
+use super::common::{check_failure, description_attribute, has_tag, id_attribute, looks_like_uid, object_meta, read_description, read_tags, split_import_id, tags_attribute};
 use super::virtual_cluster_wait::{wait_for, Target};
 use crate::client::clusters::{
     BackupPolicy, ClusterConfigEntity, ClusterNamespace, ClusterNamespaceSpec, ClusterRbac, ClusterRbacSpec, GpuConfig, HelmChart, HelmRelease,
@@ -30,10 +30,10 @@ use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
 use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{at_least, conflicts_with, cron, exactly_one_of, not_empty, one_of, rfc3339, ScalarCheck};
-use crate::framework::wait::WaitError;
+use crate::framework::validators::{at_least, conflicts_with, cron, dns_label, exactly_one_of, not_empty, one_of, rfc3339, time_zone, yaml};
+use crate::framework::wait::{CheckError, WaitError};
 use crate::protocol::value::{Type, Value};
-use crate::provider::{call, Palette};
+use crate::provider::{api_failure, call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_virtual_cluster";
 const SCHEMA_VERSION: i64 = 3;
@@ -556,13 +556,19 @@ impl Observed {
     }
 }
 
+/// A virtual cluster wait that ended without reaching its target: how, and
+/// the last state seen; or, for a check that failed for good, its error.
+fn interrupted(error: WaitError<CheckError<ClientError>>) -> Result<(String, String), ResourceError> {
+    error.ending().map_err(|failure| check_failure(failure, "Cannot read the virtual cluster while waiting"))
+}
+
 /// A create or update error from the API; quota over-commits point at `resources`.
 fn api_error(summary: &str, error: ClientError) -> ResourceError {
     match error.api() {
         Some(api) if api.code == QUOTA_EXCEEDED => {
             ResourceError::at(AttributePath::attr("resources"), "The virtual cluster's quota does not fit", api.message.clone())
         }
-        _ => ResourceError::new(summary, error.to_string()),
+        _ => api_failure(summary, &error).into(),
     }
 }
 
@@ -637,9 +643,9 @@ impl VirtualClusterResource {
     /// Waits and turns a failed wait into an error naming what was awaited.
     async fn wait(&self, ctx: &Context<Palette>, uid: &str, target: Target, what: &str) -> Result<(), ResourceError> {
         let scope = ctx.data().project_scope();
-        wait_for(ctx, &scope, uid, target).await.map_err(|error| match error {
-            WaitError::Failed(error) => error,
-            other => ResourceError::new(format!("The virtual cluster did not {what}"), format!("The wait {}.", other.ending())),
+        wait_for(ctx, &scope, uid, target).await.map_err(|error| match interrupted(error) {
+            Ok((why, _)) => ResourceError::new(format!("The virtual cluster did not {what}"), format!("The wait {why}.")),
+            Err(failure) => failure,
         })
     }
 
@@ -737,15 +743,12 @@ impl VirtualClusterResource {
             return Ok(());
         }
         let scope = ctx.data().project_scope();
-        let failure = |error: WaitError<ResourceError>, what: &str| match error {
-            WaitError::Failed(error) => error,
-            other => {
-                let state = other.last_state().unwrap_or("not yet reported").to_string();
-                ResourceError::new(
-                    format!("Virtual cluster {:?} is not {what} yet", model.name),
-                    format!("The create {}; the cluster was in state {state}. It is recorded in the state as tainted: the next apply replaces it.", other.ending()),
-                )
-            }
+        let failure = |error: WaitError<CheckError<ClientError>>, what: &str| match interrupted(error) {
+            Ok((why, state)) => ResourceError::new(
+                format!("Virtual cluster {:?} is not {what} yet", model.name),
+                format!("The create {why}; the cluster was in state {state}. It is recorded in the state as tainted: the next apply replaces it."),
+            ),
+            Err(failure) => failure,
         };
         wait_for(ctx, &scope, uid, Target::RunningHealthy).await.map_err(|e| failure(e, "running and healthy"))?;
         if model.paused() {
@@ -753,16 +756,6 @@ impl VirtualClusterResource {
         }
         Ok(())
     }
-}
-
-fn timezone_check() -> ScalarCheck {
-    ScalarCheck::string("Must be empty, `UTC`, `GMT` or an IANA zone such as `America/New_York`.", |zone| {
-        if zone.is_empty() || zone == "UTC" || zone == "GMT" || (zone.contains('/') && !zone.contains(char::is_whitespace)) {
-            Ok(())
-        } else {
-            Err(format!("{zone:?} is not a time zone such as \"UTC\" or \"America/New_York\""))
-        }
-    })
 }
 
 fn location_type() -> Type {
@@ -798,7 +791,7 @@ impl Resource<Palette> for VirtualClusterResource {
             .attribute(string("chart_name", "The vcluster Helm chart's name."))
             .attribute(string("chart_repo", "The vcluster Helm chart's repository."))
             .attribute(string("chart_version", "The vcluster Helm chart's version."))
-            .attribute(string("chart_values", "Values (YAML) for the vcluster Helm chart."))
+            .attribute(string("chart_values", "Values (YAML) for the vcluster Helm chart.").validator(yaml()))
             .attribute(string("k8s_version", "The Kubernetes version of the virtual cluster."));
         let backup = Block::new()
             .attribute(required("prefix", "The prefix of backup names."))
@@ -825,7 +818,7 @@ impl Resource<Palette> for VirtualClusterResource {
             .attribute(Attribute::new("role", Type::Map(Box::new(Type::String))).zero_default().description("The bound role: `kind` (`Role` or `ClusterRole`) and `name`."))
             .block(NestedBlock::new("subjects", Nesting::List, subjects));
         let namespaces = Block::new()
-            .attribute(required("name", "The namespace's name."))
+            .attribute(required("name", "The namespace's name.").validator(dns_label("namespace name")))
             .attribute(
                 Attribute::new("resource_allocation", Type::Map(Box::new(Type::String)))
                     .required()
@@ -840,7 +833,7 @@ impl Resource<Palette> for VirtualClusterResource {
                      the `kubeconfig` attribute works with any Terraform but is kept in the state.",
                 )
                 .attribute(id_attribute())
-                .attribute(required("name", "The cluster's name; a new name renames the cluster in place.").validator(not_empty()))
+                .attribute(required("name", "The cluster's name; a new name renames the cluster in place.").validator(dns_label("cluster name")))
                 .attribute(
                     Attribute::new("context", Type::String)
                         .default(Value::string("project"))
@@ -884,7 +877,7 @@ impl Resource<Palette> for VirtualClusterResource {
                         .description("Whether worker pools update in parallel.")
                         .plan_modifier(fixed_after_create("Palette has no call that changes it.")),
                 )
-                .attribute(Attribute::new("cluster_timezone", Type::String).default(Value::string("")).description("The cluster's time zone, e.g. `America/New_York`.").validator(timezone_check()))
+                .attribute(Attribute::new("cluster_timezone", Type::String).default(Value::string("")).description("The cluster's time zone, e.g. `America/New_York`.").validator(time_zone()))
                 .attribute(string("renew_k8s_certificates_now", "A timestamp (RFC 3339); each new value renews the cluster's Kubernetes certificates.").validator(rfc3339()))
                 .attribute(
                     Attribute::new("cloud_config_id", Type::String)

@@ -6,8 +6,8 @@ use tokio::time::Instant;
 
 use crate::client::clusters::SpectroCluster;
 use crate::client::{ClientError, Scope};
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::wait::{poll, Poll, WaitError};
+use crate::framework::context::Context;
+use crate::framework::wait::{poll, CheckError, Poll, WaitError};
 use crate::provider::{call, Palette};
 
 /// Provisioning states that lead to `Running`.
@@ -87,25 +87,23 @@ pub fn judge(target: Target, cluster: Option<&SpectroCluster>) -> Verdict {
     }
 }
 
-fn read_failed(error: ClientError) -> ResourceError {
-    ResourceError::new("Cannot read the virtual cluster while waiting", error.to_string())
-}
-
-/// Waits for `target` within the operation's deadline (or `GoneBy`'s).
-pub async fn wait_for(ctx: &Context<Palette>, scope: &Scope, uid: &str, target: Target) -> Result<(), WaitError<ResourceError>> {
+/// Waits for `target` within the operation's deadline (or `GoneBy`'s). A read
+/// that fails transiently (Palette unreachable or failing) does not end the
+/// wait; a cluster in an unexpected state ends it at once.
+pub async fn wait_for(ctx: &Context<Palette>, scope: &Scope, uid: &str, target: Target) -> Result<(), WaitError<CheckError<ClientError>>> {
     let deadline = match target {
         Target::GoneBy(by) => by,
         _ => ctx.deadline(),
     };
     let client = &ctx.data().client;
     poll(ctx, deadline, move || async move {
-        let cluster = client.get_cluster(&call(ctx), scope, uid).await.map_err(read_failed)?;
+        let cluster = client.get_cluster(&call(ctx), scope, uid).await?;
         match judge(target, cluster.as_ref()) {
             Verdict::Done => Ok(Poll::Done(())),
             Verdict::Pending(state) => Ok(Poll::Pending(state)),
-            Verdict::Unexpected(problem) => Err(ResourceError::new("The virtual cluster entered an unexpected state", problem)),
+            Verdict::Unexpected(detail) => Err(CheckError::Unexpected { summary: "The virtual cluster entered an unexpected state".to_string(), detail }),
             Verdict::NeedsHealth => {
-                let overview = client.get_cluster_overview(&call(ctx), scope, uid).await.map_err(read_failed)?;
+                let overview = client.get_cluster_overview(&call(ctx), scope, uid).await?;
                 let health = overview.as_ref().map(|o| o.health()).unwrap_or("");
                 Ok(if health == "Healthy" { Poll::Done(()) } else { Poll::Pending(format!("Running, health {}", if health.is_empty() { "unknown" } else { health })) })
             }

@@ -349,9 +349,13 @@ impl Terraform {
         std::fs::write(self.work_dir().join(name), contents).unwrap();
     }
 
+    /// A terraform command in a process group of its own, as a shell runs a
+    /// job, so [`interrupt`] can signal it the way a terminal's Ctrl-C does.
     pub fn command(&self, args: &[&str]) -> Command {
+        use std::os::unix::process::CommandExt as _;
         let mut command = Command::new(terraform_binary());
         command.args(args).current_dir(self.work_dir()).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.process_group(0);
         for (k, v) in &self.env {
             command.env(k, v);
         }
@@ -519,9 +523,13 @@ pub fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool 
     condition()
 }
 
-/// Sends SIGINT to a process (what Ctrl-C does to terraform).
+/// Sends SIGINT to the process group of a command started by
+/// [`Terraform::command`], which is what Ctrl-C in a terminal does: the whole
+/// foreground job gets it. (Terraform before 1.1 runs as a child of a
+/// panicwrap parent that ignores SIGINT, so signalling the parent's PID alone
+/// reaches nothing; providers ignore SIGINT and wait for Terraform's stop.)
 pub fn interrupt(pid: u32) {
-    let status = Command::new("kill").arg("-INT").arg(pid.to_string()).status().expect("run kill");
+    let status = Command::new("kill").arg("-INT").arg("--").arg(format!("-{pid}")).status().expect("run kill");
     assert!(status.success());
 }
 

@@ -172,6 +172,11 @@ impl Call {
         Call { builder: self.builder.header("Content-Type", "application/json").body(body.to_string()) }
     }
 
+    /// A body sent as it is, with whatever `Content-Type` the call sets (none by default).
+    pub fn body(self, body: &str) -> Call {
+        Call { builder: self.builder.body(body.to_string()) }
+    }
+
     pub async fn send(self) -> Reply {
         let response = self.builder.send().await.expect("request failed");
         let status = response.status().as_u16();

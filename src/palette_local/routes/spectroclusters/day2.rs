@@ -64,12 +64,11 @@ fn validate_cron(field: &str, text: &str) -> ApiResult<()> {
     }
 }
 
-/// `UTC`, `GMT` or an IANA name such as `America/New_York` (the provider's rule).
+/// A name of the IANA time zone database such as `UTC` or `America/New_York`
+/// (exact case), as Palette's Go server loads zones.
 pub fn validate_timezone(timezone: &str, allow_empty: bool) -> ApiResult<()> {
-    let valid = (allow_empty && timezone.is_empty())
-        || timezone == "UTC"
-        || timezone == "GMT"
-        || (timezone.contains('/') && !timezone.contains(char::is_whitespace));
+    let known = jiff::tz::db().get(timezone).ok().is_some_and(|zone| zone.iana_name() == Some(timezone));
+    let valid = (allow_empty && timezone.is_empty()) || known;
     if valid {
         Ok(())
     } else {
