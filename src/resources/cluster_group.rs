@@ -16,7 +16,7 @@ use crate::client::cluster_groups::{
 use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::modifiers::requires_replace;
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
@@ -181,10 +181,6 @@ fn read_context(annotation: Option<&str>, prior: Option<&str>) -> Option<String>
 pub struct ClusterGroupResource;
 
 impl ClusterGroupResource {
-    fn state(&self, model: &GroupModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     async fn read_model(&self, ctx: &Context<Palette>, prior: &GroupModel) -> Result<Option<GroupModel>, ResourceError> {
         let scope = ctx.data().scope(prior.context());
         let uid = prior.id.as_deref().unwrap_or_default();
@@ -254,13 +250,13 @@ impl Resource<Palette> for ClusterGroupResource {
         let scope = ctx.data().scope(model.context());
         let uid = ctx.data().client.create_cluster_group(&call(ctx), &scope, &model.entity()).await?;
         model.id = Some(uid);
-        self.state(&model)
+        ctx.state(&model)
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: GroupModel = from_value(state)?;
         match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -286,7 +282,7 @@ impl Resource<Palette> for ClusterGroupResource {
             let profiles = ProfileAttachments { profiles: entity.spec.profiles, spc_apply_settings: None };
             client.update_cluster_group_profiles(&call(ctx), &scope, &uid, &profiles).await?;
         }
-        self.state(&model)
+        ctx.state(&model)
     }
 
     async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
@@ -311,7 +307,7 @@ impl Resource<Palette> for ClusterGroupResource {
                 None => client.find_cluster_group(&call(ctx), &scope, wanted).await?,
             };
             if let Some(uid) = found {
-                return self.state(&GroupModel { id: Some(uid), context: Some(context.to_string()), ..GroupModel::default() });
+                return ctx.state(&GroupModel { id: Some(uid), context: Some(context.to_string()), ..GroupModel::default() });
             }
         }
         Err(ResourceError::new(

@@ -7,9 +7,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::common::{id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
-use crate::client::projects::{Project, ProjectEntity};
+use crate::client::models::ObjectMeta;
+use crate::client::projects::ProjectEntity;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, Schema};
@@ -35,12 +36,12 @@ impl ProjectModel {
 
     /// The model as the API reports it, keeping the prior state's form of
     /// empty values.
-    fn from_api(project: &Project, prior: &ProjectModel) -> ProjectModel {
+    fn from_api(metadata: &ObjectMeta, prior: &ProjectModel) -> ProjectModel {
         ProjectModel {
-            id: Some(project.metadata.uid.clone()),
-            name: project.metadata.name.clone(),
-            description: read_description(&project.metadata, prior.description.as_deref()),
-            tags: read_tags(&project.metadata, prior.tags.as_ref()),
+            id: Some(metadata.uid.clone()),
+            name: metadata.name.clone(),
+            description: read_description(metadata, prior.description.as_deref()),
+            tags: read_tags(metadata, prior.tags.as_ref()),
         }
     }
 }
@@ -48,13 +49,11 @@ impl ProjectModel {
 pub struct ProjectResource;
 
 impl ProjectResource {
-    fn state(&self, model: &ProjectModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     async fn read_model(&self, ctx: &Context<Palette>, uid: &str, prior: &ProjectModel) -> Result<Option<ProjectModel>, ResourceError> {
-        let project = ctx.data().client.get_project(&call(ctx), uid).await?;
-        Ok(project.map(|p| ProjectModel::from_api(&p, prior)))
+        // Everything the model holds is metadata, which the plan's listing of
+        // every project carries: one request answers all the projects' reads.
+        let metadata = ctx.data().client.project_metadata(&call(ctx), uid).await?;
+        Ok(metadata.map(|meta| ProjectModel::from_api(&meta, prior)))
     }
 }
 
@@ -85,14 +84,14 @@ impl Resource<Palette> for ProjectResource {
         let mut model: ProjectModel = from_planned(request.planned)?;
         let uid = ctx.data().client.create_project(&call(ctx), &model.entity()).await?;
         model.id = Some(uid);
-        self.state(&model)
+        ctx.state(&model)
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: ProjectModel = from_value(state)?;
         let uid = prior.id.clone().unwrap_or_default();
         match self.read_model(ctx, &uid, &prior).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -103,7 +102,7 @@ impl Resource<Palette> for ProjectResource {
         // The metadata endpoint changes name, labels and annotations while
         // keeping the project's teams and users.
         ctx.data().client.update_project_meta(&call(ctx), &uid, &model.entity().metadata).await?;
-        self.state(&model)
+        ctx.state(&model)
     }
 
     async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
@@ -121,7 +120,7 @@ impl Resource<Palette> for ProjectResource {
                 ResourceError::new(format!("Cannot import project {id:?}"), "No project has this UID or name. The import ID is a project UID or name.")
             })?,
         };
-        self.state(&ProjectModel { id: Some(uid), ..ProjectModel::default() })
+        ctx.state(&ProjectModel { id: Some(uid), ..ProjectModel::default() })
     }
 }
 
