@@ -192,7 +192,7 @@ impl ProviderDefinition<Palette> for PaletteProvider {
                 .attribute(
                     Attribute::new("rate_limit", Type::Number)
                         .optional()
-                        .description("Requests per second the provider sends to each Palette API prefix that Palette limits to 10 per second (the prefixes Palette allows 50 get five times as many), shared by every operation of a run, so Terraform's parallel operations stay under Palette's rate limit instead of being answered 429. `0` turns the limit off (for a server without one). Defaults to `SPECTROCLOUD_RATE_LIMIT`, then 10. Not in the official provider.")
+                        .description("Requests per second the provider sends to each Palette API prefix that Palette limits to 10 per second (the prefixes Palette allows 50 get five times as many), shared by every operation of a run, so Terraform's parallel operations stay under Palette's rate limit instead of being answered 429. `0` turns the limit off (for a server without one). Defaults to `SPECTROCLOUD_RATE_LIMIT`, then 10. An addition to the official provider's schema.")
                         .validator(at_least(0)),
                 )
                 .attribute(Attribute::new("ignore_insecure_tls_error", Type::Bool).optional().description("Accept an untrusted TLS certificate from the API endpoint."))
