@@ -122,8 +122,8 @@ fn under_palettes_rate_limit_a_mixed_apply_and_plan_get_no_429() {
 fn a_plan_of_50_projects_reads_them_in_fewer_requests_and_still_sees_drift() {
     let palette = PaletteLocal::start();
     let tf = Terraform::new(&palette);
-    // The provider attribute sets the client's limit (here: half Palette's).
-    tf.config(&format!("provider \"spectrocloud\" {{\n  rate_limit = 5\n}}\n{}", projects(50, "p")));
+    // The provider attribute sets the client's limit (here: twice Palette's).
+    tf.config(&format!("provider \"spectrocloud\" {{\n  rate_limit = 20\n}}\n{}", projects(50, "p")));
     tf.apply();
     palette.reset_stats();
     tf.assert_clean_plan();

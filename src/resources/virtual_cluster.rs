@@ -610,17 +610,19 @@ pub struct VirtualClusterResource;
 
 impl VirtualClusterResource {
     /// Reads everything the model holds; `None` when the cluster is gone.
-    /// Two round trips: the cluster, then all its sub-resources at once.
+    /// One round trip: the sub-resources are asked for together with the
+    /// cluster (the cloud config by the UID the prior state recorded), and
+    /// only a cloud config the cluster names otherwise is read after it.
     async fn observe(&self, ctx: &Context<Palette>, scope: &Scope, uid: &str, prior: &ClusterModel) -> Result<Option<Observed>, ResourceError> {
         let client = &ctx.data().client;
         let c = call(ctx);
-        let Some(cluster) = client.get_cluster(&c, scope, uid).await?.filter(|cluster| !cluster.is_deleted()) else {
-            return Ok(None);
-        };
-        let cloud = async {
-            match cluster.cloud_config_uid() {
-                Some(config_uid) => client.get_virtual_cloud_config(&c, scope, config_uid).await,
-                None => Ok(None),
+        let cloud_config = |config_uid: Option<String>| {
+            let c = &c;
+            async move {
+                match config_uid {
+                    Some(config_uid) => client.get_virtual_cloud_config(c, scope, &config_uid).await,
+                    None => Ok(None),
+                }
             }
         };
         let declares_variables = prior.cluster_profile.iter().flatten().any(|p| p.variables.is_some());
@@ -633,16 +635,27 @@ impl VirtualClusterResource {
                 listed.into_iter().map(|p| (p.profile_uid, p.variables.into_iter().map(|v| (v.definition.name, v.value)).collect())).collect();
             Ok(Some(by_profile))
         };
-        let (kubeconfig, admin_kubeconfig, cloud, variables, namespaces, rbacs, backup, scan) = tokio::try_join!(
-            client.get_cluster_kubeconfig(&c, scope, uid),
-            client.get_cluster_admin_kubeconfig(&c, scope, uid),
-            cloud,
-            variables,
-            client.get_cluster_namespaces(&c, scope, uid),
-            client.get_cluster_rbacs(&c, scope, uid),
-            client.get_cluster_backup(&c, scope, uid),
-            client.get_cluster_compliance_scan(&c, scope, uid),
-        )?;
+        let sub_resources = async {
+            tokio::try_join!(
+                client.get_cluster_kubeconfig(&c, scope, uid),
+                client.get_cluster_admin_kubeconfig(&c, scope, uid),
+                cloud_config(prior.cloud_config_id.clone()),
+                variables,
+                client.get_cluster_namespaces(&c, scope, uid),
+                client.get_cluster_rbacs(&c, scope, uid),
+                client.get_cluster_backup(&c, scope, uid),
+                client.get_cluster_compliance_scan(&c, scope, uid),
+            )
+        };
+        let (cluster, sub_resources) = tokio::join!(client.get_cluster(&c, scope, uid), sub_resources);
+        // A cluster that is gone makes its sub-resources' answers moot.
+        let Some(cluster) = cluster?.filter(|cluster| !cluster.is_deleted()) else {
+            return Ok(None);
+        };
+        let (kubeconfig, admin_kubeconfig, mut cloud, variables, namespaces, rbacs, backup, scan) = sub_resources?;
+        if cluster.cloud_config_uid() != prior.cloud_config_id.as_deref() {
+            cloud = cloud_config(cluster.cloud_config_uid().map(str::to_string)).await?;
+        }
         let backup = backup.and_then(|b| b.spec.config);
         let scan = scan.map(|s| SCAN_DRIVERS.iter().filter_map(|d| s.schedule_of(d).map(|cron| (*d, cron.to_string()))).collect());
         Ok(Some(Observed {
