@@ -1,6 +1,6 @@
 """Shared pieces of the benchmark scripts: release binaries, a palette-local
-server and a Terraform CLI config pointing at the provider, measured runs
-and palette-local's /__admin/stats."""
+server and a Terraform CLI config pointing at the provider, measured runs,
+palette-local's /__admin/stats and its injected latency."""
 
 import json
 import os
@@ -89,21 +89,45 @@ def run_measured(args, cwd, env):
     return elapsed, peak["tree"], peak["provider"]
 
 
-def api(url, method="GET", path="/__admin/stats"):
-    request = urllib.request.Request(url + path, method=method, headers={"ApiKey": API_KEY})
+def api(url, method="GET", path="/__admin/stats", body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"ApiKey": API_KEY, "Content-Type": "application/json"}
+    request = urllib.request.Request(url + path, method=method, headers=headers, data=data)
     with urllib.request.urlopen(request) as response:
         body = response.read()
         return json.loads(body) if body else None
 
 
+def reset_stats(url):
+    api(url, "POST", "/__admin/stats/reset")
+
+
+def set_latency(url, ms):
+    """Makes palette-local add `ms` milliseconds to every /v1 request."""
+    api(url, "POST", "/__admin/faults", {"latencyMs": ms})
+
+
+def plan_command(parallelism=None):
+    command = [TERRAFORM, "plan", "-detailed-exitcode", "-input=false"]
+    return command + ([f"-parallelism={parallelism}"] if parallelism else [])
+
+
+# The provider keeps under Palette's rate limit by default; against a
+# palette-local that enforces none, the benchmarks of the provider's own speed
+# turn that off, as a user of such a server would.
+UNLIMITED_CLIENT = {"SPECTROCLOUD_RATE_LIMIT": "0"}
+
+
 @contextmanager
-def bench_environment():
+def bench_environment(server_args=(), env=None):
     """Yields (work directory, palette-local URL, environment for terraform);
-    stops the server and removes the directory afterwards."""
+    stops the server and removes the directory afterwards. `server_args` go to
+    palette-local; `env` is added to terraform's environment (default: no
+    client-side rate limit)."""
     if not TERRAFORM:
         sys.exit("terraform not found (set TF_BINARY)")
     work = tempfile.mkdtemp()
-    server = subprocess.Popen([PALETTE_LOCAL, "--listen", "127.0.0.1:0", "--db", os.path.join(work, "palette.db")],
+    server = subprocess.Popen([PALETTE_LOCAL, "--listen", "127.0.0.1:0", "--db", os.path.join(work, "palette.db"), *server_args],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         url = server.stdout.readline().decode().strip().removeprefix("palette-local listening on ")
@@ -112,13 +136,40 @@ def bench_environment():
         os.symlink(PROVIDER, os.path.join(plugin, PROVIDER_NAME))
         with open(os.path.join(work, "cli.tfrc"), "w") as f:
             f.write('provider_installation {\n  dev_overrides {\n    "registry.terraform.io/spectrocloud/spectrocloud" = "%s"\n  }\n  direct {}\n}\n' % plugin)
-        env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(work, "cli.tfrc"), CHECKPOINT_DISABLE="1",
-                   TF_IN_AUTOMATION="1", SPECTROCLOUD_HOST=url, SPECTROCLOUD_APIKEY=API_KEY)
-        yield work, url, env
+        terraform_env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(work, "cli.tfrc"), CHECKPOINT_DISABLE="1",
+                             TF_IN_AUTOMATION="1", SPECTROCLOUD_HOST=url, SPECTROCLOUD_APIKEY=API_KEY)
+        terraform_env.update(UNLIMITED_CLIENT if env is None else env)
+        yield work, url, terraform_env
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def workspace(work, name, config, env):
+    """A directory holding `config` as main.tf (initialised when it needs a
+    provider other than ours)."""
+    directory = os.path.join(work, name)
+    os.mkdir(directory)
+    with open(os.path.join(directory, "main.tf"), "w") as f:
+        f.write(config)
+    if "spectrocloud" not in config:
+        subprocess.run([TERRAFORM, "init", "-input=false"], cwd=directory, env=env, check=True, stdout=subprocess.DEVNULL)
+    return directory
+
+
+def apply(directory, env):
+    return run_measured([TERRAFORM, "apply", "-auto-approve", "-input=false"], directory, env)
+
+
+def median_plan(url, directory, env, plans=5, parallelism=None):
+    """Times `plans` plans and returns the median run with palette-local's
+    stats of the last plan."""
+    runs = []
+    for _ in range(plans):
+        reset_stats(url)
+        runs.append(run_measured(plan_command(parallelism), directory, env))
+    return sorted(runs)[len(runs) // 2], api(url)
 
 
 def apply_then_plan(work, url, env, configs, plans=5):
@@ -128,19 +179,10 @@ def apply_then_plan(work, url, env, configs, plans=5):
     one only. Returns kind → {"apply", "plan", "stats"}."""
     results = {}
     for kind, config in configs.items():
-        directory = os.path.join(work, kind)
-        os.mkdir(directory)
-        with open(os.path.join(directory, "main.tf"), "w") as f:
-            f.write(config)
-        if kind == "terraform_data":
-            subprocess.run([TERRAFORM, "init", "-input=false"], cwd=directory, env=env, check=True, stdout=subprocess.DEVNULL)
-        apply = run_measured([TERRAFORM, "apply", "-auto-approve", "-input=false"], directory, env)
-        runs = []
-        for _ in range(plans):
-            api(url, "POST", "/__admin/stats/reset")
-            runs.append(run_measured([TERRAFORM, "plan", "-detailed-exitcode", "-input=false"], directory, env))
-        plan = sorted(runs)[len(runs) // 2]
-        results[kind] = {"apply": apply, "plan": plan, "stats": api(url)}
+        directory = workspace(work, kind, config, env)
+        applied = apply(directory, env)
+        plan, stats = median_plan(url, directory, env, plans)
+        results[kind] = {"apply": applied, "plan": plan, "stats": stats}
     return results
 
 

@@ -35,7 +35,7 @@ def main():
         results = apply_then_plan(work, url, env, {"terraform_data": terraform_data_config(n), "spectrocloud_cluster_profile": profiles_config(n)})
         base, ours = results["terraform_data"], results["spectrocloud_cluster_profile"]
         by_route = ours["stats"]["byRoute"]
-        print(f"N = {n} cluster profiles of {len(PACKS) + 1} packs, {terraform_version(env)}")
+        print(f"N = {n} cluster profiles of {len(PACKS) + 1} packs, {terraform_version(env)} (no rate limit on either side)")
         print_ratios(base, ours)
         print(f"API calls in the plan: {ours['stats']['total']} total, {ours['stats']['total'] / n:.2f} per profile")
         for route, count in sorted(by_route.items()):

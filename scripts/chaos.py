@@ -2,8 +2,9 @@
 """Chaos runs of the provider against palette-local (run through scripts/chaos.sh).
 
 Every run starts a fresh palette-local, applies one mixed configuration (two
-projects, an add-on cluster profile, an application profile, a cluster group and
-five virtual clusters) under some trouble, then turns faults off and checks:
+projects, an add-on cluster profile, an application profile, a cluster group,
+five virtual clusters and an application deployed into the group) under some
+trouble, then turns faults off and checks:
 
 * exactly once: every object the configuration names exists once on the server;
 * state = server: every resource in the state is the server's object of that name;
@@ -16,9 +17,6 @@ several seeds; palette-local killed (SIGKILL) mid-wait and restarted on the same
 database after an outage; SIGINT to terraform mid-wait. An apply that fails is
 run again (at most --max-applies in all) under the same trouble; "applies" in
 the table says how many it took.
-
-The application resource of App Mode is not in the configuration yet: add its
-HCL to APPLICATION_HCL and its name check to `expected_objects` when it lands.
 """
 
 import argparse
@@ -110,12 +108,21 @@ resource "spectrocloud_virtual_cluster" "vc" {
     id = spectrocloud_cluster_profile.addon.id
   }
 }
-%(application)s
-"""
 
-# Hook for App Mode's `spectrocloud_application` (another branch): its HCL goes
-# here, e.g. a deployment of spectrocloud_application_profile.app into the group.
-APPLICATION_HCL = ""
+resource "spectrocloud_application" "shop" {
+  name                    = "chaos-shop"
+  application_profile_uid = spectrocloud_application_profile.app.id
+  config {
+    cluster_group_uid = spectrocloud_cluster_group.cg.id
+    cluster_name      = "chaos-shop-vc"
+    limits {
+      cpu     = 2
+      memory  = 4096
+      storage = 10
+    }
+  }
+}
+"""
 
 
 def log(text):
@@ -220,12 +227,17 @@ class Palette:
             raise RuntimeError(f"app profiles: {status} {apps}")
         app_profiles = [(p["metadata"]["name"], p["metadata"]["uid"]) for p in apps["appProfiles"]]
         groups = [(g["name"], g["uid"]) for g in self.get("/v1/clustergroups/hostCluster/metadata")["items"]]
+        status, deployments = self.request("POST", "/v1/dashboard/appDeployments?limit=0", project, {"filter": {}})
+        if status != 200:
+            raise RuntimeError(f"app deployments: {status} {deployments}")
+        applications = [(d["metadata"]["name"], d["metadata"]["uid"]) for d in deployments["appDeployments"]]
         return {
             "spectrocloud_project": projects,
             "spectrocloud_cluster_profile": profiles,
             "spectrocloud_application_profile": app_profiles,
             "spectrocloud_cluster_group": groups,
             "spectrocloud_virtual_cluster": self.live_clusters(),
+            "spectrocloud_application": applications,
         }
 
 
@@ -237,6 +249,7 @@ def expected_objects():
         "spectrocloud_application_profile": ["chaos-app"],
         "spectrocloud_cluster_group": ["chaos-group"],
         "spectrocloud_virtual_cluster": [f"chaos-vc-{i}" for i in range(CLUSTERS)],
+        "spectrocloud_application": ["chaos-shop"],
     }
 
 
@@ -251,7 +264,7 @@ class Terraform:
         with open(cli, "w") as f:
             f.write('provider_installation {\n  dev_overrides {\n    "%s" = "%s"\n  }\n  direct {}\n}\n' % (PROVIDER_ADDRESS, plugin))
         with open(os.path.join(self.dir, "main.tf"), "w") as f:
-            f.write(CONFIG % {"clusters": CLUSTERS, "application": APPLICATION_HCL})
+            f.write(CONFIG % {"clusters": CLUSTERS})
         self.env = dict(os.environ, TF_CLI_CONFIG_FILE=cli, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0",
                         SPECTROCLOUD_HOST=palette.url, SPECTROCLOUD_APIKEY=API_KEY)
         self.binary = os.environ.get("TF_BINARY", "terraform")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Chaos runs: applies a mixed configuration (projects, profiles, a cluster group,
-# five virtual clusters) against palette-local under injected faults, through kills
+# five virtual clusters, an application) against palette-local under injected faults, through kills
 # and restarts of palette-local, and through SIGINT mid-wait, then checks each run
 # (exactly-once creation, state equal to the server, a clean plan with faults off)
 # and prints a table. Options: see `scripts/chaos.sh --help`.

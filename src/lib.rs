@@ -13,4 +13,5 @@ pub mod framework;
 pub mod palette_local;
 pub mod protocol;
 pub mod provider;
+pub mod rate_limits;
 pub mod resources;

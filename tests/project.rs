@@ -167,9 +167,10 @@ fn a_refresh_that_palette_keeps_failing_is_an_unavailable_error_and_the_state_ke
     let mut tf = Terraform::new(&palette);
     tf.config(r#"resource "spectrocloud_project" "p" { name = "kept" }"#);
     tf.apply();
-    // Only the project's read fails: configure works, the refresh does not.
+    // Only the project's reads fail (its own GET and the listing that serves a
+    // plan's project reads): configure works, the refresh does not.
     tf.set_env("SPECTROCLOUD_RETRY_ATTEMPTS", "2");
-    palette.set_faults(json!({"rate": 1.0, "resetRate": 0.0, "seed": 1, "routes": ["GET /v1/projects/{uid}"]}));
+    palette.set_faults(json!({"rate": 1.0, "resetRate": 0.0, "seed": 1, "routes": ["GET /v1/projects/{uid}", "POST /v1/dashboard/projects"]}));
     let out = tf.plan();
     palette.clear_faults();
     let text = out.combined();

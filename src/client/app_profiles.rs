@@ -430,7 +430,7 @@ impl PaletteClient {
         ctx: &CallContext,
         scope: &Scope,
     ) -> Result<Vec<AppProfileSummary>, ClientError> {
-        let request = Request::post(&["dashboard", "appProfiles"]).scope(scope).query("limit", "0").idempotent();
+        let request = Request::post(&["dashboard", "appProfiles"]).scope(scope).query("limit", "0").search();
         self.fetch_all(ctx, request).await
     }
 

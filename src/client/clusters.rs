@@ -1274,7 +1274,7 @@ impl PaletteClient {
             .scope(scope)
             .query("limit", PAGE_SIZE)
             .json(search)
-            .idempotent();
+            .search();
         self.fetch_all(ctx, request).await
     }
 

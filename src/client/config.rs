@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::limiter::DEFAULT_RATE_LIMIT;
 use super::retry::BackoffPolicy;
 
 /// The public Palette SaaS host, used when no host is configured.
@@ -33,6 +34,9 @@ pub struct ClientConfig {
     pub trace: bool,
     pub request_timeout: Duration,
     pub backoff: BackoffPolicy,
+    /// Requests per second sent to each of Palette's base-rate prefixes (the
+    /// faster prefixes get their published multiple); 0 turns the limit off.
+    pub rate_limit: f64,
 }
 
 impl ClientConfig {
@@ -56,6 +60,7 @@ impl Default for ClientConfig {
             trace: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             backoff: BackoffPolicy::default(),
+            rate_limit: DEFAULT_RATE_LIMIT,
         }
     }
 }
@@ -71,6 +76,7 @@ impl fmt::Debug for ClientConfig {
             .field("trace", &self.trace)
             .field("request_timeout", &self.request_timeout)
             .field("backoff", &self.backoff)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

@@ -33,6 +33,12 @@ impl PaletteClient {
         Ok(list.items.into_iter().map(|item| item.metadata).collect())
     }
 
+    /// Keeps a listing of project names for the lookups by name that follow
+    /// (until the next write).
+    pub fn remember_project_names(&self, projects: Vec<ObjectMeta>) {
+        self.snapshots().prime_project_names(projects);
+    }
+
     /// `GET /v1/users/info`: the key's user and tenant.
     pub async fn user_info(&self, ctx: &CallContext) -> Result<UserInfo, ClientError> {
         self.fetch(ctx, Request::get(&["users", "info"])).await

@@ -2,14 +2,17 @@
 //!
 //! [`PaletteClient`] sends every request with the `ApiKey` header, a scope
 //! chosen per request ([`Scope`]), a timeout, and retries with jittered
-//! backoff for the requests that are safe to repeat. Every call takes a
+//! backoff for the requests that are safe to repeat. A rate limiter shared by
+//! every clone keeps the process under Palette's published rate limits. Every call takes a
 //! [`CallContext`] carrying the operation's cancellation and deadline.
 //! Errors ([`ClientError`]) read as sentences and never contain the key.
 
+mod cache;
 mod config;
 mod context;
 mod create;
 mod error;
+mod limiter;
 mod pagination;
 mod retry;
 mod transport;
@@ -36,5 +39,6 @@ pub use config::{
 };
 pub use context::{CallContext, CancellationToken, Cancelled};
 pub use error::{ApiError, ClientError};
+pub use limiter::DEFAULT_RATE_LIMIT;
 pub use retry::{BackoffPolicy, FailureKind, Idempotency};
 pub use transport::{PaletteClient, Scope};

@@ -256,7 +256,7 @@ impl PaletteClient {
         search: &PackSearch,
     ) -> Result<Vec<PackMetadata>, ClientError> {
         let request =
-            Request::post(&["packs", "search"]).scope(scope).query("limit", PAGE_SIZE).json(search).idempotent();
+            Request::post(&["packs", "search"]).scope(scope).query("limit", PAGE_SIZE).json(search).search();
         self.fetch_all(ctx, request).await
     }
 

@@ -1,5 +1,7 @@
 //! Projects (`/v1/projects`): tenant scope only, so no call takes a scope.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::context::CallContext;
@@ -70,6 +72,14 @@ pub struct ProjectStatus {
     pub is_disabled: bool,
 }
 
+/// An item of `POST /v1/dashboard/projects` (`v1ProjectSummary`): its
+/// `metadata` is the project's whole `v1ObjectMeta` (name, labels, annotations).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+struct ProjectSummary {
+    metadata: ObjectMeta,
+}
+
 impl PaletteClient {
     /// `POST /v1/projects`; returns the new UID. If the answer is lost, the
     /// project is looked up by name before the create is ever re-sent.
@@ -82,6 +92,35 @@ impl PaletteClient {
     /// `GET /v1/projects/{uid}`; `None` when it does not exist.
     pub async fn get_project(&self, ctx: &CallContext, uid: &str) -> Result<Option<Project>, ClientError> {
         self.fetch_optional(ctx, Request::get(&["projects", uid])).await
+    }
+
+    /// Every project of the tenant with its metadata, from the paginated
+    /// `POST /v1/dashboard/projects` (pages fetched at once).
+    pub async fn list_project_summaries(&self, ctx: &CallContext) -> Result<Vec<ObjectMeta>, ClientError> {
+        let request = Request::post(&["dashboard", "projects"]).json(&serde_json::json!({ "filter": {} })).search();
+        let summaries: Vec<ProjectSummary> = self.fetch_all_concurrently(ctx, request).await?;
+        Ok(summaries.into_iter().map(|summary| summary.metadata).collect())
+    }
+
+    /// A project's metadata (name, labels, annotations: all the resource
+    /// reads) or `None` when it does not exist. Served from the client's
+    /// snapshot of every project when that holds it, so the reads of one plan
+    /// cost one listing; otherwise (not listed, or the listing failed)
+    /// `GET /v1/projects/{uid}`.
+    pub async fn project_metadata(&self, ctx: &CallContext, uid: &str) -> Result<Option<ObjectMeta>, ClientError> {
+        let listing = || async {
+            match self.list_project_summaries(ctx).await {
+                Ok(projects) => Some(projects.into_iter().map(|meta| (meta.uid.clone(), meta)).collect::<HashMap<_, _>>()),
+                Err(error) => {
+                    tracing::debug!(error = %error, "listing projects failed; reading them one by one");
+                    None
+                }
+            }
+        };
+        if let Some(meta) = self.snapshots().projects(listing).await.and_then(|projects| projects.get(uid).cloned()) {
+            return Ok(Some(meta));
+        }
+        Ok(self.get_project(ctx, uid).await?.map(|project| project.metadata))
     }
 
     /// `PUT /v1/projects/{uid}`: replaces name, labels and annotations.
@@ -110,10 +149,15 @@ impl PaletteClient {
     }
 
     /// The UID of the project with exactly this name, from
-    /// `GET /v1/dashboard/projects/metadata`.
+    /// `GET /v1/dashboard/projects/metadata` (the client's snapshot of it
+    /// while no write has happened since, such as configure's listing).
     pub async fn find_project(&self, ctx: &CallContext, name: &str) -> Result<Option<String>, ClientError> {
-        let projects = self.list_projects_metadata(ctx).await?;
-        Ok(projects.into_iter().find(|meta| meta.name == name).map(|meta| meta.uid))
+        let snapshot = self.snapshots().project_names(|| async { self.list_projects_metadata(ctx).await.ok() }).await;
+        let projects = match snapshot {
+            Some(projects) => projects,
+            None => std::sync::Arc::new(self.list_projects_metadata(ctx).await?),
+        };
+        Ok(projects.iter().find(|meta| meta.name == name).map(|meta| meta.uid.clone()))
     }
 }
 

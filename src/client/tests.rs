@@ -654,3 +654,122 @@ async fn https_checks_certificates_unless_told_not_to() {
     assert!(insecure.list_projects_metadata(&ctx()).await.unwrap().is_empty());
     assert_eq!(server.requests()[0].header("ApiKey"), Some(KEY));
 }
+
+/// A tenant of `total` projects `p0..`, served 50 a page by `offset` or
+/// `continue`, and per project by GET.
+fn projects_server(total: usize) -> impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static {
+    move |request, _| match (request.method.as_str(), request.path()) {
+        ("POST", "/v1/dashboard/projects") => {
+            let offset = request.target.split(['?', '&']).find_map(|p| p.strip_prefix("offset=")).map_or(0, |o| o.parse().unwrap());
+            let end = (offset + 50).min(total);
+            let items: Vec<_> = (offset..end).map(|i| json!({"metadata": {"uid": format!("p{i}"), "name": format!("project-{i}"), "annotations": {"description": "listed"}}})).collect();
+            let next = if end < total { format!("token-{end}") } else { String::new() };
+            Reply::json(200, json!({"items": items, "listmeta": {"continue": next, "count": total, "limit": 50, "offset": end}}))
+        }
+        ("GET", path) if path.starts_with("/v1/projects/") => {
+            let uid = path.trim_start_matches("/v1/projects/");
+            Reply::json(200, project_json(uid, &format!("fetched-{uid}")))
+        }
+        ("PUT", _) => Reply::empty(204),
+        _ => Reply::empty(500),
+    }
+}
+
+#[tokio::test]
+async fn later_pages_of_a_listing_are_asked_for_at_once_by_offset() {
+    let server = TestServer::start(projects_server(120)).await;
+    let client = client_for(&server, 0);
+    let projects = client.list_project_summaries(&ctx()).await.unwrap();
+    assert_eq!(projects.len(), 120);
+    assert_eq!(projects[119].annotations["description"], "listed");
+    let mut targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    targets.sort();
+    assert_eq!(targets, vec!["/v1/dashboard/projects?limit=50", "/v1/dashboard/projects?limit=50&offset=100", "/v1/dashboard/projects?limit=50&offset=50"]);
+    assert!(server.requests().iter().all(|r| r.json() == json!({"filter": {}})));
+}
+
+#[tokio::test]
+async fn concurrent_project_reads_share_one_listing_until_a_write() {
+    let server = TestServer::start(projects_server(60)).await;
+    let client = client_for(&server, 0);
+    let reads = (0..30).map(|i| {
+        let client = client.clone();
+        async move { client.project_metadata(&ctx(), &format!("p{i}")).await.unwrap().unwrap() }
+    });
+    let read = futures::future::join_all(reads).await;
+    assert!(read.iter().enumerate().all(|(i, meta)| meta.name == format!("project-{i}")), "{read:?}");
+    assert_eq!(count(&server.requests(), "POST", "/v1/dashboard/projects"), 2, "one listing of two pages for 30 reads");
+    assert_eq!(count(&server.requests(), "GET", "/v1/projects/p7"), 0);
+
+    // A project the listing lacks is read on its own.
+    assert_eq!(client.project_metadata(&ctx(), "p99").await.unwrap().unwrap().name, "fetched-p99");
+    assert_eq!(count(&server.requests(), "POST", "/v1/dashboard/projects"), 2);
+
+    client.update_project_meta(&ctx(), "p3", &ObjectMeta::named("renamed")).await.unwrap();
+    client.project_metadata(&ctx(), "p3").await.unwrap();
+    assert_eq!(count(&server.requests(), "POST", "/v1/dashboard/projects"), 4, "a write ends the snapshot");
+}
+
+#[tokio::test]
+async fn a_failed_listing_leaves_each_project_to_its_own_read() {
+    let server = TestServer::start(|request, _| match request.method.as_str() {
+        "POST" => Reply::error(403, "OperationForbidden", "no dashboard for this key"),
+        _ => Reply::json(200, project_json(request.path().trim_start_matches("/v1/projects/"), "fetched")),
+    })
+    .await;
+    let client = client_for(&server, 0);
+    for uid in ["a", "b", "c"] {
+        assert_eq!(client.project_metadata(&ctx(), uid).await.unwrap().unwrap().uid, uid);
+    }
+    let requests = server.requests();
+    assert_eq!(count(&requests, "POST", "/v1/dashboard/projects"), 1, "the failure is remembered");
+    assert_eq!(requests.iter().filter(|r| r.method == "GET").count(), 3);
+}
+
+#[tokio::test]
+async fn the_rate_limit_spaces_requests_beyond_the_burst() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({"orgName": "o"}))).await;
+    let config = ClientConfig { rate_limit: 4.0, ..ClientConfig::new(server.url(), KEY) };
+    let client = PaletteClient::new(config).unwrap();
+    assert_eq!(client.rate_limit(), Some(4.0));
+    let started = Instant::now();
+    // Burst of 10 (2.5 s at 4/s), then one every 250 ms.
+    let call = ctx();
+    futures::future::join_all((0..12).map(|_| client.user_info(&call))).await.into_iter().for_each(|r| assert!(r.is_ok()));
+    assert!(started.elapsed() >= Duration::from_millis(500), "{:?}", started.elapsed());
+    let unlimited = PaletteClient::new(ClientConfig { rate_limit: 0.0, ..ClientConfig::new(server.url(), KEY) }).unwrap();
+    assert_eq!(unlimited.rate_limit(), None);
+}
+
+#[tokio::test]
+async fn a_429_pauses_every_request_to_its_prefix() {
+    let server = TestServer::start(|_, before| match before.len() {
+        0 => Reply::error(429, "TooManyRequests", "slow down"),
+        _ => Reply::json(200, project_json("u1", "p")),
+    })
+    .await;
+    let client = client_for(&server, 3);
+    let started = Instant::now();
+    let call = ctx();
+    let (first, second) = tokio::join!(client.get_project(&call, "u1"), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        client.get_project(&call, "u2").await
+    });
+    assert!(first.unwrap().is_some() && second.unwrap().is_some());
+    // The backoff alone would retry after 10 ms; the prefix pauses a second.
+    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[1].path(), "/v1/projects/u1", "the request that came later waited too: {requests:?}");
+}
+
+#[tokio::test]
+async fn a_rate_limit_wait_past_the_deadline_fails_at_once() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;
+    let client = PaletteClient::new(ClientConfig { rate_limit: 0.5, ..ClientConfig::new(server.url(), KEY) }).unwrap();
+    client.user_info(&ctx()).await.unwrap();
+    let started = Instant::now();
+    let error = client.user_info(&ctx().with_timeout(Duration::from_millis(500))).await.unwrap_err();
+    assert!(matches!(error, ClientError::DeadlineExceeded { .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_millis(400), "{:?}", started.elapsed());
+}

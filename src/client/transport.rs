@@ -12,9 +12,11 @@ use serde::Serialize;
 use tokio::time::Instant;
 use url::Url;
 
+use super::cache::Snapshots;
 use super::config::{ClientConfig, Endpoint};
 use super::context::CallContext;
 use super::error::{ApiError, ClientError};
+use super::limiter::RateLimiter;
 use super::models::Uid;
 use super::retry::{next_delay, parse_retry_after, BackoffPolicy, FailedAttempt, Idempotency};
 
@@ -58,6 +60,9 @@ struct Inner {
     backoff: BackoffPolicy,
     trace: bool,
     request_timeout: Duration,
+    /// `None` when the rate limit is turned off.
+    limiter: Option<RateLimiter>,
+    snapshots: Snapshots,
 }
 
 impl fmt::Debug for PaletteClient {
@@ -76,6 +81,8 @@ pub(crate) struct Request {
     scope: Scope,
     body: Option<Vec<u8>>,
     idempotency: Idempotency,
+    /// A POST that only searches or lists: it changes nothing on the server.
+    search: bool,
     /// A file download (kubeconfig): octet-stream, and the body is never logged.
     download: bool,
 }
@@ -95,6 +102,7 @@ impl Request {
             scope: Scope::Tenant,
             body: None,
             idempotency,
+            search: false,
             download: false,
         }
     }
@@ -149,6 +157,18 @@ impl Request {
     pub(crate) fn idempotent(mut self) -> Request {
         self.idempotency = Idempotency::Idempotent;
         self
+    }
+
+    /// Marks a POST that only searches or lists (so it is idempotent and
+    /// does not end the client's snapshots).
+    pub(crate) fn search(mut self) -> Request {
+        self.search = true;
+        self.idempotent()
+    }
+
+    /// Whether the request may change something on the server.
+    fn writes(&self) -> bool {
+        self.method != Method::GET && !self.search
     }
 
     pub(crate) fn download(mut self) -> Request {
@@ -208,6 +228,8 @@ impl PaletteClient {
                 backoff: config.backoff,
                 trace: config.trace,
                 request_timeout: config.request_timeout,
+                limiter: RateLimiter::new(config.rate_limit),
+                snapshots: Snapshots::default(),
             }),
         })
     }
@@ -228,6 +250,11 @@ impl PaletteClient {
         self.inner.request_timeout
     }
 
+    /// Requests per second at Palette's base prefixes; `None` when unlimited.
+    pub fn rate_limit(&self) -> Option<f64> {
+        self.inner.limiter.as_ref().map(RateLimiter::rate)
+    }
+
     /// Replaces the API key anywhere in a text that came from outside.
     pub(crate) fn redact(&self, text: &str) -> String {
         if self.inner.api_key.is_empty() {
@@ -237,18 +264,48 @@ impl PaletteClient {
         }
     }
 
+    pub(crate) fn snapshots(&self) -> &Snapshots {
+        &self.inner.snapshots
+    }
+
     /// Sends a request, retrying as its idempotency allows, and returns a
-    /// 2xx answer or the last error.
-    /// A transient failure that outlasts the retries ends as
-    /// [`ClientError::Unavailable`], naming the attempts made.
+    /// 2xx answer or the last error. A transient failure that outlasts the
+    /// retries ends as [`ClientError::Unavailable`], naming the attempts made.
+    /// A write ends the client's snapshots, before it is sent and again once
+    /// it is answered.
     pub(crate) async fn execute(&self, ctx: &CallContext, request: &Request) -> Result<Response, ClientError> {
+        if !request.writes() {
+            return self.send_with_retries(ctx, request).await;
+        }
+        self.inner.snapshots.invalidate();
+        let outcome = self.send_with_retries(ctx, request).await;
+        self.inner.snapshots.invalidate();
+        outcome
+    }
+
+    async fn send_with_retries(&self, ctx: &CallContext, request: &Request) -> Result<Response, ClientError> {
         let started = Instant::now();
         let mut retries_done = 0;
+        let mut retried: Option<ClientError> = None;
         loop {
+            if let Err(error) = self.wait_for_rate_limit(ctx, request).await {
+                // A retry whose rate-limit slot comes after the deadline ends
+                // with the failure it was retrying, not with the limiter's wait.
+                return Err(match (retried.take(), &error) {
+                    (Some(last), ClientError::DeadlineExceeded { .. }) if last.is_transient() => {
+                        last.unavailable_after(&self.inner.endpoint.to_string(), retries_done, started.elapsed())
+                    }
+                    (Some(last), ClientError::DeadlineExceeded { .. }) => last,
+                    _ => error,
+                });
+            }
             let failure = match self.attempt(ctx, request, retries_done + 1).await {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
+            if let (Some(limiter), Some(429)) = (&self.inner.limiter, failure.error.api().map(|api| api.status)) {
+                limiter.throttled(&request.segments, failure.retry_after, Instant::now());
+            }
             if ctx.is_cancelled() {
                 // A create keeps its real error: whether it took effect is
                 // still to be found out (see `create_idempotently`).
@@ -294,8 +351,26 @@ impl PaletteClient {
             if ctx.sleep(delay).await.is_err() {
                 return Err(self.cancelled(request));
             }
+            retried = Some(failure.error);
             retries_done += 1;
         }
+    }
+
+    /// Waits for the request's slot under the client-side rate limit; fails
+    /// at once when the slot comes after the caller's deadline.
+    async fn wait_for_rate_limit(&self, ctx: &CallContext, request: &Request) -> Result<(), ClientError> {
+        let Some(limiter) = &self.inner.limiter else {
+            return Ok(());
+        };
+        let delay = limiter.reserve(&request.segments, Instant::now());
+        if delay.is_zero() {
+            return Ok(());
+        }
+        if ctx.remaining().is_some_and(|remaining| remaining <= delay) {
+            return Err(ClientError::DeadlineExceeded { method: request.method.to_string(), path: request.path() });
+        }
+        tracing::debug!(method = %request.method, path = %request.path(), delay_ms = delay.as_millis() as u64, "waiting for the client rate limit");
+        ctx.sleep(delay).await.map_err(|_| self.cancelled(request))
     }
 
     async fn attempt(&self, ctx: &CallContext, request: &Request, attempt: u32) -> Result<Response, AttemptError> {
@@ -567,6 +642,16 @@ mod tests {
         assert_eq!(Request::post(&["x"]).idempotency, Idempotency::NotIdempotent);
         assert_eq!(Request::patch(&["x"]).idempotency, Idempotency::NotIdempotent);
         assert_eq!(Request::post(&["x"]).idempotent().idempotency, Idempotency::Idempotent);
+        assert_eq!(Request::post(&["x"]).search().idempotency, Idempotency::Idempotent);
+    }
+
+    #[test]
+    fn every_method_but_get_writes_unless_it_only_searches() {
+        assert!(!Request::get(&["x"]).writes());
+        assert!(!Request::post(&["dashboard", "projects"]).search().writes());
+        for request in [Request::post(&["x"]), Request::post(&["x"]).idempotent(), Request::put(&["x"]), Request::patch(&["x"]), Request::delete(&["x"])] {
+            assert!(request.writes(), "{request:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::cluster_profiles::effective_version;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::not_empty;
@@ -55,6 +55,6 @@ impl DataSource<Palette> for ApplicationProfileDataSource {
         })?;
         lookup.id = Some(uid);
         lookup.version = Some(version);
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

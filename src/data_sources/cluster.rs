@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{not_empty, one_of};
@@ -74,18 +74,23 @@ impl DataSource<Palette> for ClusterDataSource {
                 ));
             }
         };
-        let cluster = client
-            .get_cluster(&call(ctx), &scope, &uid)
-            .await?
-            .ok_or_else(|| ResourceError::new(format!("Cluster {:?} disappeared", lookup.name), "It was deleted during the lookup."))?;
-        let health = client.get_cluster_overview(&call(ctx), &scope, &uid).await?.map(|o| o.health().to_string()).unwrap_or_default();
-        lookup.kube_config = Some(client.get_cluster_kubeconfig(&call(ctx), &scope, &uid).await?.unwrap_or_default());
-        lookup.admin_kube_config = Some(client.get_cluster_admin_kubeconfig(&call(ctx), &scope, &uid).await?.unwrap_or_default());
+        // Everything else about the cluster at once: one more round trip.
+        let call = call(ctx);
+        let (cluster, overview, kube_config, admin_kube_config) = tokio::try_join!(
+            client.get_cluster(&call, &scope, &uid),
+            client.get_cluster_overview(&call, &scope, &uid),
+            client.get_cluster_kubeconfig(&call, &scope, &uid),
+            client.get_cluster_admin_kubeconfig(&call, &scope, &uid),
+        )?;
+        let cluster = cluster.ok_or_else(|| ResourceError::new(format!("Cluster {:?} disappeared", lookup.name), "It was deleted during the lookup."))?;
+        let health = overview.map(|o| o.health().to_string()).unwrap_or_default();
+        lookup.kube_config = Some(kube_config.unwrap_or_default());
+        lookup.admin_kube_config = Some(admin_kube_config.unwrap_or_default());
         lookup.state = Some(cluster.state().to_string());
         lookup.health = Some(health);
         lookup.cluster_timezone = Some(cluster.spec.cluster_config.as_ref().map(|c| c.timezone.clone()).unwrap_or_default());
         lookup.id = Some(uid);
         lookup.context = Some(context);
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::conventions::context_for_scope;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{not_empty, one_of};
@@ -64,6 +64,6 @@ impl DataSource<Palette> for ClusterGroupDataSource {
         })?;
         lookup.id = Some(uid);
         lookup.context = Some(context);
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

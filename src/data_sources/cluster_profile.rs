@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::conventions::scope_annotation;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{exactly_one_of, one_of};
@@ -146,6 +146,6 @@ impl DataSource<Palette> for ClusterProfileDataSource {
         lookup.name = Some(profile.metadata.name.clone());
         lookup.version = Some(profile.version().to_string());
         lookup.pack = packs;
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::packs::{FilterString, PackSearch, PackSearchFilter};
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::validators::{conflicts_with, one_of};
@@ -142,6 +142,6 @@ impl DataSource<Palette> for PackDataSource {
         lookup.pack_type = Some(pack.spec.pack_type);
         lookup.cloud = Some(pack.spec.cloud_types);
         lookup.values = Some(pack.spec.values);
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

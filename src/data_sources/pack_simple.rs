@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::packs::PackTagQuery;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{not_empty, one_of};
@@ -54,7 +54,7 @@ impl DataSource<Palette> for PackSimpleDataSource {
         if lookup.pack_type == "manifest" {
             lookup.id = Some(MANIFEST_PACK_UID.to_string());
             lookup.values = Some(String::new());
-            return Ok(to_value(&lookup, &self.schema().block.implied_type())?);
+            return ctx.state(&lookup);
         }
         let Some(registry_uid) = lookup.registry_uid.clone() else {
             return Err(ResourceError::new("registry_uid required", format!("A {} pack is looked up in one registry: set registry_uid (e.g. from spectrocloud_registry).", lookup.pack_type)));
@@ -86,6 +86,6 @@ impl DataSource<Palette> for PackSimpleDataSource {
         // A tag is kept as written; the id is the version it selects.
         lookup.version = Some(lookup.version.clone().unwrap_or_else(|| tag.version.clone()));
         lookup.id = Some(tag.pack_uid.clone());
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{exactly_one_of, not_empty};
@@ -48,6 +48,6 @@ impl DataSource<Palette> for ProjectDataSource {
             let what = lookup.id.as_ref().map(|id| format!("with UID {id:?}")).or(lookup.name.as_ref().map(|n| format!("named {n:?}"))).unwrap_or_default();
             ResourceError::new(format!("Project {what} not found"), "No project the API key can see matches.")
         })?;
-        Ok(to_value(&found, &self.schema().block.implied_type())?)
+        ctx.state(&found)
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::registries::RegistryKind;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::resource::DataSource;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::framework::validators::{not_empty, one_of};
@@ -66,6 +66,6 @@ impl DataSource<Palette> for RegistryDataSource {
             lookup.sync_status = Some(status.status);
         }
         lookup.id = Some(uid);
-        Ok(to_value(&lookup, &self.schema().block.implied_type())?)
+        ctx.state(&lookup)
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value as Yaml;
 
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_value, to_value};
+use crate::framework::convert::from_value;
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{EphemeralResource, Opened};
 use crate::framework::schema::{Attribute, Block, Schema};
@@ -187,7 +187,7 @@ impl EphemeralResource<Palette> for ClusterKubeconfigEphemeralResource {
         model.token = Some(credentials.token);
         model.client_certificate = Some(credentials.client_certificate);
         model.client_key = Some(credentials.client_key);
-        Ok(Opened { result: to_value(&model, &self.schema().block.implied_type())?, renew_at: None })
+        Ok(Opened { result: ctx.state(&model)?, renew_at: None })
     }
 }
 

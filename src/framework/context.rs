@@ -1,5 +1,6 @@
 //! What every resource operation receives: the configured provider data,
-//! cancellation, the deadline, and a place for warnings.
+//! cancellation, the deadline, a place for warnings, and the state type of
+//! the resource or data source it serves (built once, when it registered).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -7,8 +8,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use serde::Serialize;
+
+use super::convert::to_value;
 use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
-use crate::protocol::value::Value;
+use crate::protocol::value::{Type, Value};
 
 pub struct Context<D> {
     data: Arc<D>,
@@ -16,13 +20,14 @@ pub struct Context<D> {
     deadline: Instant,
     ride_out: bool,
     warnings: Mutex<Diagnostics>,
+    state_type: Option<Arc<Type>>,
 }
 
 impl<D> Context<D> {
     /// Resources get their context from the framework; this is public so
     /// their tests can build one.
     pub fn new(data: Arc<D>, cancellation: CancellationToken, deadline: Instant) -> Self {
-        Context { data, cancellation, deadline, ride_out: false, warnings: Mutex::new(Diagnostics::new()) }
+        Context { data, cancellation, deadline, ride_out: false, warnings: Mutex::new(Diagnostics::new()), state_type: None }
     }
 
     /// Marks an operation that changes things (apply's create, update and
@@ -36,6 +41,21 @@ impl<D> Context<D> {
 
     pub fn rides_out_outages(&self) -> bool {
         self.ride_out
+    }
+
+    /// The type of the object the operation returns (the framework sets it).
+    pub fn with_state_type(mut self, state_type: Arc<Type>) -> Self {
+        self.state_type = Some(state_type);
+        self
+    }
+
+    /// Turns a typed model into the operation's object (a resource's state,
+    /// a data source's result) with the schema type the framework cached.
+    pub fn state<T: Serialize>(&self, model: &T) -> Result<Value, ResourceError> {
+        let state_type = self.state_type.as_deref().ok_or_else(|| {
+            ResourceError::new("No schema for this operation", "The operation's context carries no state type. This is a bug in the provider.")
+        })?;
+        Ok(to_value(model, state_type)?)
     }
 
     /// The provider's configured data (e.g. the API client).
@@ -188,5 +208,19 @@ mod tests {
         assert!(!warnings.has_errors());
         assert!(ctx.take_warnings().is_empty());
         assert!(ctx.remaining() > Duration::from_secs(9));
+    }
+
+    #[test]
+    fn models_become_values_of_the_cached_type() {
+        #[derive(Serialize)]
+        struct Model {
+            id: String,
+        }
+        let ctx = Context::new(Arc::new(()), CancellationToken::new(), Instant::now() + Duration::from_secs(10));
+        let model = Model { id: "x".into() };
+        assert!(ctx.state(&model).is_err(), "no type without the framework");
+        let ty = Type::Object(std::collections::BTreeMap::from([("id".to_string(), Type::String), ("name".to_string(), Type::String)]));
+        let ctx = ctx.with_state_type(Arc::new(ty));
+        assert_eq!(ctx.state(&model).unwrap(), Value::Object(std::collections::BTreeMap::from([("id".to_string(), Value::string("x")), ("name".to_string(), Value::Null)])));
     }
 }

@@ -29,6 +29,15 @@ use crate::protocol::value::{Type, Value};
 struct Registered<T: ?Sized> {
     implementation: Box<T>,
     schema: Schema,
+    /// The schema's object type, built once: every state conversion uses it.
+    state_type: Arc<Type>,
+}
+
+impl<T: ?Sized> Registered<T> {
+    fn new(implementation: Box<T>, schema: Schema) -> Self {
+        let state_type = Arc::new(schema.block.implied_type());
+        Registered { implementation, schema, state_type }
+    }
 }
 
 pub struct Framework<D> {
@@ -75,7 +84,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
         let schema = resource.schema();
         let name = resource.type_name().to_string();
         self.schemas.resources.insert(name.clone(), schema.clone());
-        self.resources.insert(name, Registered { implementation: Box::new(resource), schema });
+        self.resources.insert(name, Registered::new(Box::new(resource), schema));
         self
     }
 
@@ -83,7 +92,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
         let schema = data_source.schema();
         let name = data_source.type_name().to_string();
         self.schemas.data_sources.insert(name.clone(), schema.clone());
-        self.data_sources.insert(name, Registered { implementation: Box::new(data_source), schema });
+        self.data_sources.insert(name, Registered::new(Box::new(data_source), schema));
         self
     }
 
@@ -91,7 +100,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
         let schema = ephemeral.schema();
         let name = ephemeral.type_name().to_string();
         self.schemas.ephemeral_resources.insert(name.clone(), schema.clone());
-        self.ephemeral_resources.insert(name, Registered { implementation: Box::new(ephemeral), schema });
+        self.ephemeral_resources.insert(name, Registered::new(Box::new(ephemeral), schema));
         self
     }
 
@@ -120,6 +129,11 @@ impl<D: Send + Sync + 'static> Framework<D> {
 
     fn stop_token(&self) -> CancellationToken {
         self.stop.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The context of one operation on `entry`'s objects.
+    fn context_for<T: ?Sized>(&self, entry: &Registered<T>, timeout: Duration) -> Result<Context<D>, Diagnostics> {
+        Ok(self.context(timeout)?.with_state_type(entry.state_type.clone()))
     }
 
     /// The context of one operation, or a diagnostic if the provider was not configured.
@@ -236,7 +250,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
     fn state_type(&self, type_name: &str, version: i64) -> Option<Type> {
         let entry = self.resources.get(type_name)?;
         if version == entry.schema.version {
-            Some(entry.schema.block.implied_type())
+            Some(entry.state_type.as_ref().clone())
         } else {
             entry.implementation.state_type(version)
         }
@@ -271,7 +285,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             Err(diags) => return unchanged(diags),
         };
         let timeout = entry.implementation.timeouts().for_object(&request.current_state, Operation::Read);
-        let ctx = match self.context(timeout) {
+        let ctx = match self.context_for(entry, timeout) {
             Ok(ctx) => ctx,
             Err(diags) => return unchanged(diags),
         };
@@ -311,7 +325,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             (false, false) => PlanKind::Update,
         };
         let timed_by = if kind == PlanKind::Delete { &request.prior_state } else { &request.config };
-        let ctx = match self.context(entry.implementation.timeouts().for_object(timed_by, Operation::Read)) {
+        let ctx = match self.context_for(entry, entry.implementation.timeouts().for_object(timed_by, Operation::Read)) {
             Ok(ctx) => ctx,
             Err(diags) => return failed(diags),
         };
@@ -366,7 +380,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         let mut private = PrivateState::from_bytes(&request.planned_private);
 
         if request.planned_state.is_null() {
-            let ctx = match self.context(timeouts.for_object(&request.prior_state, Operation::Delete)) {
+            let ctx = match self.context_for(entry, timeouts.for_object(&request.prior_state, Operation::Delete)) {
                 Ok(ctx) => ctx.riding_out_outages(),
                 Err(diags) => return failed(request.prior_state.clone(), diags),
             };
@@ -382,7 +396,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
 
         let creating = request.prior_state.is_null();
         let operation = if creating { Operation::Create } else { Operation::Update };
-        let ctx = match self.context(timeouts.for_object(&request.planned_state, operation)) {
+        let ctx = match self.context_for(entry, timeouts.for_object(&request.planned_state, operation)) {
             Ok(ctx) => ctx.riding_out_outages(),
             Err(diags) => return failed(request.prior_state.clone(), diags),
         };
@@ -433,7 +447,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             Ok(entry) => entry,
             Err(diags) => return failed(diags),
         };
-        let ctx = match self.context(entry.implementation.timeouts().get(Operation::Read)) {
+        let ctx = match self.context_for(entry, entry.implementation.timeouts().get(Operation::Read)) {
             Ok(ctx) => ctx,
             Err(diags) => return failed(diags),
         };
@@ -464,7 +478,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             Ok(entry) => entry,
             Err(diags) => return failed(diags),
         };
-        let ctx = match self.context(entry.implementation.timeouts().for_object(&config, Operation::Read)) {
+        let ctx = match self.context_for(entry, entry.implementation.timeouts().for_object(&config, Operation::Read)) {
             Ok(ctx) => ctx,
             Err(diags) => return failed(diags),
         };
@@ -499,7 +513,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             // Nothing can be opened yet: the result is known after apply.
             return OpenEphemeralResourceResponse { result: expected, ..Default::default() };
         }
-        let ctx = match self.context(entry.implementation.timeouts().for_object(&config, Operation::Read)) {
+        let ctx = match self.context_for(entry, entry.implementation.timeouts().for_object(&config, Operation::Read)) {
             Ok(ctx) => ctx,
             Err(diags) => return failed(diags),
         };

@@ -4,7 +4,9 @@
 //! - `GET /__admin/stats` → 200 `{total, byRoute: {"GET /v1/projects/{uid}": n}, byStatus: {"200": n}}`
 //! - `POST /__admin/stats/reset` → 204
 //! - `GET /__admin/faults` → 200 current settings; `POST /__admin/faults` with any of
-//!   `{rate, resetRate, latencyMs, seed, retryAfterSeconds}` → 200 new settings
+//!   `{rate, resetRate, latencyMs, seed, retryAfterSeconds, failRoutes}` → 200 new settings
+//! - `GET /__admin/rate-limit` → 200 `{rate, burst, paths}`; `POST /__admin/rate-limit`
+//!   with any of `{rate, burst, paths}` → 200 new settings (buckets start full)
 //! - `GET /__admin/time` → 200 `{now, offsetSeconds}`; `POST /__admin/time/advance`
 //!   with `{seconds}` → 200 `{now, offsetSeconds}`
 //! - `GET /__admin/appTierFailures` → 200 `{"failures": {tier: message}}`;
@@ -24,6 +26,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, NoContent, OptionalJsonBody};
 use super::faults::{FaultSettings, FaultUpdate};
 use super::routes::spectroclusters::app_deployments::{set_tier_failures, tier_failures};
+use super::rate_limit::{RateLimitSettings, RateLimitUpdate};
 use super::seed;
 use super::server::SharedState;
 use super::stats::StatsSnapshot;
@@ -33,6 +36,7 @@ pub fn router() -> Router<SharedState> {
         .route("/__admin/stats", get(stats))
         .route("/__admin/stats/reset", post(reset_stats))
         .route("/__admin/faults", get(faults).post(set_faults))
+        .route("/__admin/rate-limit", get(rate_limit).post(set_rate_limit))
         .route("/__admin/time", get(time))
         .route("/__admin/time/advance", post(advance_time))
         .route("/__admin/appTierFailures", get(tier_failure_list).post(add_tier_failure).delete(clear_tier_failures))
@@ -89,6 +93,16 @@ async fn faults(State(app): State<SharedState>) -> Json<FaultSettings> {
 async fn set_faults(State(app): State<SharedState>, OptionalJsonBody(update): OptionalJsonBody<FaultUpdate>) -> ApiResult<Json<FaultSettings>> {
     let settings = app.faults.update(update)?;
     tracing::info!(?settings, "fault settings changed");
+    Ok(Json(settings))
+}
+
+async fn rate_limit(State(app): State<SharedState>) -> Json<RateLimitSettings> {
+    Json(app.rate_limits.settings())
+}
+
+async fn set_rate_limit(State(app): State<SharedState>, JsonBody(update): JsonBody<RateLimitUpdate>) -> ApiResult<Json<RateLimitSettings>> {
+    let settings = app.rate_limits.update(update)?;
+    tracing::info!(?settings, "rate limit changed");
     Ok(Json(settings))
 }
 

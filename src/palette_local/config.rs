@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use super::rate_limit::PrefixLimit;
+use crate::rate_limits::PALETTE_BURST;
+
 /// A local Palette-compatible v1 REST API server.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "palette-local", version, about)]
@@ -56,6 +59,20 @@ pub struct Config {
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
 
+    /// Palette's rate limit: requests per second allowed per client address and
+    /// endpoint prefix, as Palette counts them (0 = no limit). Palette allows 10.
+    #[arg(long, default_value_t = 0.0)]
+    pub rate_limit: f64,
+
+    /// Palette's burst queue size: a prefix accepts up to rate × burst requests at once.
+    #[arg(long, default_value_t = PALETTE_BURST)]
+    pub rate_burst: f64,
+
+    /// A prefix with a limit of its own, `PREFIX=RATE[/BURST]` (repeatable), e.g.
+    /// `/v1/cloudconfigs=50` or `/v1/spectroclusters/{uid}/assets=10/5`.
+    #[arg(long = "rate-limit-path", value_name = "PREFIX=RATE[/BURST]", value_parser = parse_prefix_limit)]
+    pub rate_limit_paths: Vec<(String, PrefixLimit)>,
+
     /// Exit when standard input reaches end of file, so a server started by a test
     /// dies with the test process however that process ends.
     #[arg(long)]
@@ -69,6 +86,17 @@ pub struct LifecycleTimings {
     pub delete: Duration,
     pub pause: Duration,
     pub deploy: Duration,
+}
+
+/// Parses `PREFIX=RATE[/BURST]`.
+fn parse_prefix_limit(text: &str) -> Result<(String, PrefixLimit), String> {
+    let (prefix, limit) = text.split_once('=').ok_or("expected PREFIX=RATE[/BURST]")?;
+    let (rate, burst) = match limit.split_once('/') {
+        Some((rate, burst)) => (rate, burst.parse::<f64>().map_err(|_| format!("burst '{burst}' is not a number"))?),
+        None => (limit, PALETTE_BURST),
+    };
+    let rate = rate.parse::<f64>().map_err(|_| format!("rate '{rate}' is not a number"))?;
+    Ok((prefix.to_string(), PrefixLimit { rate, burst }))
 }
 
 impl Config {

@@ -2,8 +2,10 @@
 //! request has its connection reset, is answered with 429/502/503/504, or passes.
 //! Each `/v1` request draws the same three numbers whatever the settings, so one seed
 //! and one sequence of requests always give the same faults. Faults may be limited to
-//! some routes (the others pass, drawing all the same).
+//! some routes (the others pass, drawing all the same). Routes named in
+//! `failRoutes` always fail with the status given for them.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -37,6 +39,9 @@ pub struct FaultSettings {
     /// Route templates (`"GET /v1/projects/{uid}"`, as in the stats) faults apply
     /// to; empty means every `/v1` route.
     pub routes: Vec<String>,
+    /// Routes (`"POST /v1/dashboard/projects"`, as the stats name them) that always
+    /// fail, with their status.
+    pub fail_routes: BTreeMap<String, u16>,
 }
 
 /// A change of settings (`POST /__admin/faults`); absent members stay as they are.
@@ -50,6 +55,8 @@ pub struct FaultUpdate {
     pub seed: Option<u64>,
     pub retry_after_seconds: Option<u64>,
     pub routes: Option<Vec<String>>,
+    /// Replaces the failing routes (`{}` clears them).
+    pub fail_routes: Option<BTreeMap<String, u16>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +78,13 @@ pub struct Faults {
     state: Mutex<(FaultSettings, StdRng)>,
 }
 
+fn check_statuses(routes: &BTreeMap<String, u16>) -> ApiResult<()> {
+    match routes.iter().find(|(_, status)| !(400..=599).contains(*status)) {
+        Some((route, status)) => Err(ApiError::bad_request(format!("failRoutes: {route} needs an error status (400-599), not {status}"))),
+        None => Ok(()),
+    }
+}
+
 fn check_share(name: &str, value: Option<f64>) -> ApiResult<()> {
     match value {
         Some(share) if !(0.0..=1.0).contains(&share) => Err(ApiError::bad_request(format!("{name} must be between 0 and 1"))),
@@ -82,6 +96,7 @@ impl Faults {
     pub fn new(settings: FaultSettings) -> ApiResult<Faults> {
         check_share("rate", Some(settings.rate))?;
         check_share("resetRate", Some(settings.reset_rate))?;
+        check_statuses(&settings.fail_routes)?;
         let rng = StdRng::seed_from_u64(settings.seed);
         Ok(Faults { state: Mutex::new((settings, rng)) })
     }
@@ -97,6 +112,9 @@ impl Faults {
     pub fn update(&self, update: FaultUpdate) -> ApiResult<FaultSettings> {
         check_share("rate", update.rate)?;
         check_share("resetRate", update.reset_rate)?;
+        if let Some(routes) = &update.fail_routes {
+            check_statuses(routes)?;
+        }
         let mut state = self.lock();
         let (settings, rng) = &mut *state;
         settings.rate = update.rate.unwrap_or(settings.rate);
@@ -106,11 +124,20 @@ impl Faults {
         if let Some(routes) = update.routes {
             settings.routes = routes;
         }
+        if let Some(routes) = update.fail_routes {
+            settings.fail_routes = routes;
+        }
         if let Some(seed) = update.seed {
             settings.seed = seed;
             *rng = StdRng::seed_from_u64(seed);
         }
         Ok(settings.clone())
+    }
+
+    /// The fault of a route named in `failRoutes`.
+    pub fn route_fault(&self, route: &str) -> Option<Fault> {
+        let status = *self.lock().0.fail_routes.get(route)?;
+        StatusCode::from_u16(status).ok().map(Fault::Status)
     }
 
     /// Decides the fate of the next `/v1` request, to the route template `route`.
@@ -135,6 +162,8 @@ impl Faults {
     /// The response for an injected fault status.
     pub fn respond(&self, status: StatusCode) -> Response {
         let code = match status {
+            StatusCode::NOT_FOUND => codes::NOT_FOUND,
+            StatusCode::FORBIDDEN => codes::FORBIDDEN,
             StatusCode::TOO_MANY_REQUESTS => codes::TOO_MANY_REQUESTS,
             StatusCode::BAD_GATEWAY => codes::BAD_GATEWAY,
             StatusCode::SERVICE_UNAVAILABLE => codes::SERVICE_UNAVAILABLE,
@@ -159,7 +188,7 @@ mod tests {
     }
 
     fn with(rate: f64, reset_rate: f64, seed: u64) -> Faults {
-        Faults::new(FaultSettings { rate, reset_rate, latency_ms: 0, seed, retry_after_seconds: 1, routes: Vec::new() }).unwrap()
+        Faults::new(FaultSettings { rate, reset_rate, latency_ms: 0, seed, retry_after_seconds: 1, routes: Vec::new(), fail_routes: BTreeMap::new() }).unwrap()
     }
 
     #[test]
@@ -196,6 +225,20 @@ mod tests {
         let hit = targeted.decide("GET /v1/projects/{uid}").fault;
         everywhere.decide("GET /v1/x");
         assert_eq!(hit, everywhere.decide("GET /v1/x").fault, "the other route still drew its numbers");
+    }
+
+    #[test]
+    fn failing_routes_always_fail_with_their_status() {
+        let faults = with(0.0, 0.0, 1);
+        assert_eq!(faults.route_fault("POST /v1/dashboard/projects"), None);
+        let routes = BTreeMap::from([("POST /v1/dashboard/projects".to_string(), 500)]);
+        faults.update(FaultUpdate { fail_routes: Some(routes), ..FaultUpdate::default() }).unwrap();
+        assert_eq!(faults.route_fault("POST /v1/dashboard/projects"), Some(Fault::Status(StatusCode::INTERNAL_SERVER_ERROR)));
+        assert_eq!(faults.route_fault("GET /v1/projects/{uid}"), None);
+        let not_an_error = BTreeMap::from([("GET /v1/projects/{uid}".to_string(), 200)]);
+        assert!(faults.update(FaultUpdate { fail_routes: Some(not_an_error), ..FaultUpdate::default() }).is_err());
+        faults.update(FaultUpdate { fail_routes: Some(BTreeMap::new()), ..FaultUpdate::default() }).unwrap();
+        assert_eq!(faults.route_fault("POST /v1/dashboard/projects"), None);
     }
 
     #[test]

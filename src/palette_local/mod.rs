@@ -9,6 +9,7 @@
 //! - [`routes`]: one module per object kind; see its docs for how a module plugs in.
 //! - [`error`], [`extract`], [`model`], [`listing`], [`filters`], [`query`], [`version_tags`]:
 //!   the building blocks handlers are written with.
+//! - [`rate_limit`]: Palette's rate limit, a tower layer of its own.
 //! - [`admin`], [`faults`], [`stats`], [`clock`], [`seed`], [`auth`], [`scope`]: the
 //!   cross-cutting services.
 //!
@@ -27,6 +28,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod model;
 pub mod query;
+pub mod rate_limit;
 pub mod routes;
 pub mod scope;
 pub mod seed;

@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use super::clock::Clock;
 use super::config::{Config, LifecycleTimings};
 use super::error::{codes, ApiError};
 use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
+use super::rate_limit::{ClientAddr, RateLimitLayer, RateLimits};
 use super::seed::{self, SeedFile};
 use super::stats::Stats;
 use super::store::Store;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub clock: Clock,
     pub timings: LifecycleTimings,
     pub faults: Faults,
+    /// Palette's rate limit, off unless asked for.
+    pub rate_limits: RateLimits,
     pub stats: Stats,
     pub auth: Auth,
     /// The seed the database was (or would be) loaded from; `POST /__admin/reset` reloads it.
@@ -79,13 +83,17 @@ impl AppState {
             seed: config.fault_seed.unwrap_or_else(rand::random),
             retry_after_seconds: DEFAULT_RETRY_AFTER_SECONDS,
             routes: Vec::new(),
+            fail_routes: Default::default(),
         })
         .map_err(|err| anyhow::anyhow!("invalid fault settings: {}", err.message))?;
+        let rate_limits = RateLimits::new(config.rate_limit, config.rate_burst, &config.rate_limit_paths)
+            .map_err(|err| anyhow::anyhow!("invalid rate limit: {}", err.message))?;
         let state = AppState {
             store,
             clock,
             timings: config.lifecycle_timings(),
             faults,
+            rate_limits,
             stats: Stats::default(),
             auth: Auth::default(),
             seed,
@@ -182,7 +190,8 @@ fn route_key(req: &Request) -> String {
 const PUBLIC_ROUTES: &[&str] = &["POST /v1/auth/authenticate"];
 
 /// Runs on every request: fault injection, latency and stats for the API (not for
-/// `/__admin`), then authentication.
+/// `/__admin`), then authentication. The rate limit runs inside it, so its 429s
+/// are counted too.
 async fn guard(State(app): State<SharedState>, req: Request, next: Next) -> Response {
     let route = route_key(&req);
     let is_api = !req.uri().path().starts_with("/__admin");
@@ -191,7 +200,7 @@ async fn guard(State(app): State<SharedState>, req: Request, next: Next) -> Resp
         if !decision.latency.is_zero() {
             tokio::time::sleep(decision.latency).await;
         }
-        match decision.fault {
+        match decision.fault.or(app.faults.route_fault(&route)) {
             Some(Fault::Reset) => {
                 app.stats.record(&route, "reset");
                 let Some(control) = req.extensions().get::<ConnectionControl>() else {
@@ -235,6 +244,7 @@ pub fn router(state: SharedState) -> Router {
     let guard_layer = middleware::from_fn_with_state(state.clone(), guard);
     routes::router()
         .merge(admin::router())
+        .route_layer(RateLimitLayer::new(state.clone()))
         .route_layer(guard_layer.clone())
         .method_not_allowed_fallback(method_not_allowed.layer(guard_layer.clone()))
         .fallback(unknown_route.layer(guard_layer))
@@ -243,12 +253,13 @@ pub fn router(state: SharedState) -> Router {
 
 /// Serves one connection until it ends, is reset by the guard, or shutdown begins
 /// (then in-flight requests finish and the connection closes).
-async fn serve_connection(stream: TcpStream, app: Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router, mut shutdown: watch::Receiver<bool>) {
     let control = ConnectionControl::default();
     let io = TokioIo::new(ResettableStream { stream, reset: control.reset.clone() });
     let request_control = control.clone();
     let service = app.map_request(move |mut req: Request<hyper::body::Incoming>| {
         req.extensions_mut().insert(request_control.clone());
+        req.extensions_mut().insert(ClientAddr(peer.ip()));
         req
     });
     let builder = auto::Builder::new(TokioExecutor::new());
@@ -283,11 +294,11 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Out
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
+                Ok((stream, peer)) => {
                     if let Err(err) = stream.set_nodelay(true) {
                         tracing::debug!(error = %err, "could not disable Nagle's algorithm");
                     }
-                    connections.spawn(serve_connection(stream, app.clone(), stop_rx.clone()));
+                    connections.spawn(serve_connection(stream, peer, app.clone(), stop_rx.clone()));
                 }
                 Err(err) => {
                     // Typically out of file descriptors: back off instead of spinning.

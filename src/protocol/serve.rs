@@ -94,7 +94,10 @@ impl ServeOptions {
 /// itself on stderr and exits the process with status 1.
 pub fn serve(service: Arc<dyn ProviderService>, options: ServeOptions) -> anyhow::Result<()> {
     let tls = if options.debug { None } else { check_plugin_environment()? };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting Tokio")?;
+    // One thread serves everything: the provider waits on Terraform and on
+    // the API, and its CPU work per request is small, while every worker
+    // thread would add its stack and its own malloc arena to the RSS.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting Tokio")?;
     let result = runtime.block_on(run(service, tls, options));
     // Nothing left is worth waiting for: Terraform expects a prompt exit.
     runtime.shutdown_background();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::client::models::ObjectMeta;
-use crate::client::{CallContext, CancellationToken, ClientConfig, ClientError, Endpoint, PaletteClient, Scope, DEFAULT_HOST, DEFAULT_RETRY_ATTEMPTS};
+use crate::client::{CallContext, CancellationToken, ClientConfig, ClientError, Endpoint, PaletteClient, Scope, DEFAULT_HOST, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_ATTEMPTS};
 use crate::framework::context::Context;
 use crate::framework::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::resource::{ConfigureRequest, ProviderDefinition};
@@ -125,6 +125,7 @@ struct Settings {
     retry_attempts: u32,
     insecure_tls: bool,
     trace: bool,
+    rate_limit: f64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -158,6 +159,22 @@ impl Settings {
             },
         }
         .unwrap_or(DEFAULT_RETRY_ATTEMPTS as i64);
+        let rate_limit = match config.get("rate_limit").as_f64() {
+            Some(rate) => rate,
+            None => match env("SPECTROCLOUD_RATE_LIMIT") {
+                Some(text) => match text.trim().parse::<f64>() {
+                    Ok(rate) if rate.is_finite() && rate >= 0.0 => rate,
+                    _ => {
+                        diags.error(
+                            "Invalid SPECTROCLOUD_RATE_LIMIT",
+                            format!("SPECTROCLOUD_RATE_LIMIT must be a number of requests per second (0 = no limit), not {text:?}."),
+                        );
+                        return None;
+                    }
+                },
+                None => DEFAULT_RATE_LIMIT,
+            },
+        };
         if api_key.is_empty() {
             diags.push(
                 Diagnostic::error(
@@ -175,6 +192,7 @@ impl Settings {
             retry_attempts: retry_attempts.clamp(0, 100) as u32,
             insecure_tls: config.get("ignore_insecure_tls_error").as_bool().unwrap_or(false),
             trace: config.get("trace").as_bool().or_else(|| env_bool("SPECTROCLOUD_TRACE")).unwrap_or(false),
+            rate_limit,
         })
     }
 }
@@ -204,12 +222,16 @@ fn connection_diagnostic(error: &ClientError, settings: &Settings) -> Diagnostic
 async fn list_projects_patiently(client: &PaletteClient, cancellation: &CancellationToken, limits: ConfigureLimits) -> Result<Vec<ObjectMeta>, ClientError> {
     let started = tokio::time::Instant::now();
     let mut attempts = 0;
+    let mut last_answer: Option<ClientError> = None;
     loop {
         let limit = if attempts == 0 { limits.unreachable } else { limits.answering };
         let call = CallContext::new(cancellation.clone()).with_deadline(started + limit);
-        let error = match client.list_projects_metadata(&call).await {
-            Ok(projects) => return Ok(projects),
-            Err(error) => error,
+        let error = match (client.list_projects_metadata(&call).await, last_answer.take()) {
+            (Ok(projects), _) => return Ok(projects),
+            // A request the deadline kept from being sent (waiting for the
+            // rate limit) says less than the failure before it.
+            (Err(ClientError::DeadlineExceeded { .. }), Some(last)) => last,
+            (Err(error), _) => error,
         };
         attempts += error.attempts();
         let out_of_time = started.elapsed() + client.backoff().max >= limits.answering;
@@ -220,6 +242,7 @@ async fn list_projects_patiently(client: &PaletteClient, cancellation: &Cancella
         if call.sleep(client.backoff().max).await.is_err() {
             return Err(error);
         }
+        last_answer = Some(error);
     }
 }
 
@@ -243,6 +266,12 @@ impl ProviderDefinition<Palette> for PaletteProvider {
                     Attribute::new("retry_attempts", Type::Number)
                         .optional()
                         .description("How many times a failed idempotent request is retried. Defaults to `SPECTROCLOUD_RETRY_ATTEMPTS`, then 10. During apply, transient failures (Palette unreachable, 429, 5xx) are retried beyond this, with capped backoff, until the resource's timeout.")
+                        .validator(at_least(0)),
+                )
+                .attribute(
+                    Attribute::new("rate_limit", Type::Number)
+                        .optional()
+                        .description("Requests per second the provider sends to each Palette API prefix that Palette limits to 10 per second (the prefixes Palette allows 50 get five times as many), shared by every operation of a run, so Terraform's parallel operations stay under Palette's rate limit instead of being answered 429. `0` turns the limit off (for a server without one). Defaults to `SPECTROCLOUD_RATE_LIMIT`, then 10. An addition to the official provider's schema.")
                         .validator(at_least(0)),
                 )
                 .attribute(Attribute::new("ignore_insecure_tls_error", Type::Bool).optional().description("Accept an untrusted TLS certificate from the API endpoint."))
@@ -281,11 +310,13 @@ impl ProviderDefinition<Palette> for PaletteProvider {
         client_config.retry_attempts = settings.retry_attempts;
         client_config.insecure_tls = settings.insecure_tls;
         client_config.trace = settings.trace;
+        client_config.rate_limit = settings.rate_limit;
         let client = PaletteClient::new(client_config).map_err(|e| Diagnostics::from(Diagnostic::error("Cannot create the Palette client", e.to_string())))?;
 
         let projects = list_projects_patiently(&client, request.cancellation, CONFIGURE_LIMITS)
             .await
             .map_err(|e| Diagnostics::from(connection_diagnostic(&e, &settings)))?;
+        client.remember_project_names(projects.clone());
         let Some(project) = projects.iter().find(|p| p.name == settings.project_name) else {
             let mut known: Vec<&str> = projects.iter().map(|p| p.name.as_str()).collect();
             known.sort_unstable();
@@ -299,7 +330,7 @@ impl ProviderDefinition<Palette> for PaletteProvider {
             );
             return Err(diags);
         };
-        tracing::debug!(project = %settings.project_name, project_uid = %project.uid, endpoint = %client.endpoint(), "configured");
+        tracing::debug!(project = %settings.project_name, project_uid = %project.uid, endpoint = %client.endpoint(), rate_limit = ?client.rate_limit(), "configured");
         Ok(Palette {
             project_uid: project.uid.clone(),
             project_name: settings.project_name,
@@ -321,7 +352,7 @@ mod tests {
     const QUICK: ConfigureLimits = ConfigureLimits { answering: Duration::from_millis(1500), unreachable: Duration::from_millis(300) };
 
     fn settings(host: &str) -> Settings {
-        Settings { host: host.to_string(), api_key: "k".into(), project_name: "Default".into(), retry_attempts: 3, insecure_tls: false, trace: false }
+        Settings { host: host.to_string(), api_key: "k".into(), project_name: "Default".into(), retry_attempts: 3, insecure_tls: false, trace: false, rate_limit: 0.0 }
     }
 
     fn client(url: &str) -> PaletteClient {

@@ -23,7 +23,7 @@ use crate::client::conventions::tags_to_labels;
 use crate::client::models::ObjectMeta;
 use crate::client::{ClientError, Scope};
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::modifiers::{requires_replace, requires_replace_if, use_state_for_unknown, PlanKind};
 use crate::framework::private::PrivateState;
@@ -146,10 +146,6 @@ struct Found {
 pub struct ApplicationResource;
 
 impl ApplicationResource {
-    fn state(&self, model: &ApplicationModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     /// The deployment `uid` in `context`'s scope, else in the other one.
     async fn find(&self, ctx: &Context<Palette>, uid: &str, context: &str) -> Result<Option<Found>, ResourceError> {
         for context in [if context == "tenant" { "tenant" } else { "project" }, other_context(context)] {
@@ -206,7 +202,7 @@ impl ApplicationResource {
             .read_model(ctx, model)
             .await?
             .ok_or_else(|| ResourceError::new("The application deployment disappeared", "It was deleted while being changed."))?;
-        self.state(&read)
+        ctx.state(&read)
     }
 
     /// Waits until the deployment runs, unless the `skip_apps` tag says not to.
@@ -419,18 +415,18 @@ impl Resource<Palette> for ApplicationResource {
         model.id = Some(uid.clone());
         if let Err(error) = self.wait_deployed(ctx, &scope, &uid, &model, "create").await {
             // The deployment exists: Terraform must record it (tainted) rather than lose it.
-            return Err(error.with_partial_state(self.state(&model)?));
+            return Err(error.with_partial_state(ctx.state(&model)?));
         }
         match self.settled_state(ctx, &model).await {
             Ok(state) => Ok(state),
-            Err(error) => Err(error.with_partial_state(self.state(&model)?)),
+            Err(error) => Err(error.with_partial_state(ctx.state(&model)?)),
         }
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: ApplicationModel = from_value(state)?;
         match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -496,7 +492,7 @@ impl Resource<Palette> for ApplicationResource {
             };
             if let Some(uid) = uid {
                 let config = ConfigBlock { cluster_context: context.to_string(), ..ConfigBlock::default() };
-                return self.state(&ApplicationModel { id: Some(uid), config: Some(vec![config]), ..ApplicationModel::default() });
+                return ctx.state(&ApplicationModel { id: Some(uid), config: Some(vec![config]), ..ApplicationModel::default() });
             }
         }
         Err(ResourceError::new(

@@ -11,10 +11,10 @@ use super::cluster_profile::CONTEXTS;
 use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, tags_attribute};
 use super::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
 use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
-use crate::client::models::{ManifestInput, NameValue};
+use crate::client::models::{ManifestDocument, ManifestInput, NameValue};
 use crate::client::Scope;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::diagnostics::{AttributePath, Diagnostics};
 use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
 use crate::framework::private::PrivateState;
@@ -128,10 +128,6 @@ fn tier_path(index: usize) -> AttributePath {
 pub struct ApplicationProfileResource;
 
 impl ApplicationProfileResource {
-    fn state(&self, model: &AppProfileModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     fn scope(&self, ctx: &Context<Palette>, model: &AppProfileModel) -> Scope {
         ctx.data().scope(model.context())
     }
@@ -149,21 +145,40 @@ impl ApplicationProfileResource {
     }
 
     /// One GET of the profile and one of its tiers, plus the manifests of
-    /// tiers that have some.
+    /// tiers that have some. The tiers and the manifests of the tiers the
+    /// prior state had are asked for together with the profile, so a read is
+    /// one round trip unless tiers gained manifests since.
     async fn read_model(&self, ctx: &Context<Palette>, prior: &AppProfileModel) -> Result<Option<AppProfileModel>, ResourceError> {
         let client = &ctx.data().client;
         let call = call(ctx);
         let scope = self.scope(ctx, prior);
         let uid = prior.id.clone().unwrap_or_default();
-        let Some(profile) = client.get_app_profile(&call, &scope, &uid).await? else {
+        let manifests_of = |tier_uid: String| {
+            let (call, scope, uid) = (&call, &scope, &uid);
+            async move { client.list_app_tier_manifests(call, scope, uid, &tier_uid).await.map(|documents| (tier_uid, documents)) }
+        };
+        // Prefetches that fail (a tier replaced since) are simply done again below.
+        let prior_tiers = prior.pack.iter().filter(|tier| !tier.manifest.is_empty()).filter_map(|tier| tier.uid.clone());
+        let (profile, tiers, prefetched) = tokio::join!(
+            client.get_app_profile(&call, &scope, &uid),
+            client.list_app_profile_tiers(&call, &scope, &uid),
+            futures::future::join_all(prior_tiers.map(manifests_of)),
+        );
+        let Some(profile) = profile? else {
             return Ok(None);
         };
-        let tiers = client.list_app_profile_tiers(&call, &scope, &uid).await?;
-        let mut pack = Vec::new();
-        for tier in &tiers {
-            let prior_tier = prior.pack.iter().find(|t| t.name == tier.metadata.name);
-            pack.push(self.tier_from_api(ctx, &scope, &uid, tier, prior_tier).await?);
-        }
+        let tiers = tiers?;
+        let mut manifests: BTreeMap<String, Vec<ManifestDocument>> = prefetched.into_iter().filter_map(Result::ok).collect();
+        let missing: Vec<String> =
+            tiers.iter().filter(|t| !t.spec.manifests.is_empty() && !manifests.contains_key(&t.metadata.uid)).map(|t| t.metadata.uid.clone()).collect();
+        manifests.extend(futures::future::try_join_all(missing.into_iter().map(manifests_of)).await?);
+        let pack = tiers
+            .iter()
+            .map(|tier| {
+                let prior_tier = prior.pack.iter().find(|t| t.name == tier.metadata.name);
+                self.tier_from_api(tier, prior_tier, manifests.get(&tier.metadata.uid).map(Vec::as_slice).unwrap_or_default())
+            })
+            .collect();
         Ok(Some(AppProfileModel {
             id: Some(profile.metadata.uid.clone()),
             name: profile.metadata.name.clone(),
@@ -180,20 +195,18 @@ impl ApplicationProfileResource {
         }))
     }
 
-    async fn tier_from_api(&self, ctx: &Context<Palette>, scope: &Scope, uid: &str, tier: &AppTier, prior: Option<&TierModel>) -> Result<TierModel, ResourceError> {
+    /// A tier as read, with the contents of its manifests (`documents`).
+    fn tier_from_api(&self, tier: &AppTier, prior: Option<&TierModel>, documents: &[ManifestDocument]) -> TierModel {
         let spec = &tier.spec;
         let mut manifest = Vec::new();
-        if !spec.manifests.is_empty() {
-            let documents = ctx.data().client.list_app_tier_manifests(&call(ctx), scope, uid, &tier.metadata.uid).await?;
-            for reference in &spec.manifests {
-                let content = documents.iter().find(|d| d.metadata.uid == reference.uid || d.metadata.name == reference.name).and_then(|d| d.content()).unwrap_or_default();
-                let prior_content = prior.and_then(|p| p.manifest.iter().find(|m| m.name == reference.name)).map(|m| m.content.as_str());
-                let content = match prior_content {
-                    Some(text) if yaml_equal(text, content) => text.to_string(),
-                    _ => content.to_string(),
-                };
-                manifest.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content });
-            }
+        for reference in &spec.manifests {
+            let content = documents.iter().find(|d| d.metadata.uid == reference.uid || d.metadata.name == reference.name).and_then(|d| d.content()).unwrap_or_default();
+            let prior_content = prior.and_then(|p| p.manifest.iter().find(|m| m.name == reference.name)).map(|m| m.content.as_str());
+            let content = match prior_content {
+                Some(text) if yaml_equal(text, content) => text.to_string(),
+                _ => content.to_string(),
+            };
+            manifest.push(ManifestModel { uid: Some(reference.uid.clone()), name: reference.name.clone(), content });
         }
         let prior_properties = prior.and_then(|p| p.properties.as_ref());
         let properties: BTreeMap<String, String> = spec
@@ -213,7 +226,7 @@ impl ApplicationProfileResource {
             Some(p) if yaml_equal(p, api) => Some(p.to_string()),
             _ => Some(api.to_string()),
         };
-        Ok(TierModel {
+        TierModel {
             uid: Some(tier.metadata.uid.clone()),
             tier_type: Some(spec.tier_type.clone()),
             name: tier.metadata.name.clone(),
@@ -226,12 +239,12 @@ impl ApplicationProfileResource {
             manifest,
             tag: Some(spec.version.clone()),
             values: text(&spec.values, prior.map(|p| &p.values)),
-        })
+        }
     }
 
     async fn reread(&self, ctx: &Context<Palette>, model: &AppProfileModel) -> Result<Value, ResourceError> {
         match self.read_model(ctx, model).await? {
-            Some(read) => self.state(&read),
+            Some(read) => ctx.state(&read),
             None => Err(ResourceError::new("Application profile vanished", "The application profile disappeared right after it was written.")),
         }
     }
@@ -365,13 +378,13 @@ impl Resource<Palette> for ApplicationProfileResource {
             spec: AppProfileEntitySpec { version: model.version.clone().unwrap_or_default(), template: AppProfileTemplateEntity { app_tiers } },
         };
         model.id = Some(ctx.data().client.create_app_profile(&call, &scope, &entity).await?);
-        self.reread(ctx, &model).await.map_err(|e| e.with_partial_state(self.state(&model).unwrap_or(Value::Null)))
+        self.reread(ctx, &model).await.map_err(|e| e.with_partial_state(ctx.state(&model).unwrap_or(Value::Null)))
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: AppProfileModel = from_value(state)?;
         match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -465,7 +478,7 @@ impl Resource<Palette> for ApplicationProfileResource {
             }
         };
         let uid = found.ok_or_else(|| ResourceError::new(format!("Cannot import application profile {id:?}"), "No application profile matches this UID or name (and version) in that context."))?;
-        self.state(&AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() })
+        ctx.state(&AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() })
     }
 }
 

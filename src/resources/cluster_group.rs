@@ -16,7 +16,7 @@ use crate::client::cluster_groups::{
 use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::diagnostics::AttributePath;
 use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
@@ -170,15 +170,11 @@ fn read_context(annotation: Option<&str>, prior: Option<&str>) -> Option<String>
 pub struct ClusterGroupResource;
 
 impl ClusterGroupResource {
-    fn state(&self, model: &GroupModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     /// The group as read back after a write (values Palette picked, such as
     /// a host left unset, included).
     async fn state_after_write(&self, ctx: &Context<Palette>, model: &GroupModel) -> Result<Value, ResourceError> {
         match self.read_model(ctx, model).await? {
-            Some(read) => self.state(&read),
+            Some(read) => ctx.state(&read),
             None => Err(ResourceError::new("Cluster group vanished", "The cluster group disappeared right after it was written.")),
         }
     }
@@ -258,14 +254,14 @@ impl Resource<Palette> for ClusterGroupResource {
         let scope = ctx.data().scope(model.context());
         let uid = ctx.data().client.create_cluster_group(&call(ctx), &scope, &model.entity()).await?;
         model.id = Some(uid);
-        let partial = self.state(&model)?;
+        let partial = ctx.state(&model)?;
         self.state_after_write(ctx, &model).await.map_err(|e| e.with_partial_state(partial))
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: GroupModel = from_value(state)?;
         match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -316,7 +312,7 @@ impl Resource<Palette> for ClusterGroupResource {
                 None => client.find_cluster_group(&call(ctx), &scope, wanted).await?,
             };
             if let Some(uid) = found {
-                return self.state(&GroupModel { id: Some(uid), context: Some(context.to_string()), ..GroupModel::default() });
+                return ctx.state(&GroupModel { id: Some(uid), context: Some(context.to_string()), ..GroupModel::default() });
             }
         }
         Err(ResourceError::new(

@@ -17,7 +17,7 @@ use crate::client::conventions::scope_annotation;
 use crate::client::models::{ManifestInput, Variable, VariableOption};
 use crate::client::Scope;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::diagnostics::{AttributePath, Diagnostics};
 use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
 use crate::framework::private::PrivateState;
@@ -332,10 +332,6 @@ fn check_unique_names(config: &Value, diags: &mut Diagnostics) {
 }
 
 impl ClusterProfileResource {
-    fn state(&self, model: &ProfileModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     /// Fills the planned UIDs of packs that have none: manifest packs get
     /// the manifest UID, others are looked up by name, tag and registry.
     async fn resolve_planned_packs(&self, ctx: &Context<Palette>, plan: &mut Value, config: &Value) -> Result<(), ResourceError> {
@@ -456,24 +452,45 @@ impl ClusterProfileResource {
     }
 
     /// The profile as the API reports it: one GET, plus the manifests of
-    /// packs that have some and the variables when the profile has any.
+    /// packs that have some and the variables when the profile has any. The
+    /// manifests and variables the prior state had are asked for together
+    /// with the profile, so a read is one round trip unless the profile
+    /// gained manifests or variables since.
     async fn read_model(&self, ctx: &Context<Palette>, prior: &ProfileModel, private: &PrivateState) -> Result<Option<ProfileModel>, ResourceError> {
         let client = &ctx.data().client;
         let call = call(ctx);
         let scope = self.scope(ctx, prior);
         let uid = prior.id.clone().unwrap_or_default();
-        let Some(profile) = client.get_cluster_profile(&call, &scope, &uid).await? else {
+        let prior_variables: Vec<&VariableModel> = prior.profile_variables.iter().flat_map(|v| &v.variable).collect();
+        // Prefetches that fail (a profile just deleted) are simply done again below.
+        let manifests_of = |name: String| {
+            let (call, scope, uid) = (&call, &scope, &uid);
+            async move { client.get_cluster_profile_pack_manifests(call, scope, uid, &name).await.map(|documents| (name, documents)) }
+        };
+        let prefetch_manifests = futures::future::join_all(prior.pack.iter().filter(|p| !p.manifest.is_empty()).map(|p| manifests_of(p.name.clone())));
+        let prefetch_variables = async {
+            match prior_variables.is_empty() {
+                true => None,
+                false => client.get_cluster_profile_variables(&call, &scope, &uid).await.ok(),
+            }
+        };
+        let (profile, prefetched, prefetched_variables) =
+            tokio::join!(client.get_cluster_profile(&call, &scope, &uid), prefetch_manifests, prefetch_variables);
+        let Some(profile) = profile? else {
             return Ok(None);
         };
         let template = profile.template().cloned().unwrap_or_default();
+        let mut manifests_by_pack: BTreeMap<String, Vec<_>> = prefetched.into_iter().filter_map(Result::ok).collect();
+        let missing: Vec<String> =
+            template.packs.iter().filter(|api| !api.manifests.is_empty() && !manifests_by_pack.contains_key(&api.name)).map(|api| api.name.clone()).collect();
+        manifests_by_pack.extend(futures::future::try_join_all(missing.into_iter().map(manifests_of)).await?);
         let known_registries: BTreeMap<String, String> = private.get(RESOLVED_REGISTRIES).unwrap_or_default();
         let mut resolver = Resolver::new(client, &call, scope.clone());
         let mut packs = Vec::new();
         for api in &template.packs {
             let prior_pack = prior.pack.iter().find(|p| p.name == api.name);
             let mut manifests = Vec::new();
-            if !api.manifests.is_empty() {
-                let documents = client.get_cluster_profile_pack_manifests(&call, &scope, &uid, &api.name).await?;
+            if let Some(documents) = manifests_by_pack.get(&api.name).filter(|_| !api.manifests.is_empty()) {
                 for reference in &api.manifests {
                     let content = documents.iter().find(|d| d.metadata.uid == reference.uid || d.metadata.name == reference.name).and_then(|d| d.content()).unwrap_or_default();
                     let prior_content = prior_pack.and_then(|p| p.manifest.iter().find(|m| m.name == reference.name)).map(|m| m.content.as_str());
@@ -501,9 +518,11 @@ impl ClusterProfileResource {
                 manifest: manifests,
             });
         }
-        let prior_variables: Vec<&VariableModel> = prior.profile_variables.iter().flat_map(|v| &v.variable).collect();
         let profile_variables = if profile.status.has_user_macros || !prior_variables.is_empty() {
-            let mut api = client.get_cluster_profile_variables(&call, &scope, &uid).await?;
+            let mut api = match prefetched_variables {
+                Some(variables) => variables,
+                None => client.get_cluster_profile_variables(&call, &scope, &uid).await?,
+            };
             // Keep the configured order; variables added elsewhere follow.
             api.sort_by_key(|v| prior_variables.iter().position(|p| p.name == v.name).unwrap_or(usize::MAX));
             let variable: Vec<VariableModel> = api.iter().map(VariableModel::from_api).collect();
@@ -549,7 +568,7 @@ impl ClusterProfileResource {
 
     async fn state_after_write(&self, ctx: &Context<Palette>, model: &ProfileModel, private: &PrivateState) -> Result<Value, ResourceError> {
         match self.read_model(ctx, model, private).await? {
-            Some(read) => self.state(&read),
+            Some(read) => ctx.state(&read),
             None => Err(ResourceError::new("Cluster profile vanished", format!("Cluster profile {} disappeared right after it was written.", model.id.as_deref().unwrap_or("")))),
         }
     }
@@ -598,7 +617,7 @@ impl ClusterProfileResource {
         let clone = CloneEntity { metadata: CloneMeta { name: model.name.clone(), version: model.version().to_string(), target: None } };
         let uid = client.clone_cluster_profile(&call, &scope, &source.metadata.uid, &clone).await?;
         let partial = ProfileModel { id: Some(uid.clone()), ..model.clone() };
-        let fail = |e: ResourceError| e.with_partial_state(self.state(&partial).unwrap_or(Value::Null));
+        let fail = |e: ResourceError| e.with_partial_state(ctx.state(&partial).unwrap_or(Value::Null));
         // New variables first (the old content keeps its own), then the new
         // content, then exactly the configured set.
         let variables = model.variables();
@@ -725,13 +744,13 @@ impl Resource<Palette> for ClusterProfileResource {
             }
         };
         model.id = Some(uid);
-        self.state_after_write(ctx, &model, private).await.map_err(|e| e.with_partial_state(self.state(&model).unwrap_or(Value::Null)))
+        self.state_after_write(ctx, &model, private).await.map_err(|e| e.with_partial_state(ctx.state(&model).unwrap_or(Value::Null)))
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: ProfileModel = from_value(state)?;
         match self.read_model(ctx, &prior, private).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -775,7 +794,7 @@ impl Resource<Palette> for ClusterProfileResource {
             if looks_like_uid(key) {
                 if let Some(profile) = client.get_cluster_profile(&call, &scope, key).await? {
                     if matches_scope(&profile) && version.is_none_or(|v| profile.version() == v) {
-                        return self.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
+                        return ctx.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
                     }
                 }
             }
@@ -789,7 +808,7 @@ impl Resource<Palette> for ClusterProfileResource {
             for candidate in candidates {
                 if let Some(profile) = client.get_cluster_profile(&call, &scope, &candidate.metadata.uid).await? {
                     if matches_scope(&profile) {
-                        return self.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
+                        return ctx.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
                     }
                 }
             }

@@ -7,9 +7,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, tags_attribute};
-use crate::client::projects::{Project, ProjectEntity};
+use crate::client::models::ObjectMeta;
+use crate::client::projects::ProjectEntity;
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use crate::framework::schema::{Attribute, Block, Schema};
@@ -34,12 +35,12 @@ impl ProjectModel {
     }
 
     /// The model as the API reports it.
-    fn from_api(project: &Project) -> ProjectModel {
+    fn from_api(metadata: &ObjectMeta) -> ProjectModel {
         ProjectModel {
-            id: Some(project.metadata.uid.clone()),
-            name: project.metadata.name.clone(),
-            description: read_description(&project.metadata),
-            tags: read_tags(&project.metadata),
+            id: Some(metadata.uid.clone()),
+            name: metadata.name.clone(),
+            description: read_description(metadata),
+            tags: read_tags(metadata),
         }
     }
 }
@@ -47,13 +48,11 @@ impl ProjectModel {
 pub struct ProjectResource;
 
 impl ProjectResource {
-    fn state(&self, model: &ProjectModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     async fn read_model(&self, ctx: &Context<Palette>, uid: &str) -> Result<Option<ProjectModel>, ResourceError> {
-        let project = ctx.data().client.get_project(&call(ctx), uid).await?;
-        Ok(project.map(|p| ProjectModel::from_api(&p)))
+        // Everything the model holds is metadata, which the plan's listing of
+        // every project carries: one request answers all the projects' reads.
+        let metadata = ctx.data().client.project_metadata(&call(ctx), uid).await?;
+        Ok(metadata.map(|meta| ProjectModel::from_api(&meta)))
     }
 }
 
@@ -84,14 +83,14 @@ impl Resource<Palette> for ProjectResource {
         let mut model: ProjectModel = from_planned(request.planned)?;
         let uid = ctx.data().client.create_project(&call(ctx), &model.entity()).await?;
         model.id = Some(uid);
-        self.state(&model)
+        ctx.state(&model)
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: ProjectModel = from_value(state)?;
         let uid = prior.id.clone().unwrap_or_default();
         match self.read_model(ctx, &uid).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -102,7 +101,7 @@ impl Resource<Palette> for ProjectResource {
         // The metadata endpoint changes name, labels and annotations while
         // keeping the project's teams and users.
         ctx.data().client.update_project_meta(&call(ctx), &uid, &model.entity().metadata).await?;
-        self.state(&model)
+        ctx.state(&model)
     }
 
     async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
@@ -120,7 +119,7 @@ impl Resource<Palette> for ProjectResource {
                 ResourceError::new(format!("Cannot import project {id:?}"), "No project has this UID or name. The import ID is a project UID or name.")
             })?,
         };
-        self.state(&ProjectModel { id: Some(uid), ..ProjectModel::default() })
+        ctx.state(&ProjectModel { id: Some(uid), ..ProjectModel::default() })
     }
 }
 

@@ -23,7 +23,7 @@ use crate::client::clusters::{
 use crate::client::models::{ApplySettings, ObjectMeta, ObjectRef, ProfileAttachments};
 use crate::client::{ClientError, Scope};
 use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value, to_value};
+use crate::framework::convert::{from_planned, from_value};
 use crate::framework::diagnostics::AttributePath;
 use crate::framework::modifiers::{fixed_after_create, requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
@@ -575,36 +575,55 @@ fn api_error(summary: &str, error: ClientError) -> ResourceError {
 pub struct VirtualClusterResource;
 
 impl VirtualClusterResource {
-    fn state(&self, model: &ClusterModel) -> Result<Value, ResourceError> {
-        Ok(to_value(model, &self.schema().block.implied_type())?)
-    }
-
     /// Reads everything the model holds; `None` when the cluster is gone.
+    /// One round trip: the sub-resources are asked for together with the
+    /// cluster (the cloud config by the UID the prior state recorded), and
+    /// only a cloud config the cluster names otherwise is read after it.
     async fn observe(&self, ctx: &Context<Palette>, scope: &Scope, uid: &str, prior: &ClusterModel) -> Result<Option<Observed>, ResourceError> {
         let client = &ctx.data().client;
         let c = call(ctx);
-        let Some(cluster) = client.get_cluster(&c, scope, uid).await?.filter(|cluster| !cluster.is_deleted()) else {
-            return Ok(None);
-        };
-        let kubeconfig = client.get_cluster_kubeconfig(&c, scope, uid).await?;
-        let admin_kubeconfig = client.get_cluster_admin_kubeconfig(&c, scope, uid).await?;
-        let cloud = match cluster.cloud_config_uid() {
-            Some(config_uid) => client.get_virtual_cloud_config(&c, scope, config_uid).await?,
-            None => None,
+        let cloud_config = |config_uid: Option<String>| {
+            let c = &c;
+            async move {
+                match config_uid {
+                    Some(config_uid) => client.get_virtual_cloud_config(c, scope, &config_uid).await,
+                    None => Ok(None),
+                }
+            }
         };
         let declares_variables = prior.cluster_profile.iter().flatten().any(|p| p.variables.as_ref().is_some_and(|v| !v.is_empty()));
-        let variables = if declares_variables {
+        let variables = async {
+            if !declares_variables {
+                return Ok::<_, ClientError>(None);
+            }
             let listed = client.get_cluster_variables(&c, scope, uid).await?;
-            Some(listed.into_iter().map(|p| (p.profile_uid, p.variables.into_iter().map(|v| (v.definition.name, v.value)).collect())).collect())
-        } else {
-            None
+            let by_profile: BTreeMap<String, BTreeMap<String, String>> =
+                listed.into_iter().map(|p| (p.profile_uid, p.variables.into_iter().map(|v| (v.definition.name, v.value)).collect())).collect();
+            Ok(Some(by_profile))
         };
-        let namespaces = client.get_cluster_namespaces(&c, scope, uid).await?;
-        let rbacs = client.get_cluster_rbacs(&c, scope, uid).await?;
-        let backup = client.get_cluster_backup(&c, scope, uid).await?.and_then(|b| b.spec.config);
-        let scan = client.get_cluster_compliance_scan(&c, scope, uid).await?.map(|s| {
-            SCAN_DRIVERS.iter().filter_map(|d| s.schedule_of(d).map(|cron| (*d, cron.to_string()))).collect()
-        });
+        let sub_resources = async {
+            tokio::try_join!(
+                client.get_cluster_kubeconfig(&c, scope, uid),
+                client.get_cluster_admin_kubeconfig(&c, scope, uid),
+                cloud_config(prior.cloud_config_id.clone()),
+                variables,
+                client.get_cluster_namespaces(&c, scope, uid),
+                client.get_cluster_rbacs(&c, scope, uid),
+                client.get_cluster_backup(&c, scope, uid),
+                client.get_cluster_compliance_scan(&c, scope, uid),
+            )
+        };
+        let (cluster, sub_resources) = tokio::join!(client.get_cluster(&c, scope, uid), sub_resources);
+        // A cluster that is gone makes its sub-resources' answers moot.
+        let Some(cluster) = cluster?.filter(|cluster| !cluster.is_deleted()) else {
+            return Ok(None);
+        };
+        let (kubeconfig, admin_kubeconfig, mut cloud, variables, namespaces, rbacs, backup, scan) = sub_resources?;
+        if cluster.cloud_config_uid() != prior.cloud_config_id.as_deref() {
+            cloud = cloud_config(cluster.cloud_config_uid().map(str::to_string)).await?;
+        }
+        let backup = backup.and_then(|b| b.spec.config);
+        let scan = scan.map(|s| SCAN_DRIVERS.iter().filter_map(|d| s.schedule_of(d).map(|cron| (*d, cron.to_string()))).collect());
         Ok(Some(Observed {
             quota: cloud.as_ref().and_then(|c| c.quota().cloned()),
             cloud_config: cloud.and_then(|c| c.spec.cluster_config),
@@ -637,7 +656,7 @@ impl VirtualClusterResource {
             id: read.id,
             ..planned.clone()
         };
-        self.state(&merged)
+        ctx.state(&merged)
     }
 
     /// Waits and turns a failed wait into an error naming what was awaited.
@@ -923,18 +942,18 @@ impl Resource<Palette> for VirtualClusterResource {
         model.id = Some(uid.clone());
         if let Err(error) = self.complete_create(ctx, &uid, &model).await {
             // The cluster exists: Terraform must record it (tainted) rather than lose it.
-            return Err(error.with_partial_state(self.state(&model)?));
+            return Err(error.with_partial_state(ctx.state(&model)?));
         }
         match self.settled_state(ctx, &model).await {
             Ok(state) => Ok(state),
-            Err(error) => Err(error.with_partial_state(self.state(&model)?)),
+            Err(error) => Err(error.with_partial_state(ctx.state(&model)?)),
         }
     }
 
     async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         let prior: ClusterModel = from_value(state)?;
         match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(self.state(&model)?)),
+            Some(model) => Ok(Some(ctx.state(&model)?)),
             None => Ok(None),
         }
     }
@@ -999,7 +1018,7 @@ impl Resource<Palette> for VirtualClusterResource {
                 }
             }
         };
-        self.state(&ClusterModel { id: Some(uid), context: Some(context.unwrap_or("project").to_string()), ..ClusterModel::default() })
+        ctx.state(&ClusterModel { id: Some(uid), context: Some(context.unwrap_or("project").to_string()), ..ClusterModel::default() })
     }
 
     fn state_type(&self, version: i64) -> Option<Type> {

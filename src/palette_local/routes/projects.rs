@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::spectroclusters::{self, views};
+use super::spectroclusters::{self, views, Cluster};
 use crate::palette_local::error::{ApiError, ApiResult};
 use crate::palette_local::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::palette_local::filters::{sort_by_specs, FilterString, SortKey, SortSpec};
@@ -15,7 +15,7 @@ use crate::palette_local::model::{new_uid, require_uid, MetaInput, ObjectMeta};
 use crate::palette_local::scope::Scope;
 use crate::palette_local::server::SharedState;
 use crate::palette_local::lifecycle::Millis;
-use crate::palette_local::store::Tx;
+use crate::palette_local::store::{Row, Tx};
 
 pub const KIND: &str = "project";
 const LABEL: &str = "project";
@@ -273,13 +273,12 @@ enum ProjectSortField {
 }
 
 /// Cluster counts of a project for its summary, from the clusters' live states.
-fn clusters_health(tx: &Tx<'_>, project_uid: &str, now: Millis) -> ApiResult<Value> {
+fn clusters_health(clusters: &[Row<Cluster>], project_uid: &str, now: Millis) -> Value {
     let owner = Scope::Project(project_uid.to_string());
-    let states: Vec<String> =
-        spectroclusters::list_live(tx, now)?.iter().filter(|row| row.owner == owner).map(|row| views::state(&row.value, now)).collect();
+    let states: Vec<String> = clusters.iter().filter(|row| row.owner == owner).map(|row| views::state(&row.value, now)).collect();
     let running = states.iter().filter(|state| state.as_str() == "Running").count();
     let errored = states.iter().filter(|state| matches!(state.as_str(), "Failed" | "Error")).count();
-    Ok(json!({ "healthy": running, "running": running, "unhealthy": 0, "errored": errored }))
+    json!({ "healthy": running, "running": running, "unhealthy": 0, "errored": errored })
 }
 
 async fn dashboard(
@@ -289,32 +288,38 @@ async fn dashboard(
 ) -> ApiResult<Json<Value>> {
     let ProjectsFilterSpec { filter, sort } = spec;
     let now = spectroclusters::now(&app);
-    let mut summaries = app
+    let (summaries, listmeta) = app
         .store
         .run(move |tx| {
-            tx.list_all::<Project>(KIND)?
+            let mut projects: Vec<Project> = tx
+                .list_all::<Project>(KIND)?
                 .into_iter()
-                .filter(|row| filter.name.as_ref().is_none_or(|name| name.matches(&row.value.metadata.name)))
-                .map(|row| Ok((row.value.metadata.clone(), summary(tx, row.value, now)?)))
-                .collect::<ApiResult<Vec<_>>>()
+                .map(|row| row.value)
+                .filter(|project| filter.name.as_ref().is_none_or(|name| name.matches(&project.metadata.name)))
+                .collect();
+            sort_by_specs(&mut projects, &sort, |project, field| match field {
+                ProjectSortField::Name => SortKey::Text(project.metadata.name.clone()),
+                ProjectSortField::CreationTimestamp => SortKey::Text(project.metadata.creation_timestamp.clone()),
+                ProjectSortField::LastModifiedTimestamp => SortKey::Text(project.metadata.last_modified_timestamp.clone()),
+            });
+            // Summaries (with their cluster counts) only for the page asked for.
+            let (projects, listmeta) = page.paginate(projects)?;
+            let clusters = spectroclusters::list_live(tx, now)?;
+            let summaries: Vec<Value> = projects.into_iter().map(|project| summary(&clusters, project, now)).collect();
+            Ok((summaries, listmeta))
         })
         .await?;
-    sort_by_specs(&mut summaries, &sort, |(meta, _), field| match field {
-        ProjectSortField::Name => SortKey::Text(meta.name.clone()),
-        ProjectSortField::CreationTimestamp => SortKey::Text(meta.creation_timestamp.clone()),
-        ProjectSortField::LastModifiedTimestamp => SortKey::Text(meta.last_modified_timestamp.clone()),
-    });
-    page.respond("items", summaries.into_iter().map(|(_, summary)| summary).collect())
+    Ok(Json(json!({ "items": summaries, "listmeta": listmeta })))
 }
 
 /// `v1ProjectSummary`.
-fn summary(tx: &Tx<'_>, project: Project, now: Millis) -> ApiResult<Value> {
-    let health = clusters_health(tx, &project.metadata.uid, now)?;
+fn summary(clusters: &[Row<Cluster>], project: Project, now: Millis) -> Value {
+    let health = clusters_health(clusters, &project.metadata.uid, now);
     let teams: Vec<Value> = project.spec.teams.iter().map(|team| json!({"name": "", "uid": team.team_id})).collect();
     let users: Vec<Value> = project.spec.users.iter().map(|user| json!({"name": "", "uid": user.user_id})).collect();
-    Ok(json!({
+    json!({
         "metadata": project.metadata,
         "specSummary": { "logoUrl": project.spec.logo_url, "teams": teams, "users": users },
         "status": { "clustersHealth": health, "status": project.status, "usage": {} },
-    }))
+    })
 }
