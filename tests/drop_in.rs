@@ -292,6 +292,14 @@ fn official_state(values: &BTreeMap<&str, String>) -> Json {
         let text = std::fs::read_to_string(fixtures.join(format!("{name}.json"))).unwrap();
         let mut entries: Json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}.json: {e}"));
         fill(&mut entries, values);
+        if terraform_version() < (1, 8, 0) {
+            // Terraform before 1.8 records in `sensitive_attributes` only the sensitivity
+            // that came from references, not the schema's (hashicorp/terraform#34567), and
+            // plans an update when the state's marks differ from the ones it derives.
+            for instance in entries.as_array_mut().unwrap().iter_mut().flat_map(|r| r["instances"].as_array_mut().unwrap()) {
+                instance["sensitive_attributes"] = json!([]);
+            }
+        }
         resources.extend(entries.as_array().unwrap().iter().cloned());
     }
     json!({
@@ -330,12 +338,6 @@ fn changed_attributes(tf: &Terraform, plan_flags: &[&str]) -> String {
 
 #[test]
 fn official_state_plans_clean_after_switching_binaries() {
-    if terraform_version() < (1, 1, 0) {
-        // Known gap, open in issue 8: with Terraform 1.0 this state plans `"" -> null`
-        // for unset strings and drops the kubeconfigs' sensitive marks.
-        eprintln!("skipped: an official state plans clean only with Terraform 1.1 or newer so far, this is {}", terraform_version_text());
-        return;
-    }
     let palette = PaletteLocal::start_with(&QUICK);
     let values = create_as_the_official_provider_does(&palette);
     let tf = Terraform::new(&palette);
