@@ -6,7 +6,7 @@
 //! so `one_of` on a `set(string)` checks every member.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use super::diagnostics::{AttributePath, Diagnostics};
 use super::timeouts::parse_duration;
@@ -219,11 +219,14 @@ pub fn yaml() -> ScalarCheck {
     })
 }
 
+/// A Palette template expression, `{{ ... }}` on one line. Compiled once: a
+/// profile's validation checks several YAML values per instance.
+static TEMPLATE_EXPRESSION: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"\{\{[^\n]*?\}\}").expect("a valid pattern"));
+
 fn check_yaml(text: &str) -> Result<(), String> {
     use serde::Deserialize as _;
     // Each expression becomes a plain scalar of the same length, so positions hold.
-    let expressions = regex::Regex::new(r"\{\{[^\n]*?\}\}").expect("a valid pattern");
-    let plain = expressions.replace_all(text, |found: &regex::Captures<'_>| "x".repeat(found[0].len()));
+    let plain = TEMPLATE_EXPRESSION.replace_all(text, |found: &regex::Captures<'_>| "x".repeat(found[0].len()));
     for document in serde_yaml_ng::Deserializer::from_str(&plain) {
         serde_yaml_ng::Value::deserialize(document).map_err(|error| error.to_string())?;
     }
