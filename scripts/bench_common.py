@@ -162,11 +162,13 @@ def apply(directory, env):
     return run_measured([TERRAFORM, "apply", "-auto-approve", "-input=false"], directory, env)
 
 
-def median_plan(url, directory, env, plans=5, parallelism=None):
+def median_plan(url, directory, env, plans=5, parallelism=None, pause=0):
     """Times `plans` plans and returns the median run with palette-local's
-    stats of the last plan."""
+    stats of the last plan; `pause` seconds pass before each plan after the first."""
     runs = []
-    for _ in range(plans):
+    for index in range(plans):
+        if index and pause:
+            time.sleep(pause)
         reset_stats(url)
         runs.append(run_measured(plan_command(parallelism), directory, env))
     return sorted(runs)[len(runs) // 2], api(url)

@@ -44,10 +44,11 @@ data "spectrocloud_cluster" "host" {
 
 resource "spectrocloud_cluster_group" "bench" {
   name = "bench"
+  # Room for every cluster's quota (20 x 2 CPU, 2 GiB, 10 GB by default).
   config {
-    cpu_millicore = 4000
-    memory_in_mb  = 4096
-    storage_in_gb = 20
+    cpu_millicore = 40000
+    memory_in_mb  = 40960
+    storage_in_gb = 200
   }
   clusters {
     cluster_uid = data.spectrocloud_cluster.host.id
@@ -88,7 +89,9 @@ def main():
             applied = apply(directory, env)
             row(f"{name}: apply", applied[0], api(url))
             time.sleep(REFILL_SECONDS)
-            plan, stats = median_plan(url, directory, env, args.plans)
+            # Each plan is a provider process of its own whose limiter starts afresh,
+            # as a CI job's does: the server's budget refills between them.
+            plan, stats = median_plan(url, directory, env, args.plans, pause=REFILL_SECONDS)
             row(f"{name}: plan", plan[0], stats)
             time.sleep(REFILL_SECONDS)
             plan, stats = median_plan(url, directory, dict(env, **UNLIMITED_CLIENT), 1)
