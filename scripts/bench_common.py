@@ -17,6 +17,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release")
 PROVIDER = os.path.join(RELEASE, "terraform-provider-spectrocloud")
 PALETTE_LOCAL = os.path.join(RELEASE, "palette-local")
+# A provider on the same protocol and framework that calls no API (built by `cargo test`).
+PROBE = os.path.join(RELEASE, "examples", "protocol_probe")
 API_KEY = "palette-local-dev-key"
 TERRAFORM = os.environ.get("TF_BINARY") or shutil.which("terraform")
 PROVIDER_NAME = "terraform-provider-spectrocloud"
@@ -204,3 +206,33 @@ def print_ratios(base, ours):
         print(f"{phase + ' wall time (s)':26}{b[0]:16.2f}{o[0]:16.2f}{o[0] / b[0]:8.2f}")
         print(f"{phase + ' peak memory (MiB)':26}{b[1] / 1024:16.1f}{o[1] / 1024:16.1f}{o[1] / b[1]:8.2f}")
     print(f"provider peak RSS: {max(ours['apply'][2], ours['plan'][2]) / 1024:.1f} MiB")
+
+
+def plugin_floor(work, n, env):
+    """The plan of N resources of the protocol probe, a plugin provider that calls
+    no API: the cost of serving a resource through the plugin protocol at all,
+    which terraform_data (built into Terraform) never pays. Returns the median
+    plan run, or None when the probe is not built."""
+    if not os.path.exists(PROBE):
+        return None
+    plugin = os.path.join(work, "probe-plugin")
+    os.mkdir(plugin)
+    os.symlink(PROBE, os.path.join(plugin, PROVIDER_NAME))
+    with open(os.path.join(work, "probe.tfrc"), "w") as f:
+        f.write('provider_installation {\n  dev_overrides {\n    "registry.terraform.io/spectrocloud/spectrocloud" = "%s"\n  }\n  direct {}\n}\n' % plugin)
+    probe_env = dict(env, TF_CLI_CONFIG_FILE=os.path.join(work, "probe.tfrc"))
+    config = (PROVIDER_HEADER.replace('provider "spectrocloud" {}', 'provider "spectrocloud" { label = "bench" }')
+              + 'resource "spectrocloud_probe" "r" {\n  count = %d\n  name  = "item-${count.index}"\n}\n' % n)
+    directory = workspace(work, "probe", config, probe_env)
+    apply(directory, probe_env)
+    runs = sorted(run_measured(plan_command(), directory, probe_env) for _ in range(5))
+    return runs[2]
+
+
+def print_floor(base, ours, floor):
+    """One line comparing the plan with terraform_data and with the plugin floor."""
+    if floor is None:
+        print("plugin floor: examples/protocol_probe not built (cargo test --release --no-run builds it)")
+        return
+    print(f"plugin floor (protocol probe, no API): plan {floor[0]:.2f} s = {floor[0] / base['plan'][0]:.2f}x terraform_data; "
+          f"this plan = {ours['plan'][0] / floor[0]:.2f}x the floor")

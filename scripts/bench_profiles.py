@@ -13,7 +13,7 @@ $CARGO_TARGET_DIR/release, else target/release)
 import json
 import sys
 
-from bench_common import PROVIDER_HEADER, apply_then_plan, bench_environment, print_ratios, terraform_data_config, terraform_version
+from bench_common import PROVIDER_HEADER, apply_then_plan, bench_environment, plugin_floor, print_floor, print_ratios, terraform_data_config, terraform_version
 
 # (name, tag) of the registry packs; the sixth layer is a manifest.
 PACKS = [("ubuntu-k8s", "22.04"), ("kubernetes", "1.30.4"), ("cni-calico", "3.28.0"), ("csi-longhorn", "1.7.1"), ("nginx", "1.11.2")]
@@ -34,9 +34,11 @@ def main():
     with bench_environment() as (work, url, env):
         results = apply_then_plan(work, url, env, {"terraform_data": terraform_data_config(n), "spectrocloud_cluster_profile": profiles_config(n)})
         base, ours = results["terraform_data"], results["spectrocloud_cluster_profile"]
+        floor = plugin_floor(work, n, env)
         by_route = ours["stats"]["byRoute"]
         print(f"N = {n} cluster profiles of {len(PACKS) + 1} packs, {terraform_version(env)} (no rate limit on either side)")
         print_ratios(base, ours)
+        print_floor(base, ours, floor)
         print(f"API calls in the plan: {ours['stats']['total']} total, {ours['stats']['total'] / n:.2f} per profile")
         for route, count in sorted(by_route.items()):
             print(f"  {route}: {count} ({count / n:.2f} per profile)")

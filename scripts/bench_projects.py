@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from bench_common import (PROVIDER, PROVIDER_HEADER, apply_then_plan, bench_environment, print_ratios,
+from bench_common import (PROVIDER, PROVIDER_HEADER, apply_then_plan, bench_environment, plugin_floor, print_floor, print_ratios,
                           terraform_data_config, terraform_version)
 
 
@@ -47,9 +47,11 @@ def main():
         }
         results = apply_then_plan(work, url, env, configs)
         base, ours = results["terraform_data"], results["spectrocloud_project"]
+        floor = plugin_floor(work, n, env)
         median_ms, max_ms = handshake_times()
         print(f"N = {n} resources, {terraform_version(env)} (no rate limit on either side)")
         print_ratios(base, ours)
+        print_floor(base, ours, floor)
         print(f"start to handshake line: median {median_ms:.1f} ms, max {max_ms:.1f} ms (30 runs)")
         print(f"API calls in the plan: {ours['stats']['total']} total, {ours['stats']['total'] / n:.3f} per project")
         print(f"  by route: {json.dumps(ours['stats']['byRoute'], sort_keys=True)}")
