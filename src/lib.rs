@@ -1,17 +1,18 @@
-//! Terraform provider for Spectro Cloud Palette, and `palette-local`, a local
-//! Palette-compatible API server.
+//! Terraform provider for Spectro Cloud Palette. (`palette-local`, the local
+//! Palette-compatible API server, is the workspace's `palette-local` crate.)
 //!
 //! The provider's modules follow the data's path: `protocol` (handshake, gRPC,
 //! value codec) → `framework` (schema, plan rules, diagnostics, resource traits)
 //! → `resources` / `data_sources` / `ephemeral_resources` → `client` (Palette v1
-//! API) → the wire.
+//! API) → the wire. `registry` (every resource and data source, registered in
+//! the framework) and `docs` (the registry-layout pages) sit above them all.
 
 pub mod client;
 pub mod data_sources;
+pub mod docs;
 pub mod ephemeral_resources;
 pub mod framework;
-pub mod palette_local;
 pub mod protocol;
 pub mod provider;
-pub mod rate_limits;
+pub mod registry;
 pub mod resources;

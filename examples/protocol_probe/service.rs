@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use spectrocloud::framework::diagnostics::{AttributePath, Diagnostics};
+use spectrocloud::protocol::diagnostics::{AttributePath, Diagnostics};
 use spectrocloud::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use spectrocloud::framework::service::{
+use spectrocloud::protocol::service::{
     ApplyResourceChangeRequest, ApplyResourceChangeResponse, ImportResourceStateResponse, ImportedResource,
     PlanResourceChangeRequest, PlanResourceChangeResponse, ProviderSchemas, ProviderService, ReadDataSourceResponse,
     ReadResourceRequest, ReadResourceResponse, UpgradeResourceStateResponse,
@@ -57,12 +57,14 @@ impl ProbeProvider {
                 .attribute(Attribute::new("greeting", Type::String).computed()),
         );
         ProbeProvider {
+            // Declared with the framework's builders, served in the wire form.
             schemas: ProviderSchemas {
                 provider,
                 resources: BTreeMap::from([(PROBE.to_string(), Schema::new(1, resource_block(true)))]),
                 data_sources: BTreeMap::from([(PROBE.to_string(), data_source)]),
                 ephemeral_resources: BTreeMap::new(),
-            },
+            }
+            .map(Schema::to_wire),
         }
     }
 }

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use spectrocloud::protocol::{logging, serve, ServeOptions};
-use spectrocloud::provider::{registry, PROVIDER_ADDRESS, VERSION};
+use spectrocloud::provider::{PROVIDER_ADDRESS, VERSION};
+use spectrocloud::registry;
 
 fn main() -> anyhow::Result<()> {
     // Terraform starts the plugin without arguments; `--version` is for people and scripts.

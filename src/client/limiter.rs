@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::rate_limits::{palette_group, PALETTE_BURST, PALETTE_RATE};
+use palette_rate_limits::{palette_group, PALETTE_BURST, PALETTE_RATE};
 
 /// Requests per second at Palette's base prefixes unless configured otherwise.
 pub const DEFAULT_RATE_LIMIT: f64 = PALETTE_RATE;

@@ -289,18 +289,13 @@ impl PaletteClient {
         let mut retried: Option<ClientError> = None;
         loop {
             if let Err(error) = self.wait_for_rate_limit(ctx, request).await {
-                // A retry whose rate-limit slot comes after the deadline ends
-                // with the failure it was retrying, not with the limiter's wait.
-                return Err(match (retried.take(), &error) {
-                    (Some(last), ClientError::DeadlineExceeded { .. }) if last.is_transient() => {
-                        last.unavailable_after(&self.inner.endpoint.to_string(), retries_done, started.elapsed())
-                    }
-                    (Some(last), ClientError::DeadlineExceeded { .. }) => last,
-                    _ => error,
-                });
+                return Err(self.ending_at_deadline(retried, error, retries_done, started));
             }
             let failure = match self.attempt(ctx, request, retries_done + 1).await {
                 Ok(response) => return Ok(response),
+                Err(failure) if retried.is_some() && matches!(failure.error, ClientError::DeadlineExceeded { .. }) => {
+                    return Err(self.ending_at_deadline(retried, failure.error, retries_done, started));
+                }
                 Err(failure) => failure,
             };
             if let (Some(limiter), Some(429)) = (&self.inner.limiter, failure.error.api().map(|api| api.status)) {
@@ -353,6 +348,19 @@ impl PaletteClient {
             }
             retried = Some(failure.error);
             retries_done += 1;
+        }
+    }
+
+    /// The error of a retry that ran into the deadline (waiting for its
+    /// rate-limit slot, or in flight): the failure it was retrying, as
+    /// unavailable when transient, rather than the deadline itself.
+    fn ending_at_deadline(&self, retried: Option<ClientError>, error: ClientError, retries_done: u32, started: Instant) -> ClientError {
+        match (retried, &error) {
+            (Some(last), ClientError::DeadlineExceeded { .. }) if last.is_transient() => {
+                last.unavailable_after(&self.inner.endpoint.to_string(), retries_done, started.elapsed())
+            }
+            (Some(last), ClientError::DeadlineExceeded { .. }) => last,
+            _ => error,
         }
     }
 

@@ -7,9 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use super::diagnostics::AttributePath;
+use crate::protocol::diagnostics::AttributePath;
 use super::schema::{Block, NestedBlock, Nesting};
 use crate::protocol::value::{Number, Type, Value};
+#[cfg(test)]
+use crate::protocol::value::fits_type;
 
 /// What to do with unknown values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,22 +20,6 @@ pub enum Unknowns {
     Keep,
     /// Final states may not: unknowns become null (and a warning is logged).
     Null,
-}
-
-/// True when `value` (null, unknown or known) has the shape of `ty`.
-pub fn fits_type(ty: &Type, value: &Value) -> bool {
-    match (ty, value) {
-        (_, Value::Null | Value::Unknown(_)) => true,
-        (Type::Dynamic, _) => true,
-        (Type::String, Value::String(_)) | (Type::Number, Value::Number(_)) | (Type::Bool, Value::Bool(_)) => true,
-        (Type::List(t), Value::List(items)) | (Type::Set(t), Value::Set(items)) => items.iter().all(|i| fits_type(t, i)),
-        (Type::Map(t), Value::Map(items)) => items.values().all(|i| fits_type(t, i)),
-        (Type::Object(members), Value::Object(items)) => {
-            members.len() == items.len() && members.iter().all(|(k, t)| items.get(k).is_some_and(|v| fits_type(t, v)))
-        }
-        (Type::Tuple(types), Value::Tuple(items)) => types.len() == items.len() && types.iter().zip(items).all(|(t, v)| fits_type(t, v)),
-        _ => false,
-    }
 }
 
 /// `value` as an object of `block`: every attribute and block key present,

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use serde::Serialize;
 
 use super::convert::to_value;
-use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::protocol::value::{Type, Value};
 
 pub struct Context<D> {

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::conform::parse_number;
-use super::diagnostics::{AttributePath, Diagnostic};
+use crate::protocol::diagnostics::{AttributePath, Diagnostic};
 use crate::protocol::value::{Number, Type, Value};
 
 /// A value that does not fit the model or the type, and where.
@@ -483,7 +483,7 @@ mod tests {
     fn round_trip_through_the_schema_type() {
         let ty = block().implied_type();
         let value = to_value(&sample(), &ty).unwrap();
-        assert!(crate::framework::conform::fits_type(&ty, &value), "{value:?}");
+        assert!(crate::protocol::value::fits_type(&ty, &value), "{value:?}");
         assert_eq!(value.get("max_cpu"), &Value::int(4));
         assert_eq!(value.get("tags"), &Value::Set(vec![Value::string("a"), Value::string("b:c:d")]));
         assert_eq!(value.get("extra"), &Value::Null, "absent from the model: null");

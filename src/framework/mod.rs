@@ -3,13 +3,13 @@
 //!
 //! A provider implements [`ProviderDefinition`], [`Resource`],
 //! [`DataSource`] and [`EphemeralResource`] and registers them in a
-//! [`Framework`], which implements [`ProviderService`](service::ProviderService)
+//! [`Framework`], which implements [`ProviderService`](crate::protocol::service::ProviderService)
 //! for the protocol layer.
 
 pub mod conform;
 pub mod context;
 pub mod convert;
-pub mod diagnostics;
+pub mod duration;
 pub mod docs;
 pub mod modifiers;
 mod plan;
@@ -17,14 +17,13 @@ pub mod private;
 pub mod resource;
 pub mod schema;
 pub mod server;
-pub mod service;
 pub mod timeouts;
 mod validation;
 pub mod validators;
 pub mod wait;
 
 pub use context::{Context, ResourceError};
-pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
+pub use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
 pub use modifiers::PlanKind;
 pub use private::PrivateState;
 pub use resource::{ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Opened, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest};

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::diagnostics::{AttributePath, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use crate::protocol::value::Value;
 
 /// What kind of change is being planned.

@@ -15,7 +15,7 @@
 //!
 //! Apply results keep every value that was known in the plan.
 
-use super::diagnostics::{AttributePath, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use super::modifiers::{AttributePlanRequest, PlanKind};
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
 use super::timeouts::BLOCK_NAME as TIMEOUTS;

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::context::{Context, ResourceError};
-use super::diagnostics::{AttributePath, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use super::modifiers::PlanKind;
 use super::private::PrivateState;
 use super::schema::Schema;

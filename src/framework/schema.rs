@@ -1,7 +1,7 @@
 //! Schemas declared as data.
 //!
-//! The wire-visible part (what `GetProviderSchema` sends) is defined here; the
-//! framework adds behaviour (defaults, validators, plan modifiers) alongside.
+//! The framework's schemas add behaviour (defaults, validators, plan modifiers)
+//! to what Terraform sees; `to_wire` gives that part, `crate::protocol::schema`.
 //! Construct schemas with the builder methods, not struct literals.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,12 @@ use std::sync::Arc;
 
 use super::modifiers::PlanModifier;
 use super::validators::{ConfigValidator, Validator};
-use crate::protocol::value::{Type, Value};
+pub use crate::protocol::schema::Nesting;
+use crate::protocol::schema as wire;
+use crate::protocol::value::{fits_type, Type, Value};
+
+/// The name of the `timeouts` block every resource may have (see `timeouts`).
+pub const TIMEOUTS_BLOCK: &str = "timeouts";
 
 #[derive(Debug, Clone)]
 pub struct Schema {
@@ -47,14 +52,6 @@ pub struct Attribute {
     pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Nesting {
-    Single,
-    Group,
-    List,
-    Set,
-    Map,
-}
 
 #[derive(Debug, Clone)]
 pub struct NestedBlock {
@@ -73,6 +70,11 @@ pub struct NestedBlock {
 impl Schema {
     pub fn new(version: i64, block: Block) -> Self {
         Schema { version, block }
+    }
+
+    /// This schema as `GetProviderSchema` sends it.
+    pub fn to_wire(&self) -> wire::Schema {
+        wire::Schema { version: self.version, block: self.block.to_wire() }
     }
 }
 
@@ -116,18 +118,35 @@ impl Block {
 
     /// The cty object type of a value of this block (attributes plus nested blocks).
     pub fn implied_type(&self) -> Type {
-        let mut members = BTreeMap::new();
-        for a in &self.attributes {
-            members.insert(a.name.clone(), a.ty.clone());
+        self.to_wire().implied_type()
+    }
+
+    /// This block as Terraform sees it.
+    pub fn to_wire(&self) -> wire::Block {
+        wire::Block {
+            attributes: self.attributes.iter().map(Attribute::to_wire).collect(),
+            blocks: self.blocks.iter().map(NestedBlock::to_wire).collect(),
+            description: self.description.clone(),
+            deprecated: self.deprecated,
         }
-        for b in &self.blocks {
-            members.insert(b.type_name.clone(), b.value_type());
-        }
-        Type::Object(members)
     }
 }
 
 impl Attribute {
+    /// This attribute as Terraform sees it.
+    pub fn to_wire(&self) -> wire::Attribute {
+        wire::Attribute {
+            name: self.name.clone(),
+            ty: self.ty.clone(),
+            description: self.description.clone(),
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+            sensitive: self.sensitive,
+            deprecated: self.deprecated,
+        }
+    }
+
     pub fn new(name: &str, ty: Type) -> Self {
         Attribute {
             name: name.to_string(),
@@ -260,12 +279,17 @@ impl NestedBlock {
 
     /// The cty type of this block's value inside its parent object.
     pub fn value_type(&self) -> Type {
-        let inner = self.block.implied_type();
-        match self.nesting {
-            Nesting::Single | Nesting::Group => inner,
-            Nesting::List => Type::List(Box::new(inner)),
-            Nesting::Set => Type::Set(Box::new(inner)),
-            Nesting::Map => Type::Map(Box::new(inner)),
+        self.to_wire().value_type()
+    }
+
+    /// This nested block as Terraform sees it.
+    pub fn to_wire(&self) -> wire::NestedBlock {
+        wire::NestedBlock {
+            type_name: self.type_name.clone(),
+            block: self.block.to_wire(),
+            nesting: self.nesting,
+            min_items: self.min_items,
+            max_items: self.max_items,
         }
     }
 }
@@ -304,7 +328,7 @@ fn state_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
             a.name
         ));
     }
-    for b in block.blocks.iter().filter(|b| b.type_name != super::timeouts::BLOCK_NAME) {
+    for b in block.blocks.iter().filter(|b| b.type_name != TIMEOUTS_BLOCK) {
         state_problems(&b.block, &format!("{prefix}{}.", b.type_name), problems);
     }
 }
@@ -330,7 +354,7 @@ fn block_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
             _ => {}
         }
         if let Some(default) = &a.default {
-            if !super::conform::fits_type(&a.ty, default) {
+            if !fits_type(&a.ty, default) {
                 problems.push(format!("{name}: default does not fit the attribute type"));
             }
         }

@@ -4,7 +4,7 @@
 //! break them.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::conform::{conform_block, Unknowns};
 use super::context::{Context, ResourceError};
-use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use super::modifiers::PlanKind;
 use super::plan;
 use super::private::PrivateState;
@@ -21,7 +21,7 @@ use super::resource::{
     ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest,
 };
 use super::schema::{Block, Schema};
-use super::service::*;
+use crate::protocol::service::*;
 use super::timeouts::{Operation, BLOCK_NAME as TIMEOUTS};
 use super::validation::validate_object;
 use crate::protocol::value::{Type, Value};
@@ -45,7 +45,9 @@ pub struct Framework<D> {
     resources: BTreeMap<String, Registered<dyn Resource<D>>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource<D>>>,
     ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource<D>>>,
-    schemas: ProviderSchemas,
+    schemas: ProviderSchemas<Schema>,
+    /// The wire form of `schemas`, built once on first request (after registration).
+    wire_schemas: OnceLock<ProviderSchemas>,
     data: RwLock<Option<Arc<D>>>,
     stop: Mutex<CancellationToken>,
 }
@@ -75,6 +77,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
                 data_sources: BTreeMap::new(),
                 ephemeral_resources: BTreeMap::new(),
             },
+            wire_schemas: OnceLock::new(),
             data: RwLock::new(None),
             stop: Mutex::new(CancellationToken::new()),
         }
@@ -102,6 +105,11 @@ impl<D: Send + Sync + 'static> Framework<D> {
         self.schemas.ephemeral_resources.insert(name.clone(), schema.clone());
         self.ephemeral_resources.insert(name, Registered::new(Box::new(ephemeral), schema));
         self
+    }
+
+    /// The registered schemas, with their defaults, validators and modifiers.
+    pub fn definitions(&self) -> &ProviderSchemas<Schema> {
+        &self.schemas
     }
 
     /// Every schema problem (see [`Schema::problems`], and
@@ -212,7 +220,7 @@ fn carry_timeouts(schema: &Schema, from: &Value, mut to: Value) -> Value {
 #[async_trait]
 impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
     fn schemas(&self) -> &ProviderSchemas {
-        &self.schemas
+        self.wire_schemas.get_or_init(|| self.schemas.map(Schema::to_wire))
     }
 
     async fn validate_provider_config(&self, config: Value) -> Diagnostics {

@@ -1,7 +1,7 @@
 //! Configuration validation driven by the schema: attribute validators,
 //! block validators, block counts and block-level combination rules.
 
-use super::diagnostics::{AttributePath, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use super::schema::{Block, NestedBlock, Nesting};
 use crate::protocol::value::Value;
 

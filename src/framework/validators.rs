@@ -8,8 +8,8 @@
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
-use super::diagnostics::{AttributePath, Diagnostics};
-use super::timeouts::parse_duration;
+use crate::protocol::diagnostics::{AttributePath, Diagnostics};
+use super::duration::parse_duration;
 use crate::protocol::value::{Number, Value};
 
 /// Checks one attribute (or one nested block's whole value).

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::framework::diagnostics::{AttributePath, PathStep};
+use crate::protocol::diagnostics::{AttributePath, PathStep};
 
 /// A value that could not be decoded (or, for JSON, encoded), with the
 /// attribute path where it happened when known.

@@ -19,9 +19,9 @@ use super::generated::tfplugin6::provider_server::Provider;
 use super::schema::schema_to_proto;
 use super::value::{Type, Value};
 use super::{json, msgpack};
-use crate::framework::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
-use crate::framework::schema::Schema;
-use crate::framework::service::{
+use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+use super::schema::Schema;
+use crate::protocol::service::{
     ApplyResourceChangeRequest, PlanResourceChangeRequest, ProviderService, ReadResourceRequest,
 };
 
@@ -597,11 +597,11 @@ mod tests {
     use async_trait::async_trait;
 
     use super::*;
-    use crate::framework::schema::{Attribute, Block};
+    use crate::protocol::schema::{Attribute, Block};
     use std::sync::Mutex;
     use std::time::{Duration, UNIX_EPOCH};
 
-    use crate::framework::service::{
+    use crate::protocol::service::{
         ApplyResourceChangeResponse, ImportResourceStateResponse, ImportedResource, OpenEphemeralResourceResponse,
         PlanResourceChangeResponse, ProviderSchemas, ReadDataSourceResponse, ReadResourceResponse,
         RenewEphemeralResourceResponse, UpgradeResourceStateResponse,
@@ -615,13 +615,12 @@ mod tests {
     }
 
     fn thing_schema() -> Schema {
-        Schema::new(
-            1,
-            Block::new()
-                .attribute(Attribute::new("id", Type::String).computed())
-                .attribute(Attribute::new("name", Type::String).required())
-                .attribute(Attribute::new("size", Type::Number).optional()),
-        )
+        let attributes = vec![
+            Attribute { computed: true, ..Attribute::new("id", Type::String) },
+            Attribute { required: true, ..Attribute::new("name", Type::String) },
+            Attribute { optional: true, ..Attribute::new("size", Type::Number) },
+        ];
+        Schema { version: 1, block: Block { attributes, ..Block::default() } }
     }
 
     fn thing_type() -> Type {
@@ -630,7 +629,7 @@ mod tests {
 
     impl Recorder {
         fn new() -> Self {
-            let provider = Schema::new(0, Block::new().attribute(Attribute::new("host", Type::String).optional()));
+            let provider = Schema { version: 0, block: Block { attributes: vec![Attribute { optional: true, ..Attribute::new("host", Type::String) }], ..Block::default() } };
             Recorder {
                 schemas: ProviderSchemas {
                     provider,

@@ -3,6 +3,7 @@
 #[cfg(test)]
 mod codec_properties;
 mod conform;
+pub mod diagnostics;
 mod grpc;
 pub mod error;
 pub mod generated;
@@ -11,6 +12,7 @@ pub mod logging;
 pub mod msgpack;
 pub mod schema;
 mod serve;
+pub mod service;
 mod tls;
 mod numbers;
 pub mod types;

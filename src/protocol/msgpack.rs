@@ -12,7 +12,7 @@ use super::error::CodecError;
 use super::numbers::{wire_form, WireNumber};
 use super::types::{type_from_json_bytes, type_to_json_bytes};
 use super::value::{Number, Refinements, Type, Value};
-use crate::framework::diagnostics::PathStep;
+use crate::protocol::diagnostics::PathStep;
 
 /// Nesting deeper than this is refused. Schema types are far shallower; only
 /// hostile input nests dynamic values this deep, and it must not exhaust the stack.

@@ -37,7 +37,7 @@ use super::generated::plugin::{ConnInfo, Empty, StdioData};
 use super::generated::tfplugin6::provider_server::ProviderServer;
 use super::grpc::ProviderGrpc;
 use super::tls;
-use crate::framework::service::ProviderService;
+use crate::protocol::service::ProviderService;
 
 /// go-plugin's handshake cookie for Terraform providers (same in every
 /// Terraform and OpenTofu release).

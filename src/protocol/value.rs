@@ -238,3 +238,19 @@ fn set_eq(a: &[Value], b: &[Value]) -> bool {
     let contains_all = |x: &[Value], y: &[Value]| x.iter().all(|e| y.contains(e));
     contains_all(a, b) && contains_all(b, a)
 }
+
+/// True when `value` (null, unknown or known) has the shape of `ty`.
+pub fn fits_type(ty: &Type, value: &Value) -> bool {
+    match (ty, value) {
+        (_, Value::Null | Value::Unknown(_)) => true,
+        (Type::Dynamic, _) => true,
+        (Type::String, Value::String(_)) | (Type::Number, Value::Number(_)) | (Type::Bool, Value::Bool(_)) => true,
+        (Type::List(t), Value::List(items)) | (Type::Set(t), Value::Set(items)) => items.iter().all(|i| fits_type(t, i)),
+        (Type::Map(t), Value::Map(items)) => items.values().all(|i| fits_type(t, i)),
+        (Type::Object(members), Value::Object(items)) => {
+            members.len() == items.len() && members.iter().all(|(k, t)| items.get(k).is_some_and(|v| fits_type(t, v)))
+        }
+        (Type::Tuple(types), Value::Tuple(items)) => types.len() == items.len() && types.iter().zip(items).all(|(t, v)| fits_type(t, v)),
+        _ => false,
+    }
+}

@@ -24,7 +24,7 @@ use crate::client::models::ObjectMeta;
 use crate::client::{ClientError, Scope};
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value};
-use crate::framework::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::framework::modifiers::{requires_replace, requires_replace_if, use_state_for_unknown, PlanKind};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};

@@ -15,7 +15,7 @@ use crate::client::models::{ManifestDocument, ManifestInput, NameValue};
 use crate::client::Scope;
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value};
-use crate::framework::diagnostics::{AttributePath, Diagnostics};
+use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};

@@ -17,7 +17,7 @@ use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value};
-use crate::framework::diagnostics::AttributePath;
+use crate::protocol::diagnostics::AttributePath;
 use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};

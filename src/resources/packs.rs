@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::client::packs::{join_filters, PackSummary, PackTag, PackTagEntity, PackTagQuery};
 use crate::client::registries::RegistryMetadata;
 use crate::client::{CallContext, ClientError, PaletteClient, Scope};
-use crate::framework::diagnostics::Diagnostic;
+use crate::protocol::diagnostics::Diagnostic;
 use crate::protocol::value::Value;
 use crate::provider::api_failure;
 

@@ -24,7 +24,7 @@ use crate::client::models::{ApplySettings, ObjectMeta, ObjectRef, ProfileAttachm
 use crate::client::{ClientError, Scope};
 use crate::framework::context::{Context, ResourceError};
 use crate::framework::convert::{from_planned, from_value};
-use crate::framework::diagnostics::AttributePath;
+use crate::protocol::diagnostics::AttributePath;
 use crate::framework::modifiers::{fixed_after_create, requires_replace, use_state_for_unknown};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};

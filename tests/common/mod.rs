@@ -27,6 +27,16 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
 }
 
+/// The workspace's `palette-local` binary, built beside this test (its crate is a
+/// default member, so `cargo test` at the root builds it first).
+pub fn palette_local_binary() -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test's own path");
+    let profile_dir = test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+    let binary = profile_dir.join("palette-local");
+    assert!(binary.exists(), "{} is missing: run the tests from the workspace root (`cargo test --release`), which builds it", binary.display());
+    binary
+}
+
 /// A `palette-local` server owned by the test; killed when dropped.
 pub struct PaletteLocal {
     child: Option<Child>,
@@ -65,7 +75,7 @@ impl PaletteLocal {
     }
 
     fn spawn(&mut self) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_palette-local"))
+        let mut child = Command::new(palette_local_binary())
             .arg("--listen")
             .arg(&self.listen)
             .arg("--db")

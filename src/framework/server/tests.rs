@@ -304,7 +304,7 @@ async fn unknown_types_are_diagnosed() {
 #[tokio::test]
 async fn provider_defaults_are_applied_and_not_sent_as_computed() {
     let fw = configured().await;
-    let attr = fw.schemas().provider.block.find_attribute("project_name").unwrap();
+    let attr = fw.definitions().provider.block.find_attribute("project_name").unwrap();
     assert!(attr.optional && !attr.computed);
     assert!(fw.schema_problems().is_empty(), "{:?}", fw.schema_problems());
     let fresh = configured().await;
@@ -337,7 +337,7 @@ async fn create_fills_computed_values_and_conforms() {
     let applied = apply(&fw, &Value::Null, &planned, &cfg).await;
     assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
     let state = &applied.new_state;
-    assert!(crate::framework::conform::fits_type(&block().implied_type(), state));
+    assert!(crate::protocol::value::fits_type(&block().implied_type(), state));
     assert!(state.is_wholly_known());
     assert_eq!(state.get("id"), &s("id-0"));
     assert_eq!(state.get("status"), &s("ready"));
@@ -493,7 +493,7 @@ async fn import_returns_one_complete_object() {
     assert_eq!(response.imported.len(), 1);
     let imported = &response.imported[0];
     assert_eq!(imported.type_name, "test_thing");
-    assert!(crate::framework::conform::fits_type(&block().implied_type(), &imported.state));
+    assert!(crate::protocol::value::fits_type(&block().implied_type(), &imported.state));
     assert!(imported.state.is_wholly_known());
     assert_eq!(imported.state.get("id"), &s("id-0"));
     assert_eq!(imported.state.get("version"), &s("1.0.0"), "defaults fill what import left null");
@@ -524,12 +524,12 @@ async fn state_upgrades() {
     let raw = obj(&[("id", s("u")), ("name", s("n")), ("tags", Value::List(vec![s("a"), s("a:b")])), ("rule", Value::Null)]);
     let upgraded = fw.upgrade_resource_state("test_thing", 1, raw.clone()).await;
     assert!(upgraded.diagnostics.is_empty());
-    assert!(crate::framework::conform::fits_type(&block().implied_type(), &upgraded.upgraded_state));
+    assert!(crate::protocol::value::fits_type(&block().implied_type(), &upgraded.upgraded_state));
     assert_eq!(upgraded.upgraded_state.get("tags"), &Value::Set(vec![s("a"), s("a:b")]));
     assert_eq!(upgraded.upgraded_state.get("rule"), &Value::List(vec![]));
 
     let current = fw.upgrade_resource_state("test_thing", 2, obj(&[("id", s("u")), ("name", s("n"))])).await;
-    assert!(crate::framework::conform::fits_type(&block().implied_type(), &current.upgraded_state));
+    assert!(crate::protocol::value::fits_type(&block().implied_type(), &current.upgraded_state));
     let unsupported = fw.upgrade_resource_state("test_thing", 0, raw).await;
     assert_eq!(summaries(&unsupported.diagnostics), ["Unsupported state version"]);
 }

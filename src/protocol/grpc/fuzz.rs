@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::{decode_value, proto};
-use crate::framework::diagnostics::Severity;
+use crate::protocol::diagnostics::Severity;
 use crate::protocol::msgpack;
 use crate::protocol::value::{Number, Type, Value};
 

@@ -1,0 +1,425 @@
+//! Application profiles (§7): versions grouped by name, typed tiers with their
+//! manifests, metadata patch, clone and the `appProfiles` dashboards.
+
+mod tiers;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::extract::State;
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::identity::TENANT_UID_SETTING;
+use super::packs as catalog;
+use super::registries::{self, Registry};
+use super::versioned::{self, CloneTarget, Versioned};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
+use crate::filters::{sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
+use crate::listing::PageQuery;
+use crate::model::{is_uid, new_uid, non_empty, require_uid, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
+use crate::scope::Scope;
+use crate::server::SharedState;
+use crate::store::{Row, Tx};
+
+pub use tiers::{AppTier, TierInput, TierType};
+
+pub const KIND: &str = "appprofile";
+pub const LABEL: &str = "application profile";
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/v1/appProfiles", post(create))
+        .route("/v1/appProfiles/{uid}", get(read).put(update).delete(remove))
+        .route("/v1/appProfiles/{uid}/metadata", patch(update_metadata))
+        .route("/v1/appProfiles/{uid}/clone", post(clone))
+        .route("/v1/dashboard/appProfiles", post(dashboard))
+        .route("/v1/dashboard/appProfiles/metadata", get(metadata))
+        .merge(tiers::routes())
+}
+
+/// What is stored for one application profile version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppProfile {
+    pub metadata: ObjectMeta,
+    pub version: String,
+    pub parent_uid: String,
+    pub tiers: Vec<AppTier>,
+    /// Manifest contents by manifest UID (served by the tier manifest endpoints only).
+    pub manifests: BTreeMap<String, String>,
+}
+
+impl Versioned for AppProfile {
+    fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+impl AppProfile {
+    fn set_version(&mut self, tx: &Tx<'_>, owner: &Scope, version: &str) -> ApiResult<()> {
+        if version == self.version {
+            return Ok(());
+        }
+        validate_profile_version(version)?;
+        versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, owner, &self.metadata.name, version, Some(&self.metadata.uid))?;
+        self.version = version.to_string();
+        Ok(())
+    }
+
+    /// `registryRefs`: the registries the tiers come from.
+    fn registry_refs(&self, tx: &Tx<'_>) -> ApiResult<Vec<Value>> {
+        let uids: BTreeSet<&str> = self.tiers.iter().map(|tier| tier.registry_uid.as_str()).filter(|uid| is_uid(uid)).collect();
+        let mut refs = Vec::new();
+        for uid in uids {
+            if let Some(row) = tx.get::<Registry>(registries::KIND, uid)? {
+                refs.push(json!({ "kind": row.value.kind, "name": row.value.metadata.name, "uid": uid }));
+            }
+        }
+        Ok(refs)
+    }
+
+    /// `v1AppProfile`.
+    fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value> {
+        let tenant_uid = tx.setting(TENANT_UID_SETTING)?.unwrap_or_default();
+        let tiers: Vec<Value> =
+            self.tiers.iter().map(|tier| json!({ "uid": tier.uid, "name": tier.name, "type": tier.tier_type, "version": tier.version })).collect();
+        Ok(json!({
+            "metadata": self.metadata,
+            "spec": {
+                "parentUid": self.parent_uid,
+                "version": self.version,
+                "versions": versioned::versions::<AppProfile>(tx, KIND, owner, &self.metadata.name)?,
+                "template": { "appTiers": tiers, "registryRefs": self.registry_refs(tx)? },
+            },
+            "status": { "inUseApps": versioned::users_of(tx, KIND, &self.metadata.uid, &tenant_uid)? },
+        }))
+    }
+
+    /// `v1AppProfileSummary`: tiers with the pack they come from.
+    fn summary(&self, tx: &Tx<'_>, owner: &Scope, scope: &Scope) -> ApiResult<Value> {
+        let mut tiers = Vec::new();
+        for tier in &self.tiers {
+            let pack = if is_uid(&tier.source_app_tier_uid) { catalog::find(tx, scope, &tier.source_app_tier_uid)? } else { None };
+            let source = pack.map_or_else(
+                || json!({ "uid": tier.source_app_tier_uid, "name": tier.name, "type": tier.tier_type, "addonType": "", "addonSubType": "", "logoUrl": "" }),
+                |pack| json!({ "uid": pack.metadata.uid, "name": pack.name, "type": pack.pack_type, "addonType": pack.addon_type,
+                               "addonSubType": "", "logoUrl": pack.logo_url }),
+            );
+            tiers.push(json!({ "uid": tier.uid, "name": tier.name, "type": tier.tier_type, "version": tier.version, "source": source }));
+        }
+        Ok(json!({
+            "metadata": self.metadata,
+            "spec": {
+                "parentUid": self.parent_uid,
+                "version": self.version,
+                "versions": versioned::versions::<AppProfile>(tx, KIND, owner, &self.metadata.name)?,
+                "template": { "appTiers": tiers },
+            },
+        }))
+    }
+}
+
+pub fn load(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<AppProfile>> {
+    require_uid(uid)?;
+    tx.get_visible::<AppProfile>(KIND, LABEL, uid, scope)
+}
+
+fn save(tx: &Tx<'_>, profile: &AppProfile) -> ApiResult<()> {
+    tx.update(KIND, &profile.metadata.uid, &profile.metadata.name, profile)
+}
+
+/// `v1AppProfileEntity`.
+#[derive(Debug, Deserialize)]
+pub struct AppProfileEntity {
+    metadata: MetaInput,
+    spec: AppProfileSpecInput,
+}
+
+#[derive(Debug, Deserialize)]
+struct AppProfileSpecInput {
+    version: Option<String>,
+    template: Option<AppTemplateInput>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AppTemplateInput {
+    app_tiers: Option<Vec<TierInput>>,
+}
+
+/// Replaces every tier from `inputs`, keeping the UID (and manifest UIDs and
+/// contents) of tiers whose name already exists.
+fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<TierInput>) -> ApiResult<()> {
+    let previous = std::mem::take(&mut profile.tiers);
+    let previous_contents = std::mem::take(&mut profile.manifests);
+    for input in inputs {
+        if profile.tiers.iter().any(|tier| tier.name == input.name.trim()) {
+            return Err(ApiError::bad_request(format!("tier '{}' appears twice", input.name)));
+        }
+        let existing = previous.iter().find(|tier| tier.name == input.name.trim());
+        let (tier, contents) = input.resolve(tx, scope, existing)?;
+        profile.manifests.extend(contents);
+        for manifest in &tier.manifests {
+            if let Some(content) = previous_contents.get(&manifest.uid) {
+                profile.manifests.entry(manifest.uid.clone()).or_insert_with(|| content.clone());
+            }
+        }
+        profile.tiers.push(tier);
+    }
+    Ok(())
+}
+
+/// Creates the application profile `uid` in `scope` from a create body: what
+/// `POST /v1/appProfiles` does, and what seeds do with a fixed UID.
+pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: AppProfileEntity, now: &str) -> ApiResult<()> {
+    let name = entity.metadata.required_name()?;
+    let version = versioned::requested_version(entity.spec.version.as_deref())?;
+    let inputs = entity.spec.template.and_then(|template| template.app_tiers).unwrap_or_default();
+    versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, scope, &name, &version, None)?;
+    let mut profile = AppProfile {
+        metadata: ObjectMeta::create(uid.to_string(), name.clone(), entity.metadata, scope, now),
+        version,
+        parent_uid: String::new(),
+        tiers: Vec::new(),
+        manifests: BTreeMap::new(),
+    };
+    set_tiers(tx, scope, &mut profile, inputs)?;
+    tx.insert(KIND, scope, uid, &name, &profile)
+}
+
+async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<AppProfileEntity>) -> ApiResult<Created> {
+    let now = app.timestamp();
+    let uid = app
+        .store
+        .run(move |tx| {
+            let uid = new_uid();
+            create_in(tx, &scope, &uid, entity, &now)?;
+            Ok(uid)
+        })
+        .await?;
+    Ok(Created(uid))
+}
+
+async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
+    let view = app
+        .store
+        .run(move |tx| {
+            let row = load(tx, &uid, &scope)?;
+            row.value.view(tx, &row.owner)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+async fn modify(
+    app: &SharedState,
+    uid: String,
+    scope: Scope,
+    change: impl FnOnce(&Tx<'_>, &Scope, &mut AppProfile) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<NoContent> {
+    let now = app.timestamp();
+    app.store
+        .run(move |tx| {
+            let row = load(tx, &uid, &scope)?;
+            let mut profile = row.value;
+            change(tx, &row.owner, &mut profile)?;
+            profile.metadata.touch(&now);
+            save(tx, &profile)
+        })
+        .await?;
+    Ok(NoContent)
+}
+
+/// PUT replaces metadata and tiers; the name cannot change, a new version renames
+/// this object's version in place.
+async fn update(
+    State(app): State<SharedState>,
+    scope: Scope,
+    PathParams(uid): PathParams<String>,
+    JsonBody(entity): JsonBody<AppProfileEntity>,
+) -> ApiResult<NoContent> {
+    let now = app.timestamp();
+    modify(&app, uid, scope, move |tx, owner, profile| {
+        if let Some(name) = non_empty(&entity.metadata.name) {
+            if name != profile.metadata.name {
+                return Err(ApiError::bad_request("the name of an application profile cannot be changed"));
+            }
+        }
+        if let Some(version) = non_empty(&entity.spec.version) {
+            profile.set_version(tx, owner, version)?;
+        }
+        let inputs = entity.spec.template.and_then(|template| template.app_tiers).unwrap_or_default();
+        set_tiers(tx, owner, profile, inputs)?;
+        profile.metadata.apply(entity.metadata, &now);
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct AppProfileMetaEntity {
+    metadata: MetaInput,
+    version: Option<String>,
+}
+
+async fn update_metadata(
+    State(app): State<SharedState>,
+    scope: Scope,
+    PathParams(uid): PathParams<String>,
+    JsonBody(entity): JsonBody<AppProfileMetaEntity>,
+) -> ApiResult<NoContent> {
+    let now = app.timestamp();
+    modify(&app, uid, scope, move |tx, owner, profile| {
+        if let Some(version) = non_empty(&entity.version) {
+            profile.set_version(tx, owner, version)?;
+        }
+        profile.metadata.apply(MetaInput { name: None, ..entity.metadata }, &now);
+        Ok(())
+    })
+    .await
+}
+
+async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
+    app.store
+        .run(move |tx| {
+            load(tx, &uid, &scope)?;
+            versioned::ensure_unused(tx, KIND, LABEL, &uid)?;
+            tx.delete(KIND, &uid).map(|_| ())
+        })
+        .await?;
+    Ok(NoContent)
+}
+
+#[derive(Debug, Deserialize)]
+struct CloneEntity {
+    metadata: CloneMeta,
+}
+
+#[derive(Debug, Deserialize)]
+struct CloneMeta {
+    name: Option<String>,
+    version: Option<String>,
+    target: Option<CloneTarget>,
+}
+
+/// A copy under a new name/version; tiers and manifests get new UIDs and
+/// `parentUid` names the source.
+async fn clone(
+    State(app): State<SharedState>,
+    scope: Scope,
+    PathParams(uid): PathParams<String>,
+    JsonBody(entity): JsonBody<CloneEntity>,
+) -> ApiResult<Created> {
+    let meta = entity.metadata;
+    let name = non_empty(&meta.name).ok_or_else(|| ApiError::bad_request("metadata.name is required"))?.to_string();
+    let now = app.timestamp();
+    let uid = app
+        .store
+        .run(move |tx| {
+            let source = load(tx, &uid, &scope)?;
+            let version = versioned::clone_version(meta.version.as_deref(), &source.value.version)?;
+            let owner = versioned::clone_owner(tx, meta.target.as_ref(), &scope, &source.owner)?;
+            versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, &owner, &name, &version, None)?;
+            let new_uid_value = new_uid();
+            let mut manifests = BTreeMap::new();
+            let tiers = source
+                .value
+                .tiers
+                .iter()
+                .map(|tier| {
+                    let mut copy = tier.clone();
+                    copy.uid = new_uid();
+                    for manifest in &mut copy.manifests {
+                        let fresh = new_uid();
+                        if let Some(content) = source.value.manifests.get(&manifest.uid) {
+                            manifests.insert(fresh.clone(), content.clone());
+                        }
+                        manifest.uid = fresh;
+                    }
+                    copy
+                })
+                .collect();
+            let input = MetaInput {
+                name: None,
+                labels: Some(source.value.metadata.labels.clone()),
+                annotations: Some(source.value.metadata.annotations.clone()),
+            };
+            let copy = AppProfile {
+                metadata: ObjectMeta::create(new_uid_value.clone(), name.clone(), input, &owner, &now),
+                version,
+                parent_uid: source.uid.clone(),
+                tiers,
+                manifests,
+            };
+            tx.insert(KIND, &owner, &new_uid_value, &name, &copy)?;
+            Ok(new_uid_value)
+        })
+        .await?;
+    Ok(Created(uid))
+}
+
+async fn metadata(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
+    let rows = app.store.run(move |tx| tx.list::<AppProfile>(KIND, &scope)).await?;
+    let items: Vec<Value> =
+        rows.iter().map(|row| json!({ "metadata": row.value.metadata.entity(), "spec": { "version": row.value.version } })).collect();
+    Ok(Json(json!({ "appProfiles": items })))
+}
+
+/// `v1AppProfilesFilterSpec`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AppProfilesFilterSpec {
+    filter: AppProfilesFilter,
+    sort: Vec<SortSpec<AppProfileSortField>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct AppProfilesFilter {
+    profile_name: Option<FilterString>,
+    tags: Option<FilterArray>,
+    version: Option<FilterVersionString>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum AppProfileSortField {
+    ProfileName,
+    CreationTimestamp,
+    LastModifiedTimestamp,
+}
+
+async fn dashboard(
+    State(app): State<SharedState>,
+    scope: Scope,
+    QueryParams(page): QueryParams<PageQuery>,
+    OptionalJsonBody(spec): OptionalJsonBody<AppProfilesFilterSpec>,
+) -> ApiResult<Json<Value>> {
+    let AppProfilesFilterSpec { filter, sort } = spec;
+    let request_scope = scope.clone();
+    let mut rows: Vec<Row<AppProfile>> = app
+        .store
+        .run(move |tx| tx.list::<AppProfile>(KIND, &scope))
+        .await?
+        .into_iter()
+        .filter(|row| {
+            filter.profile_name.as_ref().is_none_or(|f| f.matches(&row.value.metadata.name))
+                && filter.version.as_ref().is_none_or(|f| f.matches(&row.value.version))
+                && filter.tags.as_ref().is_none_or(|f| f.matches(&tags_from_labels(&row.value.metadata.labels)))
+        })
+        .collect();
+    sort_by_specs(&mut rows, &sort, |row, field| match field {
+        AppProfileSortField::ProfileName => SortKey::Text(row.value.metadata.name.clone()),
+        AppProfileSortField::CreationTimestamp => SortKey::Text(row.value.metadata.creation_timestamp.clone()),
+        AppProfileSortField::LastModifiedTimestamp => SortKey::Text(row.value.metadata.last_modified_timestamp.clone()),
+    });
+    let (page_rows, listmeta) = page.paginate(rows)?;
+    let items = app
+        .store
+        .run(move |tx| page_rows.iter().map(|row| row.value.summary(tx, &row.owner, &request_scope)).collect::<ApiResult<Vec<_>>>())
+        .await?;
+    Ok(Json(json!({ "appProfiles": items, "listmeta": listmeta })))
+}
