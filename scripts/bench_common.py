@@ -120,6 +120,18 @@ def plan_command(parallelism=None):
 UNLIMITED_CLIENT = {"SPECTROCLOUD_RATE_LIMIT": "0"}
 
 
+def install_plugin(work, name, binary):
+    """Installs `binary` as the provider in the directory `work/name` and returns
+    the path of a Terraform CLI configuration that points Terraform at it."""
+    plugin = os.path.join(work, name)
+    os.mkdir(plugin)
+    os.symlink(binary, os.path.join(plugin, PROVIDER_NAME))
+    config = os.path.join(work, name + ".tfrc")
+    with open(config, "w") as f:
+        f.write('provider_installation {\n  dev_overrides {\n    "registry.terraform.io/spectrocloud/spectrocloud" = "%s"\n  }\n  direct {}\n}\n' % plugin)
+    return config
+
+
 @contextmanager
 def bench_environment(server_args=(), env=None):
     """Yields (work directory, palette-local URL, environment for terraform);
@@ -133,12 +145,7 @@ def bench_environment(server_args=(), env=None):
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         url = server.stdout.readline().decode().strip().removeprefix("palette-local listening on ")
-        plugin = os.path.join(work, "plugin")
-        os.mkdir(plugin)
-        os.symlink(PROVIDER, os.path.join(plugin, PROVIDER_NAME))
-        with open(os.path.join(work, "cli.tfrc"), "w") as f:
-            f.write('provider_installation {\n  dev_overrides {\n    "registry.terraform.io/spectrocloud/spectrocloud" = "%s"\n  }\n  direct {}\n}\n' % plugin)
-        terraform_env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(work, "cli.tfrc"), CHECKPOINT_DISABLE="1",
+        terraform_env = dict(os.environ, TF_CLI_CONFIG_FILE=install_plugin(work, "plugin", PROVIDER), CHECKPOINT_DISABLE="1",
                              TF_IN_AUTOMATION="1", SPECTROCLOUD_HOST=url, SPECTROCLOUD_APIKEY=API_KEY)
         terraform_env.update(UNLIMITED_CLIENT if env is None else env)
         yield work, url, terraform_env
@@ -215,12 +222,7 @@ def plugin_floor(work, n, env):
     plan run, or None when the probe is not built."""
     if not os.path.exists(PROBE):
         return None
-    plugin = os.path.join(work, "probe-plugin")
-    os.mkdir(plugin)
-    os.symlink(PROBE, os.path.join(plugin, PROVIDER_NAME))
-    with open(os.path.join(work, "probe.tfrc"), "w") as f:
-        f.write('provider_installation {\n  dev_overrides {\n    "registry.terraform.io/spectrocloud/spectrocloud" = "%s"\n  }\n  direct {}\n}\n' % plugin)
-    probe_env = dict(env, TF_CLI_CONFIG_FILE=os.path.join(work, "probe.tfrc"))
+    probe_env = dict(env, TF_CLI_CONFIG_FILE=install_plugin(work, "probe-plugin", PROBE))
     config = (PROVIDER_HEADER.replace('provider "spectrocloud" {}', 'provider "spectrocloud" { label = "bench" }')
               + 'resource "spectrocloud_probe" "r" {\n  count = %d\n  name  = "item-${count.index}"\n}\n' % n)
     directory = workspace(work, "probe", config, probe_env)

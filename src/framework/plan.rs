@@ -18,7 +18,7 @@
 use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use super::modifiers::{AttributePlanRequest, PlanKind};
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
-use super::timeouts::BLOCK_NAME as TIMEOUTS;
+use super::schema::TIMEOUTS_BLOCK as TIMEOUTS;
 use crate::protocol::value::Value;
 
 static NULL: Value = Value::Null;

@@ -22,7 +22,8 @@ use super::resource::{
 };
 use super::schema::{Block, Schema};
 use crate::protocol::service::*;
-use super::timeouts::{Operation, BLOCK_NAME as TIMEOUTS};
+use super::schema::TIMEOUTS_BLOCK as TIMEOUTS;
+use super::timeouts::Operation;
 use super::validation::validate_object;
 use crate::protocol::value::{Type, Value};
 

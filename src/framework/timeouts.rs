@@ -12,9 +12,6 @@ use super::schema::{Attribute, Block, NestedBlock, Nesting, TIMEOUTS_BLOCK};
 use super::validators::duration;
 use crate::protocol::value::{Type, Value};
 
-/// The block's name in every schema.
-pub const BLOCK_NAME: &str = TIMEOUTS_BLOCK;
-
 /// A resource operation that has a timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
@@ -84,7 +81,7 @@ impl Timeouts {
     /// The timeout for `operation` of the resource whose object value is
     /// `object`: its `timeouts` block's setting if valid, else the default.
     pub fn for_object(&self, object: &Value, operation: Operation) -> Duration {
-        match object.get(BLOCK_NAME).get(operation.key()).as_str() {
+        match object.get(TIMEOUTS_BLOCK).get(operation.key()).as_str() {
             Some(text) => parse_duration(text).unwrap_or_else(|problem| {
                 tracing::warn!(operation = operation.key(), %problem, "ignoring an invalid timeout");
                 self.get(operation)
@@ -100,7 +97,7 @@ pub fn block(operations: &[Operation]) -> NestedBlock {
     let block = operations
         .iter()
         .fold(Block::new(), |block, op| block.attribute(Attribute::new(op.key(), Type::String).optional().validator(duration())));
-    NestedBlock::new(BLOCK_NAME, Nesting::Single, block)
+    NestedBlock::new(TIMEOUTS_BLOCK, Nesting::Single, block)
 }
 
 #[cfg(test)]
@@ -116,7 +113,7 @@ mod tests {
         let mut timeouts = Value::Object(Default::default());
         timeouts.set("create", Value::string("2s"));
         timeouts.set("delete", Value::string("bogus"));
-        object.set(BLOCK_NAME, timeouts);
+        object.set(TIMEOUTS_BLOCK, timeouts);
         assert_eq!(defaults.for_object(&object, Operation::Create), Duration::from_secs(2));
         assert_eq!(defaults.for_object(&object, Operation::Delete), Duration::from_secs(60));
         assert_eq!(defaults.for_object(&object, Operation::Update), Duration::from_secs(600));

@@ -27,12 +27,16 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
 }
 
+/// `target/<profile>/`, where cargo puts the binaries this test runs.
+fn profile_dir() -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test's own path");
+    test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps").to_path_buf()
+}
+
 /// The workspace's `palette-local` binary, built beside this test (its crate is a
 /// default member, so `cargo test` at the root builds it first).
 pub fn palette_local_binary() -> PathBuf {
-    let test_exe = std::env::current_exe().expect("the test's own path");
-    let profile_dir = test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
-    let binary = profile_dir.join("palette-local");
+    let binary = profile_dir().join("palette-local");
     assert!(binary.exists(), "{} is missing: run the tests from the workspace root (`cargo test --release`), which builds it", binary.display());
     binary
 }
@@ -467,9 +471,7 @@ fn dev_overrides(overrides: &[(&str, &Path)]) -> String {
 /// The protocol probe provider (examples/protocol_probe), which `cargo test`
 /// builds beside the test binaries (`target/<profile>/examples/`).
 pub fn probe_binary() -> PathBuf {
-    let test_binary = std::env::current_exe().expect("test binary path");
-    let profile_dir = test_binary.parent().and_then(Path::parent).expect("target/<profile>");
-    let probe = profile_dir.join("examples").join("protocol_probe");
+    let probe = profile_dir().join("examples").join("protocol_probe");
     assert!(probe.exists(), "{} is missing: run the tests with `cargo test`, which builds examples", probe.display());
     probe
 }
