@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::framework::docs::{render_data_source, render_ephemeral_resource, render_provider, render_resource};
+use terraform_plugin::framework::docs::{render_data_source, render_ephemeral_resource, render_provider, render_resource};
 use crate::registry;
 
 const PROVIDER_DESCRIPTION: &str = "The Spectro Cloud provider manages Palette projects, cluster profiles, application profiles, cluster groups, virtual clusters and application deployments, and opens cluster kubeconfigs as ephemeral values (Terraform 1.10+). It is compatible with the official provider's resources, attributes, import IDs and environment variables.";

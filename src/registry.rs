@@ -2,7 +2,7 @@
 
 use crate::data_sources;
 use crate::ephemeral_resources;
-use crate::framework::Framework;
+use terraform_plugin::framework::Framework;
 use crate::provider::{Palette, PaletteProvider};
 use crate::resources;
 

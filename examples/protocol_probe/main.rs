@@ -5,7 +5,7 @@
 mod service;
 
 fn main() -> anyhow::Result<()> {
-    spectrocloud::protocol::logging::init();
-    let options = spectrocloud::protocol::ServeOptions::from_args(service::ADDRESS, std::env::args().skip(1));
-    spectrocloud::protocol::serve(std::sync::Arc::new(service::ProbeProvider::new()), options)
+    terraform_plugin::protocol::logging::init();
+    let options = terraform_plugin::protocol::ServeOptions::from_args(service::ADDRESS, std::env::args().skip(1));
+    terraform_plugin::protocol::serve(std::sync::Arc::new(service::ProbeProvider::new()), options)
 }

@@ -13,14 +13,14 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use spectrocloud::protocol::diagnostics::{AttributePath, Diagnostics};
-use spectrocloud::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use spectrocloud::protocol::service::{
+use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
+use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use terraform_plugin::protocol::service::{
     ApplyResourceChangeRequest, ApplyResourceChangeResponse, ImportResourceStateResponse, ImportedResource,
     PlanResourceChangeRequest, PlanResourceChangeResponse, ProviderSchemas, ProviderService, ReadDataSourceResponse,
     ReadResourceRequest, ReadResourceResponse, UpgradeResourceStateResponse,
 };
-use spectrocloud::protocol::value::{Type, Value};
+use terraform_plugin::protocol::value::{Type, Value};
 
 pub const ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
 const PROBE: &str = "spectrocloud_probe";

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use spectrocloud::protocol::{logging, serve, ServeOptions};
+use terraform_plugin::protocol::{logging, serve, ServeOptions};
 use spectrocloud::provider::{PROVIDER_ADDRESS, VERSION};
 use spectrocloud::registry;
 

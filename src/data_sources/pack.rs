@@ -5,12 +5,12 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::client::packs::{FilterString, PackSearch, PackSearchFilter};
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::from_value;
-use crate::framework::resource::DataSource;
-use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::framework::validators::{conflicts_with, one_of};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::{Context, ResourceError};
+use terraform_plugin::framework::convert::from_value;
+use terraform_plugin::framework::resource::DataSource;
+use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use terraform_plugin::framework::validators::{conflicts_with, one_of};
+use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
 use crate::resources::packs::{find_pack, find_queried_pack, lookup_name, PackQuery};
 

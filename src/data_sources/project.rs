@@ -3,12 +3,12 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::from_value;
-use crate::framework::resource::DataSource;
-use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::{exactly_one_of, not_empty};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::{Context, ResourceError};
+use terraform_plugin::framework::convert::from_value;
+use terraform_plugin::framework::resource::DataSource;
+use terraform_plugin::framework::schema::{Attribute, Block, Schema};
+use terraform_plugin::framework::validators::{exactly_one_of, not_empty};
+use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -9,13 +9,13 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value as Yaml;
 
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::from_value;
-use crate::framework::private::PrivateState;
-use crate::framework::resource::{EphemeralResource, Opened};
-use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::{exactly_one_of, not_empty, one_of};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::{Context, ResourceError};
+use terraform_plugin::framework::convert::from_value;
+use terraform_plugin::framework::private::PrivateState;
+use terraform_plugin::framework::resource::{EphemeralResource, Opened};
+use terraform_plugin::framework::schema::{Attribute, Block, Schema};
+use terraform_plugin::framework::validators::{exactly_one_of, not_empty, one_of};
+use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_cluster_kubeconfig";

@@ -8,13 +8,13 @@ use async_trait::async_trait;
 
 use crate::client::models::ObjectMeta;
 use crate::client::{CallContext, CancellationToken, ClientConfig, ClientError, Endpoint, PaletteClient, Scope, DEFAULT_HOST, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_ATTEMPTS};
-use crate::framework::context::Context;
-use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
-use crate::framework::resource::{ConfigureRequest, ProviderDefinition};
-use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::validators::{at_least, not_empty};
-use crate::framework::wait::Transience;
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::Context;
+use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use terraform_plugin::framework::resource::{ConfigureRequest, ProviderDefinition};
+use terraform_plugin::framework::schema::{Attribute, Block, Schema};
+use terraform_plugin::framework::validators::{at_least, not_empty};
+use terraform_plugin::framework::wait::Transience;
+use terraform_plugin::protocol::value::{Type, Value};
 
 
 pub const DEFAULT_PROJECT: &str = "Default";

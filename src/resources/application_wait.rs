@@ -5,8 +5,8 @@
 
 use crate::client::app_deployments::AppDeployment;
 use crate::client::{ClientError, Scope};
-use crate::framework::context::Context;
-use crate::framework::wait::{poll, CheckError, Poll, WaitError};
+use terraform_plugin::framework::context::Context;
+use terraform_plugin::framework::wait::{poll, CheckError, Poll, WaitError};
 use crate::provider::{call, Palette};
 
 /// `status.state` of a deployment whose tiers all run.

@@ -15,16 +15,16 @@ use crate::client::cluster_groups::{
 };
 use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value};
-use crate::protocol::diagnostics::AttributePath;
-use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
-use crate::framework::private::PrivateState;
-use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
-use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
-use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{at_least, not_empty, one_of, yaml};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::{Context, ResourceError};
+use terraform_plugin::framework::convert::{from_planned, from_value};
+use terraform_plugin::protocol::diagnostics::AttributePath;
+use terraform_plugin::framework::modifiers::{requires_replace, use_state_for_unknown};
+use terraform_plugin::framework::private::PrivateState;
+use terraform_plugin::framework::resource::{CreateRequest, Resource, UpdateRequest};
+use terraform_plugin::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
+use terraform_plugin::framework::timeouts::{self, Operation, Timeouts};
+use terraform_plugin::framework::validators::{at_least, not_empty, one_of, yaml};
+use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{api_failure, call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_cluster_group";

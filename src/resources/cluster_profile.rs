@@ -16,16 +16,16 @@ use crate::client::cluster_profiles::{
 use crate::client::conventions::scope_annotation;
 use crate::client::models::{ManifestInput, Variable, VariableOption};
 use crate::client::Scope;
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value};
-use crate::protocol::diagnostics::{AttributePath, Diagnostics};
-use crate::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
-use crate::framework::private::PrivateState;
-use crate::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
-use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{not_empty, one_of, profile_version, yaml as valid_yaml};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::{Context, ResourceError};
+use terraform_plugin::framework::convert::{from_planned, from_value};
+use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
+use terraform_plugin::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
+use terraform_plugin::framework::private::PrivateState;
+use terraform_plugin::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
+use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use terraform_plugin::framework::timeouts::{self, Operation, Timeouts};
+use terraform_plugin::framework::validators::{not_empty, one_of, profile_version, yaml as valid_yaml};
+use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
 
 pub const TYPE_NAME: &str = "spectrocloud_cluster_profile";

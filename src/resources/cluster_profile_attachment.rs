@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::models::{ClusterProfileTemplate, ManifestInput, NameValue, PackValues, ProfileAttachment};
 use crate::resources::packs::yaml_equal;
-use crate::framework::modifiers::use_state_for_unknown;
-use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock};
-use crate::framework::validators::{not_empty, yaml};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::modifiers::use_state_for_unknown;
+use terraform_plugin::framework::schema::{Attribute, Block, Nesting, NestedBlock};
+use terraform_plugin::framework::validators::{not_empty, yaml};
+use terraform_plugin::protocol::value::{Type, Value};
 
 pub const BLOCK_NAME: &str = "cluster_profile";
 

@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 use crate::client::ClientError;
 use crate::client::conventions::{description, labels_to_tags, set_description, tags_to_labels};
 use crate::client::models::ObjectMeta;
-use crate::framework::context::ResourceError;
-use crate::framework::modifiers::{requires_replace_if, use_state_for_unknown, RequiresReplace};
-use crate::framework::schema::Attribute;
-use crate::framework::validators::key_value_tags;
-use crate::framework::wait::CheckError;
+use terraform_plugin::framework::context::ResourceError;
+use terraform_plugin::framework::modifiers::{requires_replace_if, use_state_for_unknown, RequiresReplace};
+use terraform_plugin::framework::schema::Attribute;
+use terraform_plugin::framework::validators::key_value_tags;
+use terraform_plugin::framework::wait::CheckError;
 use crate::provider::api_failure;
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::protocol::value::{Type, Value};
 
 /// The computed `id` attribute: the Palette UID, stable across updates.
 pub fn id_attribute() -> Attribute {

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::client::packs::{join_filters, PackSummary, PackTag, PackTagEntity, PackTagQuery};
 use crate::client::registries::RegistryMetadata;
 use crate::client::{CallContext, ClientError, PaletteClient, Scope};
-use crate::protocol::diagnostics::Diagnostic;
-use crate::protocol::value::Value;
+use terraform_plugin::protocol::diagnostics::Diagnostic;
+use terraform_plugin::protocol::value::Value;
 use crate::provider::api_failure;
 
 /// The pack UID Palette uses for a layer made only of manifests.

@@ -22,17 +22,17 @@ use crate::client::clusters::{
 };
 use crate::client::models::{ApplySettings, ObjectMeta, ObjectRef, ProfileAttachments};
 use crate::client::{ClientError, Scope};
-use crate::framework::context::{Context, ResourceError};
-use crate::framework::convert::{from_planned, from_value};
-use crate::protocol::diagnostics::AttributePath;
-use crate::framework::modifiers::{fixed_after_create, requires_replace, use_state_for_unknown};
-use crate::framework::private::PrivateState;
-use crate::framework::resource::{CreateRequest, Resource, UpdateRequest};
-use crate::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
-use crate::framework::timeouts::{self, Operation, Timeouts};
-use crate::framework::validators::{at_least, conflicts_with, cron, dns_label, exactly_one_of, not_empty, one_of, rfc3339, time_zone, yaml};
-use crate::framework::wait::{CheckError, WaitError};
-use crate::protocol::value::{Type, Value};
+use terraform_plugin::framework::context::{Context, ResourceError};
+use terraform_plugin::framework::convert::{from_planned, from_value};
+use terraform_plugin::protocol::diagnostics::AttributePath;
+use terraform_plugin::framework::modifiers::{fixed_after_create, requires_replace, use_state_for_unknown};
+use terraform_plugin::framework::private::PrivateState;
+use terraform_plugin::framework::resource::{CreateRequest, Resource, UpdateRequest};
+use terraform_plugin::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
+use terraform_plugin::framework::timeouts::{self, Operation, Timeouts};
+use terraform_plugin::framework::validators::{at_least, conflicts_with, cron, dns_label, exactly_one_of, not_empty, one_of, rfc3339, time_zone, yaml};
+use terraform_plugin::framework::wait::{CheckError, WaitError};
+use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{api_failure, call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_virtual_cluster";

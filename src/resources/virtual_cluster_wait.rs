@@ -6,8 +6,8 @@ use tokio::time::Instant;
 
 use crate::client::clusters::SpectroCluster;
 use crate::client::{ClientError, Scope};
-use crate::framework::context::Context;
-use crate::framework::wait::{poll, CheckError, Poll, WaitError};
+use terraform_plugin::framework::context::Context;
+use terraform_plugin::framework::wait::{poll, CheckError, Poll, WaitError};
 use crate::provider::{call, Palette};
 
 /// Provisioning states that lead to `Running`.

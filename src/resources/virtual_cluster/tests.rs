@@ -164,7 +164,7 @@ fn os_patch_after_accepts_any_past_timestamp() {
     let schema = VirtualClusterResource.schema();
     let attribute = schema.block.find_attribute("os_patch_after").unwrap();
     let check = |text: &str| {
-        let mut diags = crate::protocol::diagnostics::Diagnostics::new();
+        let mut diags = terraform_plugin::protocol::diagnostics::Diagnostics::new();
         for validator in &attribute.validators {
             validator.validate(&Value::string(text), &AttributePath::attr("os_patch_after"), &mut diags);
         }

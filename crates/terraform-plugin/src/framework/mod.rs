@@ -22,6 +22,7 @@ mod validation;
 pub mod validators;
 pub mod wait;
 
+pub use async_trait::async_trait;
 pub use context::{Context, ResourceError};
 pub use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
 pub use modifiers::PlanKind;

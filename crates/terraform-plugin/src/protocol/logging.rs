@@ -210,7 +210,7 @@ mod tests {
         assert_eq!(keys, ["@level", "@message", "@module", "@timestamp", "answer", "name", "ok", "ratio"]);
         assert_eq!(line["@level"], "info");
         assert_eq!(line["@message"], "hello world");
-        assert_eq!(line["@module"], "spectrocloud.protocol.logging.tests");
+        assert_eq!(line["@module"], "terraform_plugin.protocol.logging.tests");
         assert_eq!(line["answer"], 42);
         assert_eq!(line["name"], "x");
         assert_eq!(line["ok"], true);
@@ -242,8 +242,8 @@ mod tests {
             tracing::debug!(target: "h2::codec", "frame");
             tracing::warn!(target: "h2::codec", "trouble");
             tracing::trace!(target: "hyper_util::client", "pool");
-            tracing::debug!(target: "spectrocloud::client", "request");
-            tracing::trace!(target: "palette_local", "query");
+            tracing::debug!(target: "my_provider::client", "request");
+            tracing::trace!(target: "my_server", "query");
         });
         let messages: Vec<&str> = lines.iter().map(|l| l["@message"].as_str().unwrap()).collect();
         assert_eq!(messages, ["trouble", "request", "query"]);

@@ -117,7 +117,7 @@ pub struct FixedAfterCreate {
     why: String,
 }
 
-/// `why` completes the documentation, e.g. "Palette has no call that changes it."
+/// `why` completes the documentation, e.g. "The API has no call that changes it."
 pub fn fixed_after_create(why: &str) -> FixedAfterCreate {
     FixedAfterCreate { why: why.to_string() }
 }
@@ -336,7 +336,7 @@ mod tests {
         let path = AttributePath::attr("flag");
         let null = Value::Null;
         let (before, after) = (Value::Bool(false), Value::Bool(true));
-        let modifier = fixed_after_create("Palette has no call that changes it.");
+        let modifier = fixed_after_create("The API has no call that changes it.");
         let mut diags = Diagnostics::new();
         let mut plan = before.clone();
         modifier.modify(&request(&path, &before, &before, [&null; 3]), &mut plan, &mut diags);

@@ -87,7 +87,7 @@ pub struct UpdateRequest<'a> {
 /// records it (tainted) instead of losing track of it.
 #[async_trait]
 pub trait Resource<D>: Send + Sync + 'static {
-    /// The full type name, e.g. `spectrocloud_project`.
+    /// The full type name, e.g. `hello_greeting`.
     fn type_name(&self) -> &str;
 
     fn schema(&self) -> Schema;

@@ -67,7 +67,7 @@ prints in the shell that runs terraform.";
 /// How [`serve`] runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// The fully qualified provider address, e.g. `registry.terraform.io/spectrocloud/spectrocloud`
+    /// The fully qualified provider address, e.g. `registry.terraform.io/example/hello`
     /// (used in debug mode's `TF_REATTACH_PROVIDERS`).
     pub provider_address: String,
     /// Serve in plaintext for Terraform to reattach to, until stopped.

@@ -35,7 +35,7 @@ pub(crate) fn generate_server_identity() -> anyhow::Result<ServerIdentity> {
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).context("generating the TLS key")?;
     let mut params = CertificateParams::new(vec!["localhost".to_string()]).context("building the TLS certificate")?;
     let mut name = DistinguishedName::new();
-    name.push(DnType::OrganizationName, "terraform-provider-spectrocloud");
+    name.push(DnType::OrganizationName, "terraform-plugin");
     name.push(DnType::CommonName, "localhost");
     params.distinguished_name = name;
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spectrocloud::protocol::msgpack;
-use spectrocloud::protocol::value::Type;
+use terraform_plugin::protocol::msgpack;
+use terraform_plugin::protocol::value::Type;
 
 fn schema_types() -> Vec<Type> {
     let object = Type::Object(

@@ -209,18 +209,18 @@ pub fn cron() -> ScalarCheck {
     })
 }
 
-/// YAML text: one document or several separated by `---`. Palette template
-/// expressions (`{{ .spectro.var.name }}`) count as plain values, so a
-/// templated value passes; the message points at the line and column within
-/// the text.
+/// YAML text: one document or several separated by `---`. Go template
+/// expressions (`{{ .var.name }}`, as platforms that template their values
+/// write them) count as plain values, so a templated value passes; the
+/// message points at the line and column within the text.
 pub fn yaml() -> ScalarCheck {
     ScalarCheck::string("Must be valid YAML (`{{ ... }}` template expressions allowed).", |text| {
         check_yaml(text).map_err(|problem| format!("the value is not valid YAML: {problem}"))
     })
 }
 
-/// A Palette template expression, `{{ ... }}` on one line. Compiled once: a
-/// profile's validation checks several YAML values per instance.
+/// A template expression, `{{ ... }}` on one line. Compiled once: a schema
+/// may check several YAML values per resource instance.
 static TEMPLATE_EXPRESSION: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"\{\{[^\n]*?\}\}").expect("a valid pattern"));
 
 fn check_yaml(text: &str) -> Result<(), String> {
