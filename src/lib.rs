@@ -4,13 +4,15 @@
 //! The provider's modules follow the data's path: the `terraform-plugin` crate
 //! (its `protocol`: handshake, gRPC, value codec; its `framework`: schema, plan
 //! rules, diagnostics, resource traits) → `resources` / `data_sources` /
-//! `ephemeral_resources` → `client` (Palette v1 API) → the wire. `registry`
+//! `ephemeral_resources` → `domain` (Palette's rules they share: packs, profile
+//! attachments) → `client` (Palette v1 API) → the wire. `registry`
 //! (every resource and data source, registered in the framework) and `docs`
 //! (the registry-layout pages) sit above them all.
 
 pub mod client;
 pub mod data_sources;
 pub mod docs;
+pub mod domain;
 pub mod ephemeral_resources;
 pub mod provider;
 pub mod registry;

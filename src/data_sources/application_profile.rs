@@ -12,7 +12,7 @@ use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::not_empty;
 use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::compare_versions;
+use crate::domain::packs::compare_versions;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AppProfileLookup {

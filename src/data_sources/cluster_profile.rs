@@ -12,8 +12,8 @@ use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{exactly_one_of, one_of};
 use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::cluster_profile::CONTEXTS;
-use crate::resources::packs::compare_versions;
+use crate::domain::PROFILE_CONTEXTS;
+use crate::domain::packs::compare_versions;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct ManifestOut {
@@ -76,7 +76,7 @@ impl DataSource<Palette> for ClusterProfileDataSource {
                 .attribute(Attribute::new("id", Type::String).optional().computed().description("The profile's UID."))
                 .attribute(Attribute::new("name", Type::String).optional().computed().description("The profile's name."))
                 .attribute(Attribute::new("version", Type::String).optional().computed().description("The version; the latest when not set."))
-                .attribute(Attribute::new("context", Type::String).default(Value::string("project")).description("`project`, `tenant` or `system`.").validator(one_of(&CONTEXTS)))
+                .attribute(Attribute::new("context", Type::String).default(Value::string("project")).description("`project`, `tenant` or `system`.").validator(one_of(&PROFILE_CONTEXTS)))
                 .attribute(Attribute::new("pack", pack_type()).computed().description("The published packs, with manifests."))
                 .validator(exactly_one_of(&["id", "name"])),
         )
@@ -133,7 +133,7 @@ impl DataSource<Palette> for ClusterProfileDataSource {
                 }
             }
             packs.push(PackOut {
-                pack_type: crate::resources::packs::effective_pack_type(&pack.pack_type).to_string(),
+                pack_type: crate::domain::packs::effective_pack_type(&pack.pack_type).to_string(),
                 registry_uid: pack.registry_uid.clone(),
                 uid: pack.pack_uid.clone(),
                 name: pack.name.clone(),

@@ -12,7 +12,7 @@ use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting
 use terraform_plugin::framework::validators::{conflicts_with, one_of};
 use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{find_pack, find_queried_pack, lookup_name, PackQuery};
+use crate::domain::packs::{find_pack, find_queried_pack, lookup_name, PackQuery};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AdvanceFilters {

@@ -12,7 +12,7 @@ use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{not_empty, one_of};
 use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::{compare_versions, lookup_name, select_tag, MANIFEST_PACK_UID};
+use crate::domain::packs::{compare_versions, lookup_name, select_tag, MANIFEST_PACK_UID};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct SimpleLookup {

@@ -11,7 +11,7 @@ use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{not_empty, one_of};
 use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
-use crate::resources::packs::Resolver;
+use crate::domain::packs::Resolver;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct RegistryLookup {

@@ -7,9 +7,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::cluster_profile::CONTEXTS;
+use crate::domain::PROFILE_CONTEXTS;
 use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, tags_attribute};
-use super::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
+use crate::domain::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
 use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
 use crate::client::models::{ManifestDocument, ManifestInput, NameValue};
 use crate::client::Scope;
@@ -311,7 +311,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                     Attribute::new("context", Type::String)
                         .default(Value::string("project"))
                         .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
-                        .validator(one_of(&CONTEXTS))
+                        .validator(one_of(&PROFILE_CONTEXTS))
                         .plan_modifier(replace_when_scope_moves()),
                 )
                 .attribute(tags_attribute())

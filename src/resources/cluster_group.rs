@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::cluster_profile_attachment::{self as attachment, ProfileBlock};
+use crate::domain::profile_attachment::{self as attachment, ProfileBlock};
 use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, split_import_id, tags_attribute};
 use crate::client::cluster_groups::{
     ClusterGroup, ClusterGroupEntity, ClusterGroupEntitySpec, ClusterRef, ClustersConfig, EndpointConfig, HostClusterConfig,
@@ -20,7 +20,7 @@ use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::protocol::diagnostics::AttributePath;
 use terraform_plugin::framework::modifiers::{requires_replace, use_state_for_unknown};
 use terraform_plugin::framework::private::PrivateState;
-use terraform_plugin::framework::resource::{CreateRequest, Resource, UpdateRequest};
+use terraform_plugin::framework::resource::{CreateRequest, Resource, StateUpgrader, UpdateRequest};
 use terraform_plugin::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
 use terraform_plugin::framework::timeouts::{self, Operation, Timeouts};
 use terraform_plugin::framework::validators::{at_least, not_empty, one_of, yaml};
@@ -321,16 +321,9 @@ impl Resource<Palette> for ClusterGroupResource {
         ))
     }
 
-    fn state_type(&self, version: i64) -> Option<Type> {
-        (version == 2).then(|| attachment::version_2_state_type(self.schema().block.implied_type()))
-    }
-
-    fn upgrade_state(&self, version: i64, raw: Value) -> Result<Value, ResourceError> {
-        match version {
-            // Only `cluster_profile` changed (list to set), which the framework converts.
-            2 => Ok(raw),
-            _ => Err(ResourceError::new("Unsupported state version", format!("{TYPE_NAME} cannot upgrade state written with schema version {version}."))),
-        }
+    fn state_upgraders(&self) -> Vec<StateUpgrader> {
+        // Only `cluster_profile` changed (list to set), which the framework converts.
+        vec![StateUpgrader { version: 2, prior_type: attachment::version_2_state_type(self.schema().block.implied_type()), upgrade: Ok }]
     }
 }
 
@@ -344,8 +337,8 @@ mod tests {
         let schema = ClusterGroupResource.schema();
         assert_eq!(schema.version, 3);
         assert!(schema.problems().is_empty(), "{:?}", schema.problems());
-        assert!(ClusterGroupResource.state_type(2).is_some());
-        assert!(ClusterGroupResource.state_type(1).is_none());
+        let upgradable: Vec<i64> = ClusterGroupResource.state_upgraders().iter().map(|upgrader| upgrader.version).collect();
+        assert_eq!(upgradable, [2]);
     }
 
     fn model() -> GroupModel {

@@ -1,7 +1,10 @@
 use serde_json::json;
 
+use super::model::*;
 use super::*;
-use crate::client::clusters::VirtualCloudConfig;
+use crate::client::clusters::{
+    ClusterNamespace, ClusterRbac, HelmChart, HelmRelease, LifecycleConfig, SpectroCluster, VirtualCloudConfig, VirtualClusterConfig,
+};
 
 fn text(value: &str) -> Option<String> {
     Some(value.to_string())
@@ -63,10 +66,13 @@ fn schema_is_valid_and_version_3_with_a_version_2_upgrade() {
     let schema = VirtualClusterResource.schema();
     assert_eq!(schema.version, 3);
     assert!(schema.resource_problems().is_empty(), "{:?}", schema.resource_problems());
-    let Some(Type::Object(old)) = VirtualClusterResource.state_type(2) else { panic!("no v2 type") };
+    let upgraders = VirtualClusterResource.state_upgraders();
+    let [upgrader] = &upgraders[..] else { panic!("one upgrader expected") };
+    assert_eq!(upgrader.version, 2);
+    let Type::Object(old) = &upgrader.prior_type else { panic!("no v2 type") };
     assert!(matches!(old.get("cluster_profile"), Some(Type::List(_))));
     assert!(!old.contains_key("cluster_timezone"));
-    let upgraded = VirtualClusterResource.upgrade_state(2, Value::Object(Default::default())).unwrap();
+    let upgraded = (upgrader.upgrade)(Value::Object(Default::default())).unwrap();
     assert_eq!(upgraded.get("update_worker_pools_in_parallel"), &Value::Bool(false));
     assert_eq!(upgraded.get("cluster_timezone"), &Value::string(""));
 }

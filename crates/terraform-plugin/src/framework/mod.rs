@@ -27,7 +27,7 @@ pub use context::{Context, ResourceError};
 pub use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
 pub use modifiers::PlanKind;
 pub use private::PrivateState;
-pub use resource::{ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Opened, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest};
+pub use resource::{ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Opened, Plan, PlanRequest, ProviderDefinition, Resource, StateUpgrader, UpdateRequest};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use server::Framework;
 pub use timeouts::{Operation, Timeouts};

@@ -126,20 +126,23 @@ pub trait Resource<D>: Send + Sync + 'static {
         Err(ResourceError::new("Import not supported", format!("The resource type {} cannot be imported.", self.type_name())))
     }
 
-    /// The stored-state type of an older schema `version` (the current
-    /// version's is derived from `schema()`); `None` if unsupported.
-    fn state_type(&self, _version: i64) -> Option<Type> {
-        None
+    /// How to bring state written with older schema versions up to the
+    /// current one: one entry per older version the resource can read.
+    fn state_upgraders(&self) -> Vec<StateUpgrader> {
+        Vec::new()
     }
+}
 
-    /// Converts `raw` (decoded with `state_type(version)`) to the current
-    /// schema. The framework conforms the result to the current type.
-    fn upgrade_state(&self, version: i64, _raw: Value) -> Result<Value, ResourceError> {
-        Err(ResourceError::new(
-            "Unsupported state version",
-            format!("{} cannot upgrade state written with schema version {version}.", self.type_name()),
-        ))
-    }
+/// Reads state stored with an older schema version and converts it to the
+/// current one (terraform-plugin-framework's `StateUpgrader`).
+pub struct StateUpgrader {
+    /// The schema version the stored state was written with.
+    pub version: i64,
+    /// The stored state's type at that version, to decode it with.
+    pub prior_type: Type,
+    /// Converts the decoded state; the framework conforms the result to the
+    /// current type (so a list that became a set needs no code).
+    pub upgrade: fn(Value) -> Result<Value, ResourceError>,
 }
 
 /// A data source type.

@@ -52,7 +52,6 @@ pub struct Attribute {
     pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
 }
 
-
 #[derive(Debug, Clone)]
 pub struct NestedBlock {
     pub type_name: String,
@@ -361,6 +360,9 @@ fn block_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
         if !a.computed && a.plan_modifiers.iter().any(|m| m.needs_computed()) {
             problems.push(format!("{name}: a modifier that changes the plan needs a computed attribute"));
         }
+        for validator in a.validators.iter().filter(|v| !v.accepts(&a.ty)) {
+            problems.push(format!("{name}: the validator \"{}\" cannot check a value of this type", validator.description()));
+        }
     }
     for b in &block.blocks {
         let name = format!("{prefix}{}", b.type_name);
@@ -393,6 +395,7 @@ fn block_problems(block: &Block, prefix: &str, problems: &mut Vec<String>) {
 mod tests {
     use super::*;
     use crate::framework::modifiers::use_state_for_unknown;
+    use crate::framework::validators::{key_value_tags, one_of};
 
     #[test]
     fn default_makes_an_attribute_optional_and_computed() {
@@ -468,6 +471,8 @@ mod tests {
                 .attribute(Attribute::new("Bad-Name", Type::String).optional())
                 .attribute(Attribute::new("size", Type::Number).default(Value::string("big")))
                 .attribute(Attribute::new("stable", Type::String).optional().plan_modifier(use_state_for_unknown()))
+                .attribute(Attribute::new("count", Type::Number).optional().validator(one_of(&["a"])))
+                .attribute(Attribute::new("tags", Type::Set(Box::new(Type::String))).optional().validator(key_value_tags()))
                 .attribute(Attribute::new("twice", Type::String).optional())
                 .block(NestedBlock::new("twice", Nesting::List, Block::new()))
                 .block(NestedBlock::new("single", Nesting::Single, Block::new()).max_items(2))
@@ -486,6 +491,7 @@ mod tests {
             "Bad-Name: invalid attribute name",
             "size: default does not fit the attribute type",
             "stable: a modifier that changes the plan needs a computed attribute",
+            "count: the validator \"Must be one of `a`.\" cannot check a value of this type",
             "twice: name used twice",
             "single: a SINGLE block needs min_items = max_items, 0 or 1",
             "group: GROUP and MAP blocks take no min_items/max_items",

@@ -18,7 +18,8 @@ use super::modifiers::PlanKind;
 use super::plan;
 use super::private::PrivateState;
 use super::resource::{
-    ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, UpdateRequest,
+    ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, StateUpgrader,
+    UpdateRequest,
 };
 use super::schema::{Block, Schema};
 use crate::protocol::service::*;
@@ -44,6 +45,8 @@ impl<T: ?Sized> Registered<T> {
 pub struct Framework<D> {
     provider: Box<dyn ProviderDefinition<D>>,
     resources: BTreeMap<String, Registered<dyn Resource<D>>>,
+    /// Each resource's state upgraders, asked for once at registration.
+    state_upgraders: BTreeMap<String, Vec<StateUpgrader>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource<D>>>,
     ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource<D>>>,
     schemas: ProviderSchemas<Schema>,
@@ -51,6 +54,19 @@ pub struct Framework<D> {
     wire_schemas: OnceLock<ProviderSchemas>,
     data: RwLock<Option<Arc<D>>>,
     stop: Mutex<CancellationToken>,
+}
+
+/// Upgraders must name older versions, each once.
+fn upgrader_problems(current: i64, upgraders: &[StateUpgrader]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    upgraders
+        .iter()
+        .filter_map(|upgrader| match upgrader.version {
+            v if v < 0 || v >= current => Some(format!("state upgrader for version {v}: not an older version than {current}")),
+            v if !seen.insert(v) => Some(format!("state upgrader for version {v}: declared twice")),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A provider block's defaults are applied by the framework, not planned, so
@@ -70,6 +86,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
         Framework {
             provider: Box::new(provider),
             resources: BTreeMap::new(),
+            state_upgraders: BTreeMap::new(),
             data_sources: BTreeMap::new(),
             ephemeral_resources: BTreeMap::new(),
             schemas: ProviderSchemas {
@@ -88,6 +105,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
         let schema = resource.schema();
         let name = resource.type_name().to_string();
         self.schemas.resources.insert(name.clone(), schema.clone());
+        self.state_upgraders.insert(name.clone(), resource.state_upgraders());
         self.resources.insert(name, Registered::new(Box::new(resource), schema));
         self
     }
@@ -116,12 +134,20 @@ impl<D: Send + Sync + 'static> Framework<D> {
     /// Every schema problem (see [`Schema::problems`], and
     /// [`Schema::resource_problems`] for resources), prefixed by its type name.
     pub fn schema_problems(&self) -> Vec<String> {
-        let resources = self.schemas.resources.iter().map(|(n, s)| (n.as_str(), s.resource_problems()));
+        let resources = self.schemas.resources.iter().map(|(n, s)| {
+            let mut problems = s.resource_problems();
+            problems.extend(upgrader_problems(s.version, &self.state_upgraders[n]));
+            (n.as_str(), problems)
+        });
         let others = std::iter::once(("provider", &self.schemas.provider))
             .chain(self.schemas.data_sources.iter().map(|(n, s)| (n.as_str(), s)))
             .chain(self.schemas.ephemeral_resources.iter().map(|(n, s)| (n.as_str(), s)))
             .map(|(n, s)| (n, s.problems()));
         resources.chain(others).flat_map(|(name, problems)| problems.into_iter().map(move |p| format!("{name}: {p}"))).collect()
+    }
+
+    fn state_upgrader(&self, type_name: &str, version: i64) -> Option<&StateUpgrader> {
+        self.state_upgraders.get(type_name)?.iter().find(|upgrader| upgrader.version == version)
     }
 
     fn resource_entry(&self, type_name: &str) -> Result<&Registered<dyn Resource<D>>, Diagnostics> {
@@ -261,7 +287,7 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
         if version == entry.schema.version {
             Some(entry.state_type.as_ref().clone())
         } else {
-            entry.implementation.state_type(version)
+            self.state_upgrader(type_name, version).map(|upgrader| upgrader.prior_type.clone())
         }
     }
 
@@ -270,7 +296,17 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             Ok(entry) => entry,
             Err(diagnostics) => return UpgradeResourceStateResponse { diagnostics, ..Default::default() },
         };
-        let upgraded = if version == entry.schema.version { Ok(raw_state) } else { entry.implementation.upgrade_state(version, raw_state) };
+        let upgraded = if version == entry.schema.version {
+            Ok(raw_state)
+        } else {
+            match self.state_upgrader(type_name, version) {
+                Some(upgrader) => (upgrader.upgrade)(raw_state),
+                None => Err(ResourceError::new(
+                    "Unsupported state version",
+                    format!("{type_name} cannot upgrade state written with schema version {version}."),
+                )),
+            }
+        };
         match upgraded {
             Ok(state) => {
                 // Every state passes here, the official provider's included:

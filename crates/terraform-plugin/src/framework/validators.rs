@@ -10,12 +10,15 @@ use std::sync::{Arc, LazyLock};
 
 use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use super::duration::parse_duration;
-use crate::protocol::value::{Number, Value};
+use crate::protocol::value::{Number, Type, Value};
 
 /// Checks one attribute (or one nested block's whole value).
 pub trait Validator: Send + Sync {
     /// One sentence for the documentation, e.g. "Must be one of `a`, `b`."
     fn description(&self) -> String;
+    /// Whether it can check values of attribute type `ty`: a string check
+    /// attached to a number would never run, so [`Schema::problems`](super::schema::Schema::problems) reports it.
+    fn accepts(&self, ty: &Type) -> bool;
     /// `value` is known and non-null; report problems at `path`.
     fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics);
 }
@@ -41,23 +44,24 @@ impl fmt::Debug for dyn ConfigValidator {
 
 type ScalarRule = Arc<dyn Fn(&Value) -> Option<Result<(), String>> + Send + Sync>;
 
-/// A check of scalar values, applied element-wise to collections. The rule
-/// answers `None` for values of a kind it does not check.
+/// A check of scalar values of one type, applied element-wise to
+/// collections. The rule answers `None` for values of another kind.
 #[derive(Clone)]
 pub struct ScalarCheck {
     description: String,
+    checks: Type,
     rule: ScalarRule,
 }
 
 impl ScalarCheck {
     /// A validator from a description and a rule over strings.
     pub fn string(description: impl Into<String>, rule: impl Fn(&str) -> Result<(), String> + Send + Sync + 'static) -> Self {
-        ScalarCheck { description: description.into(), rule: Arc::new(move |v: &Value| v.as_str().map(&rule)) }
+        ScalarCheck { description: description.into(), checks: Type::String, rule: Arc::new(move |v: &Value| v.as_str().map(&rule)) }
     }
 
     /// A validator from a description and a rule over numbers.
     pub fn number(description: impl Into<String>, rule: impl Fn(f64) -> Result<(), String> + Send + Sync + 'static) -> Self {
-        ScalarCheck { description: description.into(), rule: Arc::new(move |v: &Value| v.as_f64().map(&rule)) }
+        ScalarCheck { description: description.into(), checks: Type::Number, rule: Arc::new(move |v: &Value| v.as_f64().map(&rule)) }
     }
 
     fn check_one(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
@@ -70,6 +74,13 @@ impl ScalarCheck {
 impl Validator for ScalarCheck {
     fn description(&self) -> String {
         self.description.clone()
+    }
+
+    fn accepts(&self, ty: &Type) -> bool {
+        match ty {
+            Type::List(element) | Type::Set(element) | Type::Map(element) => **element == self.checks,
+            scalar => *scalar == self.checks,
+        }
     }
 
     fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
@@ -297,6 +308,10 @@ pub struct NotEmpty;
 impl Validator for NotEmpty {
     fn description(&self) -> String {
         "Must not be empty.".to_string()
+    }
+
+    fn accepts(&self, ty: &Type) -> bool {
+        matches!(ty, Type::String | Type::List(_) | Type::Set(_) | Type::Map(_))
     }
 
     fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {

@@ -175,16 +175,9 @@ impl Resource<Api> for Thing {
         }
     }
 
-    fn state_type(&self, version: i64) -> Option<Type> {
-        (version == 1).then(|| thing_schema(1, Type::List(Box::new(Type::String))).block.implied_type())
-    }
-
-    fn upgrade_state(&self, version: i64, raw: Value) -> Result<Value, ResourceError> {
-        match version {
-            // Version 1 stored tags as a list: conforming turns it into a set.
-            1 => Ok(raw),
-            _ => Err(ResourceError::new("Unsupported state version", version.to_string())),
-        }
+    fn state_upgraders(&self) -> Vec<StateUpgrader> {
+        // Version 1 stored tags as a list: conforming turns it into a set.
+        vec![StateUpgrader { version: 1, prior_type: thing_schema(1, Type::List(Box::new(Type::String))).block.implied_type(), upgrade: Ok }]
     }
 }
 
@@ -741,4 +734,14 @@ mod typed_model {
             .await;
         assert_eq!(read.new_state, applied.new_state);
     }
+}
+
+#[test]
+fn state_upgraders_must_name_older_versions_once() {
+    let upgrader = |version| StateUpgrader { version, prior_type: Type::String, upgrade: Ok };
+    assert!(upgrader_problems(3, &[upgrader(1), upgrader(2)]).is_empty());
+    assert_eq!(
+        upgrader_problems(3, &[upgrader(2), upgrader(2), upgrader(3)]),
+        ["state upgrader for version 2: declared twice", "state upgrader for version 3: not an older version than 3"]
+    );
 }

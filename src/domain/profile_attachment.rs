@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::client::models::{ClusterProfileTemplate, ManifestInput, NameValue, PackValues, ProfileAttachment};
-use crate::resources::packs::yaml_equal;
+use crate::domain::packs::yaml_equal;
 use terraform_plugin::framework::modifiers::use_state_for_unknown;
 use terraform_plugin::framework::schema::{Attribute, Block, Nesting, NestedBlock};
 use terraform_plugin::framework::validators::{not_empty, yaml};

@@ -1,37 +1,37 @@
 //! `spectrocloud_cluster_profile`: a versioned stack of packs (OS,
 //! Kubernetes, CNI, CSI, add-ons) with optional profile variables.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod model;
+mod schema;
+
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, tags_attribute};
-use super::packs::{compare_versions, pack_types_equal, yaml_equal, yaml_values_equal, PackQuery, Resolver, MANIFEST_PACK_UID};
+use model::{read_yaml, ManifestModel, PackModel, ProfileModel, VariableModel, VariablesModel};
+use schema::check_unique_names;
+use super::common::{looks_like_uid, object_meta, read_description, read_tags};
+use crate::domain::packs::{compare_versions, pack_types_equal, yaml_values_equal, PackQuery, Resolver, MANIFEST_PACK_UID};
 use crate::client::cluster_profiles::{
-    effective_version, ClusterProfile, ClusterProfileEntity, ClusterProfileEntitySpec, ClusterProfileTemplateEntity, CloneEntity, CloneMeta,
+    ClusterProfile, ClusterProfileEntity, ClusterProfileEntitySpec, ClusterProfileTemplateEntity, CloneEntity, CloneMeta,
     PackManifestEntity, ProfileMetaEntity, ProfileMetaSpec,
 };
 use crate::client::conventions::scope_annotation;
-use crate::client::models::{ManifestInput, Variable, VariableOption};
 use crate::client::Scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
 use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
-use terraform_plugin::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
+use terraform_plugin::framework::modifiers::PlanKind;
 use terraform_plugin::framework::private::PrivateState;
 use terraform_plugin::framework::resource::{CreateRequest, Plan, PlanRequest, Resource, UpdateRequest};
-use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-use terraform_plugin::framework::timeouts::{self, Operation, Timeouts};
-use terraform_plugin::framework::validators::{not_empty, one_of, profile_version, yaml as valid_yaml};
-use terraform_plugin::protocol::value::{Type, Value};
+use terraform_plugin::framework::schema::Schema;
+use terraform_plugin::framework::timeouts::Timeouts;
+use terraform_plugin::protocol::value::Value;
 use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
 
 pub const TYPE_NAME: &str = "spectrocloud_cluster_profile";
 
-/// The `context` values, as in the official provider.
-pub const CONTEXTS: [&str; 4] = ["", "project", "tenant", "system"];
 /// The pack types the API accepts (empty is `spectro`).
 const PACK_TYPES: [&str; 5] = ["", "spectro", "helm", "oci", "manifest"];
 
@@ -41,295 +41,11 @@ const VARIABLE_FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv
 /// refresh names registries without listing them.
 const RESOLVED_REGISTRIES: &str = "registries";
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ManifestModel {
-    pub uid: Option<String>,
-    pub name: String,
-    pub content: String,
-}
-
-/// One `pack` block (shared shape with the cluster-side `cluster_profile.pack`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PackModel {
-    pub uid: Option<String>,
-    #[serde(rename = "type")]
-    pub pack_type: Option<String>,
-    pub name: String,
-    pub registry_uid: Option<String>,
-    pub registry_name: Option<String>,
-    pub tag: Option<String>,
-    pub values: Option<String>,
-    pub manifest: Vec<ManifestModel>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct OptionModel {
-    default: Option<bool>,
-    description: Option<String>,
-    label: String,
-    value: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct VariableModel {
-    name: String,
-    display_name: String,
-    format: Option<String>,
-    description: Option<String>,
-    default_value: Option<String>,
-    regex: Option<String>,
-    required: Option<bool>,
-    immutable: Option<bool>,
-    is_sensitive: Option<bool>,
-    hidden: Option<bool>,
-    input_type: Option<String>,
-    options: Vec<OptionModel>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct VariablesModel {
-    variable: Vec<VariableModel>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct ProfileModel {
-    id: Option<String>,
-    name: String,
-    version: Option<String>,
-    skip_destroy: Option<bool>,
-    context: Option<String>,
-    tags: Option<BTreeSet<String>>,
-    description: Option<String>,
-    cloud: Option<String>,
-    #[serde(rename = "type")]
-    profile_type: Option<String>,
-    profile_variables: Vec<VariablesModel>,
-    pack: Vec<PackModel>,
-}
-
-/// YAML text as read back: the prior text while it means the same.
-fn read_yaml(api: &str, prior: Option<&str>) -> String {
-    match prior {
-        Some(prior) if yaml_equal(api, prior) => prior.to_string(),
-        _ => api.to_string(),
-    }
-}
-
-impl VariableModel {
-    fn to_api(&self) -> Variable {
-        Variable {
-            name: self.name.clone(),
-            display_name: self.display_name.clone(),
-            description: self.description.clone().unwrap_or_default(),
-            format: self.format.clone().unwrap_or_else(|| "string".into()),
-            default_value: self.default_value.clone().unwrap_or_default(),
-            regex: self.regex.clone().unwrap_or_default(),
-            required: self.required.unwrap_or(false),
-            hidden: self.hidden.unwrap_or(false),
-            immutable: self.immutable.unwrap_or(false),
-            is_sensitive: self.is_sensitive.unwrap_or(false),
-            input_type: self.input_type.clone().unwrap_or_else(|| "text".into()),
-            options: self
-                .options
-                .iter()
-                .map(|o| VariableOption {
-                    value: o.value.clone(),
-                    label: o.label.clone(),
-                    description: o.description.clone().unwrap_or_default(),
-                    default: o.default.unwrap_or(false),
-                })
-                .collect(),
-        }
-    }
-
-    fn from_api(api: &Variable) -> VariableModel {
-        let text = |value: &str| Some(value.to_string());
-        VariableModel {
-            name: api.name.clone(),
-            display_name: api.display_name.clone(),
-            format: Some(if api.format.is_empty() { "string".into() } else { api.format.clone() }),
-            description: text(&api.description),
-            default_value: text(&api.default_value),
-            regex: text(&api.regex),
-            required: Some(api.required),
-            immutable: Some(api.immutable),
-            is_sensitive: Some(api.is_sensitive),
-            hidden: Some(api.hidden),
-            input_type: Some(if api.input_type.is_empty() { "text".into() } else { api.input_type.clone() }),
-            options: api
-                .options
-                .iter()
-                .map(|o| OptionModel { default: Some(o.default), description: text(&o.description), label: o.label.clone(), value: o.value.clone() })
-                .collect(),
-        }
-    }
-}
-
-impl PackModel {
-    fn is_manifest(&self) -> bool {
-        self.pack_type.as_deref() == Some("manifest")
-    }
-
-    /// The create/update body of this pack, with its registry resolved.
-    fn entity(&self, registry_uid: String) -> PackManifestEntity {
-        PackManifestEntity {
-            name: self.name.clone(),
-            pack_type: self.pack_type.clone().unwrap_or_else(|| "spectro".into()),
-            tag: self.tag.clone().unwrap_or_default(),
-            registry_uid,
-            uid: self.uid.clone().unwrap_or_else(|| if self.is_manifest() { MANIFEST_PACK_UID.into() } else { String::new() }),
-            values: self.values.as_deref().map(str::trim).unwrap_or_default().to_string(),
-            manifests: self
-                .manifest
-                .iter()
-                .map(|m| ManifestInput { uid: m.uid.clone().unwrap_or_default(), name: m.name.clone(), content: m.content.trim().to_string() })
-                .collect(),
-            ..PackManifestEntity::default()
-        }
-    }
-}
-
-impl ProfileModel {
-    fn context(&self) -> &str {
-        self.context.as_deref().unwrap_or("project")
-    }
-
-    fn version(&self) -> &str {
-        effective_version(self.version.as_deref().unwrap_or(""))
-    }
-
-    fn variables(&self) -> Vec<Variable> {
-        self.profile_variables.iter().flat_map(|v| &v.variable).map(VariableModel::to_api).collect()
-    }
-
-    /// What a content change is about (everything but variables, context
-    /// and `skip_destroy`).
-    fn content(&self) -> (&str, &Option<BTreeSet<String>>, &str, &str, &[PackModel]) {
-        (&self.name, &self.tags, self.description.as_deref().unwrap_or(""), self.version(), &self.pack)
-    }
-}
-
 fn pack_path(index: usize) -> AttributePath {
     AttributePath::attr("pack").index(index)
 }
 
 pub struct ClusterProfileResource;
-
-/// The `pack` block.
-pub fn pack_block() -> NestedBlock {
-    let yaml = || semantic_equality("in YAML formatting and key order", yaml_values_equal);
-    let manifest = Block::new()
-        .attribute(
-            Attribute::new("uid", Type::String).computed().description("The manifest's UID.").plan_modifier(use_state_while_unchanged(&["name"])),
-        )
-        .attribute(Attribute::new("name", Type::String).required().description("The manifest's name, unique in the pack.").validator(not_empty()))
-        .attribute(Attribute::new("content", Type::String).required().description("The manifest (YAML).").validator(valid_yaml()).plan_modifier(yaml()));
-    let pack = Block::new()
-        .attribute(
-            Attribute::new("uid", Type::String)
-                .optional()
-                .computed()
-                .description("The pack's UID (from `spectrocloud_pack`). Resolved at plan time from `name`, `tag` and the registry when not set; `spectro-manifest-pack` for manifest packs.")
-                .plan_modifier(use_state_while_unchanged(&["name", "tag", "type", "registry_uid", "registry_name"])),
-        )
-        .attribute(
-            Attribute::new("type", Type::String)
-                .default(Value::string("spectro"))
-                .description("The pack type: `spectro`, `helm`, `oci` or `manifest` (empty means `spectro`).")
-                .validator(one_of(&PACK_TYPES))
-                .plan_modifier(semantic_equality("between `\"\"` and `spectro`", pack_types_equal)),
-        )
-        .attribute(Attribute::new("name", Type::String).required().description("The pack's name, unique in the profile.").validator(not_empty()))
-        .attribute(
-            Attribute::new("registry_uid", Type::String)
-                .optional()
-                .computed()
-                .description("The UID of the pack's registry; it must name the same registry as `registry_name` when both are set. Read back either way.")
-                .plan_modifier(use_state_while_unchanged(&["name", "registry_name"])),
-        )
-        .attribute(
-            Attribute::new("registry_name", Type::String)
-                .optional()
-                .computed()
-                .description("The name of the pack's registry, resolved to its UID at plan time; it must name the same registry as `registry_uid` when both are set. Read back either way.")
-                .plan_modifier(use_state_while_unchanged(&["name", "registry_uid"])),
-        )
-        .attribute(
-            Attribute::new("tag", Type::String)
-                .optional()
-                .computed()
-                .description("The pack version, or a version tag (`1.30.x`, `LTS__22.4.x`) selecting the newest version that carries it; the pack's own version when only `uid` is set. With `uid`, the UID names the version and the tag reads back as written.")
-                .plan_modifier(use_state_while_unchanged(&["name", "uid"])),
-        )
-        .attribute(
-            Attribute::new("values", Type::String)
-                .optional()
-                .computed()
-                .description("The pack values (YAML); the catalog's values of the pack when not set.")
-                .validator(valid_yaml())
-                .plan_modifier(yaml())
-                .plan_modifier(use_state_while_unchanged(&["name", "tag", "uid"])),
-        )
-        .block(NestedBlock::new("manifest", Nesting::List, manifest));
-    NestedBlock::new("pack", Nesting::List, pack)
-}
-
-fn variables_block() -> NestedBlock {
-    let text = |name: &str, what: &str| Attribute::new(name, Type::String).zero_default().description(what);
-    let flag = |name: &str, what: &str| Attribute::new(name, Type::Bool).zero_default().description(what);
-    let option = Block::new()
-        .attribute(Attribute::new("default", Type::Bool).optional().computed().description("Whether this option is the default."))
-        .attribute(text("description", "The option's description."))
-        .attribute(Attribute::new("label", Type::String).required().description("The option's label."))
-        .attribute(Attribute::new("value", Type::String).required().description("The option's value."));
-    let variable = Block::new()
-        .attribute(Attribute::new("name", Type::String).required().description("The variable's name, used as `{{.spectro.var.NAME}}`.").validator(not_empty()))
-        .attribute(Attribute::new("display_name", Type::String).required().description("The name shown to users."))
-        .attribute(
-            Attribute::new("format", Type::String)
-                .default(Value::string("string"))
-                .description("The value's format.")
-                .validator(one_of(&VARIABLE_FORMATS)),
-        )
-        .attribute(text("description", "The variable's description."))
-        .attribute(text("default_value", "The default value."))
-        .attribute(text("regex", "A regular expression values must match."))
-        .attribute(flag("required", "Whether a value is required."))
-        .attribute(flag("immutable", "Whether the value cannot change once set."))
-        .attribute(flag("is_sensitive", "Whether the value is masked."))
-        .attribute(flag("hidden", "Whether the variable is hidden from users."))
-        .attribute(
-            Attribute::new("input_type", Type::String)
-                .default(Value::string("text"))
-                .description("How the value is entered.")
-                .validator(one_of(&["text", "dropdown", "multiline"])),
-        )
-        .block(NestedBlock::new("options", Nesting::List, option));
-    let variables = Block::new().block(NestedBlock::new("variable", Nesting::List, variable).min_items(1));
-    NestedBlock::new("profile_variables", Nesting::List, variables).max_items(1)
-}
-
-/// Problems plan time can see without the API: duplicate names.
-fn check_unique_names(config: &Value, diags: &mut Diagnostics) {
-    let mut seen = BTreeSet::new();
-    for (i, pack) in config.get("pack").as_elements().unwrap_or_default().iter().enumerate() {
-        if let Some(name) = pack.get("name").as_str() {
-            if !seen.insert(name.to_string()) {
-                diags.error_at(pack_path(i).attribute("name"), "Duplicate pack name", format!("The pack name {name:?} is used more than once; pack names must be unique in a profile."));
-            }
-        }
-    }
-    let variables = config.get("profile_variables").as_elements().and_then(|v| v.first()).map(|v| v.get("variable"));
-    let mut seen = BTreeSet::new();
-    for (i, variable) in variables.and_then(Value::as_elements).unwrap_or_default().iter().enumerate() {
-        if let Some(name) = variable.get("name").as_str() {
-            if !seen.insert(name.to_string()) {
-                let path = AttributePath::attr("profile_variables").index(0).attribute("variable").index(i).attribute("name");
-                diags.error_at(path, "Duplicate variable name", format!("The variable name {name:?} is used more than once."));
-            }
-        }
-    }
-}
 
 impl ClusterProfileResource {
     /// Fills the planned UIDs of packs that have none: manifest packs get
@@ -505,7 +221,7 @@ impl ClusterProfileResource {
             let registry_uid = (!api.registry_uid.is_empty()).then(|| api.registry_uid.clone());
             let pack_type = match prior_pack.and_then(|p| p.pack_type.as_deref()) {
                 Some(prior_type) if pack_types_equal(&Value::string(prior_type), &Value::string(api.pack_type.clone())) => prior_type.to_string(),
-                _ => super::packs::effective_pack_type(&api.pack_type).to_string(),
+                _ => crate::domain::packs::effective_pack_type(&api.pack_type).to_string(),
             };
             packs.push(PackModel {
                 uid: Some(api.pack_uid.clone()),
@@ -641,40 +357,7 @@ impl Resource<Palette> for ClusterProfileResource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new()
-                .description("A cluster profile: a versioned, ordered stack of packs (OS, Kubernetes, network, storage, add-ons) that clusters are built from.")
-                .attribute(id_attribute())
-                .attribute(Attribute::new("name", Type::String).required().description("The profile's name.").validator(not_empty()))
-                .attribute(
-                    Attribute::new("version", Type::String)
-                        .default(Value::string("1.0.0"))
-                        .description("The profile version (`1`, `1.2` or `1.2.3`, optionally prefixed with `v`). Without immutable versions a change renames this version in place; with `feature_preview { immutable-clusterprofiles = true }` it creates a new version.")
-                        .validator(profile_version()),
-                )
-                .attribute(Attribute::new("skip_destroy", Type::Bool).default(Value::Bool(false)).description("When true, destroying the resource leaves the profile in Palette."))
-                .attribute(
-                    Attribute::new("context", Type::String)
-                        .default(Value::string("project"))
-                        .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
-                        .validator(one_of(&CONTEXTS))
-                        .plan_modifier(replace_when_scope_moves()),
-                )
-                .attribute(tags_attribute())
-                .attribute(description_attribute())
-                .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("The cloud type (`all`, `aws`, `eks`, `vsphere`, a custom cloud...).").plan_modifier(requires_replace()))
-                .attribute(
-                    Attribute::new("type", Type::String)
-                        .default(Value::string("add-on"))
-                        .description("The profile type: `add-on`, `cluster` (full), `infra` or `system`.")
-                        .validator(one_of(&["add-on", "cluster", "infra", "system"]))
-                        .plan_modifier(requires_replace()),
-                )
-                .block(variables_block())
-                .block(pack_block())
-                .block(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete])),
-        )
+        schema::schema()
     }
 
     fn timeouts(&self) -> Timeouts {

@@ -14,9 +14,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::application_wait::{wait_for, Target};
+mod wait;
+
+use wait::{wait_for, Target};
 use super::common::{check_failure, has_tag, id_attribute, looks_like_uid, read_tags, split_import_id, tags_attribute};
-use super::virtual_cluster_wait::{self as cluster_wait};
+use super::virtual_cluster::wait as cluster_wait;
 use crate::client::app_deployments::{AppDeployment, AppDeploymentEntity, ClusterGroupTarget, ClusterLimits, ClusterTarget};
 use crate::client::clusters::VirtualInstanceType;
 use crate::client::conventions::tags_to_labels;
