@@ -1,8 +1,8 @@
 //! `spectrocloud_application_profile` end to end against palette-local.
 
-mod common;
+mod support;
 
-use common::{PaletteLocal, Terraform};
+use support::{PaletteLocal, Terraform};
 use serde_json::json;
 
 /// Every tier type, each made from the seeded catalog.

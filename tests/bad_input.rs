@@ -8,11 +8,11 @@
 //! resource type (the App Mode `spectrocloud_application`, say) are added the
 //! same way.
 
-mod common;
+mod support;
 
 use std::sync::Mutex;
 
-use common::{PaletteLocal, Terraform};
+use support::{PaletteLocal, Terraform};
 
 struct Case {
     resource: &'static str,

@@ -2,9 +2,9 @@
 //! `spectrocloud_registry`, `spectrocloud_cluster_profile`,
 //! `spectrocloud_application_profile`) against palette-local's seeded catalog.
 
-mod common;
+mod support;
 
-use common::{PaletteLocal, Terraform};
+use support::{PaletteLocal, Terraform};
 use serde_json::Value as Json;
 
 /// The UID of a seeded registry, from the API.

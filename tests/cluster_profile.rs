@@ -1,8 +1,8 @@
 //! `spectrocloud_cluster_profile` end to end against palette-local.
 
-mod common;
+mod support;
 
-use common::{PaletteLocal, Terraform};
+use support::{PaletteLocal, Terraform};
 use serde_json::json;
 
 const FULL_PROFILE: &str = r#"

@@ -2,9 +2,9 @@
 //! rate limit: real terraform, the real provider, palette-local enforcing the
 //! limit and counting every answer.
 
-mod common;
+mod support;
 
-use common::{PaletteLocal, Terraform};
+use support::{PaletteLocal, Terraform};
 use serde_json::json;
 
 /// Answers with status `status` in palette-local's stats.

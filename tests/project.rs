@@ -1,10 +1,10 @@
 //! `spectrocloud_project` end to end: real terraform, real provider, real palette-local.
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, interrupt, supports_import_blocks, wait_with_limit, PaletteLocal, Terraform};
+use support::{eventually, interrupt, supports_import_blocks, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::json;
 
 fn user_projects(palette: &PaletteLocal) -> Vec<String> {
@@ -257,5 +257,5 @@ fn trace_logs_show_provider_lines_and_never_the_api_key() {
     tf.config(r#"resource "spectrocloud_project" "p" { name = "logged" }"#);
     let out = tf.apply();
     assert!(out.stderr.contains("provider.terraform-provider-spectrocloud"), "provider log lines are shown");
-    assert!(!out.combined().contains(common::API_KEY), "the API key never appears in logs");
+    assert!(!out.combined().contains(support::API_KEY), "the API key never appears in logs");
 }

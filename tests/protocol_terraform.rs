@@ -4,81 +4,27 @@
 //! consistency, diagnostics with attribute paths, large messages, state
 //! upgrade, import, logging, and prompt shutdown.
 
-mod common;
+mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use common::probe_binary;
+use support::{probe_binary, Terraform, PROVIDER_ADDRESS};
 
-const ADDRESS: &str = "registry.terraform.io/spectrocloud/spectrocloud";
 const COOKIE: (&str, &str) =
     ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2");
 
-fn terraform_binary() -> String {
-    std::env::var("TF_BINARY").unwrap_or_else(|_| "terraform".to_string())
+/// A probe workspace whose `main.tf` is `body` under the provider requirement.
+fn probe_workspace(body: &str) -> Terraform {
+    let tf = Terraform::probe();
+    write_config(&tf, body);
+    tf
 }
 
-/// A scratch directory with the probe installed through a CLI config of its own.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new(config: &str) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        std::fs::copy(probe_binary(), plugins.join("terraform-provider-spectrocloud")).unwrap();
-        let cli_config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{ADDRESS}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            plugins.display()
-        );
-        std::fs::write(dir.path().join("cli.tfrc"), cli_config).unwrap();
-        std::fs::create_dir(dir.path().join("config")).unwrap();
-        let workspace = Workspace { dir };
-        workspace.write_config(config);
-        workspace
-    }
-
-    fn write_config(&self, body: &str) {
-        let header = format!("terraform {{\n  required_providers {{\n    spectrocloud = {{ source = \"{ADDRESS}\" }}\n  }}\n}}\n");
-        std::fs::write(self.dir.path().join("config/main.tf"), header + body).unwrap();
-    }
-
-    fn terraform(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-        let mut command = Command::new(terraform_binary());
-        command
-            .args(args)
-            .arg("-no-color")
-            .current_dir(self.dir.path().join("config"))
-            .env("TF_CLI_CONFIG_FILE", self.dir.path().join("cli.tfrc"))
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_IN_AUTOMATION", "1")
-            .env_remove("TF_LOG")
-            .env_remove("TF_LOG_PROVIDER")
-            .env_remove("TF_LOG_PATH")
-            .env_remove("TF_REATTACH_PROVIDERS");
-        for (key, value) in extra_env {
-            command.env(key, value);
-        }
-        command.output().unwrap_or_else(|e| panic!("running {} (set TF_BINARY): {e}", terraform_binary()))
-    }
-
-    /// Runs terraform and fails the test with its output unless the exit code is `expected`.
-    fn expect(&self, expected: i32, args: &[&str]) -> String {
-        let output = self.terraform(args, &[]);
-        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-        assert_eq!(output.status.code(), Some(expected), "terraform {args:?}:\n{text}");
-        text
-    }
-
-    fn state(&self) -> serde_json::Value {
-        let text = self.expect(0, &["show", "-json"]);
-        serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
-    }
+fn write_config(tf: &Terraform, body: &str) {
+    tf.config_raw(&format!("terraform {{\n  required_providers {{\n    spectrocloud = {{ source = \"{PROVIDER_ADDRESS}\" }}\n  }}\n}}\n{body}"));
 }
 
 fn resource<'a>(state: &'a serde_json::Value, address: &str) -> &'a serde_json::Value {
@@ -113,7 +59,7 @@ output "greeting" { value = data.spectrocloud_probe.d.greeting }
 
 #[test]
 fn lifecycle_apply_plan_update_replace_import_destroy() {
-    let ws = Workspace::new(LIFECYCLE);
+    let ws = probe_workspace(LIFECYCLE);
     ws.expect(0, &["apply", "-auto-approve"]);
     ws.expect(0, &["plan", "-detailed-exitcode"]);
     let state = ws.state();
@@ -125,10 +71,10 @@ fn lifecycle_apply_plan_update_replace_import_destroy() {
     assert_eq!(state["values"]["outputs"]["greeting"]["value"], "hello, alpha");
 
     // In-place update keeps the id; a new name replaces the object.
-    ws.write_config(&LIFECYCLE.replace("\"first\"", "\"second\""));
+    write_config(&ws, &LIFECYCLE.replace("\"first\"", "\"second\""));
     let text = ws.expect(0, &["apply", "-auto-approve"]);
     assert!(text.contains("0 added, 1 changed, 0 destroyed"), "{text}");
-    ws.write_config(&LIFECYCLE.replace("\"first\"", "\"second\"").replace("\"alpha\"", "\"omega\""));
+    write_config(&ws, &LIFECYCLE.replace("\"first\"", "\"second\"").replace("\"alpha\"", "\"omega\""));
     let text = ws.expect(0, &["apply", "-auto-approve"]);
     assert!(text.contains("forces replacement") && text.contains("1 added, 0 changed, 1 destroyed"), "{text}");
     ws.expect(0, &["plan", "-detailed-exitcode"]);
@@ -147,7 +93,7 @@ fn lifecycle_apply_plan_update_replace_import_destroy() {
 
 #[test]
 fn diagnostics_point_at_the_attribute() {
-    let ws = Workspace::new("resource \"spectrocloud_probe\" \"bad\" {\n  size = 1\n  name = \"\"\n}\n");
+    let ws = probe_workspace("resource \"spectrocloud_probe\" \"bad\" {\n  size = 1\n  name = \"\"\n}\n");
     let text = ws.expect(1, &["validate"]);
     assert!(text.contains("Empty probe name"), "{text}");
     assert!(text.contains("line 8") && text.contains("name = \"\""), "diagnostic should point at the name line:\n{text}");
@@ -155,17 +101,17 @@ fn diagnostics_point_at_the_attribute() {
 
 #[test]
 fn five_megabyte_values_cross_both_ways() {
-    let ws = Workspace::new("resource \"spectrocloud_probe\" \"big\" {\n  name = \"big\"\n  note = format(\"%05000000d\", 7)\n}\n");
+    let ws = probe_workspace("resource \"spectrocloud_probe\" \"big\" {\n  name = \"big\"\n  note = format(\"%05000000d\", 7)\n}\n");
     ws.expect(0, &["apply", "-auto-approve"]);
     ws.expect(0, &["plan", "-detailed-exitcode"]);
 }
 
 #[test]
 fn state_written_by_schema_version_0_is_upgraded() {
-    let ws = Workspace::new("resource \"spectrocloud_probe\" \"old\" { name = \"old\" }\n");
+    let ws = probe_workspace("resource \"spectrocloud_probe\" \"old\" { name = \"old\" }\n");
     ws.expect(0, &["apply", "-auto-approve"]);
     // Rewrite the stored object as version 0 would have stored it (no `note`).
-    let path = ws.dir.path().join("config/terraform.tfstate");
+    let path = ws.work_dir().join("terraform.tfstate");
     let mut state: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     state["serial"] = serde_json::json!(state["serial"].as_i64().unwrap() + 1);
     let instance = &mut state["resources"][0]["instances"][0];
@@ -181,15 +127,16 @@ fn state_written_by_schema_version_0_is_upgraded() {
 
 #[test]
 fn provider_logs_are_structured_lines_and_shutdown_is_graceful() {
-    let ws = Workspace::new("resource \"spectrocloud_probe\" \"log\" { name = \"log\" }\n");
-    let output = ws.terraform(&["apply", "-auto-approve"], &[("TF_LOG", "DEBUG")]);
+    let mut ws = probe_workspace("resource \"spectrocloud_probe\" \"log\" { name = \"log\" }\n");
+    ws.set_env("TF_LOG", "DEBUG");
+    let output = ws.run(&["apply", "-auto-approve"]);
     assert!(output.status.success());
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = &output.stderr;
     assert!(
         log.contains("[INFO]  provider.terraform-provider-spectrocloud: probe configured:"),
         "provider INFO lines should be parsed from hclog JSON:\n{log}"
     );
-    assert!(log.contains("@module=spectrocloud.protocol.grpc rpc=") || log.contains("rpc=ApplyResourceChange"));
+    assert!(log.contains("@module=terraform_plugin.protocol.grpc rpc=") || log.contains("rpc=ApplyResourceChange"));
     assert!(!log.contains("\"@level\""), "a provider line was not parsed as JSON");
     assert!(!log.contains("failed to exit gracefully"), "the plugin did not exit after Shutdown");
     assert!(!log.contains("unexpected data"), "nothing may be written to the stdio stream");
