@@ -7,8 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::PROFILE_CONTEXTS;
-use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, replace_when_scope_moves, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, profile_context_attribute, tags_attribute};
 use crate::domain::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
 use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
 use crate::client::models::{ManifestDocument, ManifestInput, NameValue};
@@ -307,13 +306,7 @@ impl Resource<Palette> for ApplicationProfileResource {
                 .attribute(id_attribute())
                 .attribute(Attribute::new("name", Type::String).required().description("The profile's name. The API cannot rename a profile, so a new name replaces it.").validator(not_empty()).plan_modifier(requires_replace()))
                 .attribute(Attribute::new("version", Type::String).default(Value::string("1.0.0")).description("The profile version (`1`, `1.2` or `1.2.3`, optionally prefixed with `v`); a change renames this version in place.").validator(profile_version()))
-                .attribute(
-                    Attribute::new("context", Type::String)
-                        .default(Value::string("project"))
-                        .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
-                        .validator(one_of(&PROFILE_CONTEXTS))
-                        .plan_modifier(replace_when_scope_moves()),
-                )
+                .attribute(profile_context_attribute())
                 .attribute(tags_attribute())
                 .attribute(description_attribute())
                 .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("Kept for compatibility; not sent to the API."))

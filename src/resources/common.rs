@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use crate::client::ClientError;
 use crate::client::conventions::{description, labels_to_tags, set_description, tags_to_labels};
 use crate::client::models::ObjectMeta;
+use crate::domain::PROFILE_CONTEXTS;
 use terraform_plugin::framework::context::ResourceError;
 use terraform_plugin::framework::modifiers::{requires_replace_if, use_state_for_unknown, RequiresReplace};
 use terraform_plugin::framework::schema::Attribute;
-use terraform_plugin::framework::validators::key_value_tags;
+use terraform_plugin::framework::validators::{key_value_tags, one_of};
 use terraform_plugin::framework::wait::CheckError;
 use crate::provider::api_failure;
 use terraform_plugin::protocol::value::{Type, Value};
@@ -40,6 +41,16 @@ pub fn replace_when_scope_moves() -> RequiresReplace {
     requires_replace_if("when it moves the object between the project and the tenant (Palette cannot move objects between scopes)", move |request, plan| {
         tenant(request.prior) != tenant(plan)
     })
+}
+
+/// A profile's `context`: where it lives, `project` unless set; moving it
+/// to or from the tenant replaces it.
+pub fn profile_context_attribute() -> Attribute {
+    Attribute::new("context", Type::String)
+        .default(Value::string("project"))
+        .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
+        .validator(one_of(&PROFILE_CONTEXTS))
+        .plan_modifier(replace_when_scope_moves())
 }
 
 /// Builds object metadata from a name, tags and description.

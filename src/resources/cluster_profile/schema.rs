@@ -3,9 +3,8 @@
 use std::collections::BTreeSet;
 
 use super::{pack_path, PACK_TYPES, VARIABLE_FORMATS};
-use crate::resources::common::{description_attribute, id_attribute, replace_when_scope_moves, tags_attribute};
+use crate::resources::common::{description_attribute, id_attribute, profile_context_attribute, tags_attribute};
 use crate::domain::packs::{pack_types_equal, yaml_values_equal};
-use crate::domain::PROFILE_CONTEXTS;
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
 use terraform_plugin::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged};
 use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
@@ -144,13 +143,7 @@ pub(super) fn schema() -> Schema {
                     .validator(profile_version()),
             )
             .attribute(Attribute::new("skip_destroy", Type::Bool).default(Value::Bool(false)).description("When true, destroying the resource leaves the profile in Palette."))
-            .attribute(
-                Attribute::new("context", Type::String)
-                    .default(Value::string("project"))
-                    .description("Where the profile lives: `project` (the provider's project), `tenant` or `system`.")
-                    .validator(one_of(&PROFILE_CONTEXTS))
-                    .plan_modifier(replace_when_scope_moves()),
-            )
+            .attribute(profile_context_attribute())
             .attribute(tags_attribute())
             .attribute(description_attribute())
             .attribute(Attribute::new("cloud", Type::String).default(Value::string("all")).description("The cloud type (`all`, `aws`, `eks`, `vsphere`, a custom cloud...).").plan_modifier(requires_replace()))
