@@ -26,6 +26,17 @@ PROVIDER_HEADER = ('terraform {\n  required_providers {\n    spectrocloud = { so
                    'provider "spectrocloud" {}\n')
 
 
+# palette-local's first line on stdout once it accepts connections, before its URL.
+READY_PREFIX = "palette-local listening on "
+
+
+def read_ready_url(stdout):
+    """The URL from palette-local's ready line on `stdout` (a binary pipe), or
+    None when the server exited before printing it."""
+    line = stdout.readline().decode().strip()
+    return line.removeprefix(READY_PREFIX) if line.startswith(READY_PREFIX) else None
+
+
 def process_tree(root_pid):
     """The pids of root_pid and all its descendants."""
     children = {}
@@ -144,7 +155,9 @@ def bench_environment(server_args=(), env=None):
     server = subprocess.Popen([PALETTE_LOCAL, "--listen", "127.0.0.1:0", "--db", os.path.join(work, "palette.db"), *server_args],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
-        url = server.stdout.readline().decode().strip().removeprefix("palette-local listening on ")
+        url = read_ready_url(server.stdout)
+        if url is None:
+            sys.exit("palette-local did not start")
         terraform_env = dict(os.environ, TF_CLI_CONFIG_FILE=install_plugin(work, "plugin", PROVIDER), CHECKPOINT_DISABLE="1",
                              TF_IN_AUTOMATION="1", SPECTROCLOUD_HOST=url, SPECTROCLOUD_APIKEY=API_KEY)
         terraform_env.update(UNLIMITED_CLIENT if env is None else env)

@@ -31,9 +31,8 @@ import time
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release")
-API_KEY = "palette-local-dev-key"
+from bench_common import API_KEY, PALETTE_LOCAL, PROVIDER, read_ready_url
+
 PROVIDER_ADDRESS = "registry.terraform.io/spectrocloud/spectrocloud"
 CLUSTERS = 5
 
@@ -144,16 +143,16 @@ class Palette:
 
     def start(self):
         args = [
-            os.path.join(TARGET, "palette-local"), "--listen", self.listen, "--db", self.db,
+            PALETTE_LOCAL, "--listen", self.listen, "--db", self.db,
             "--provision-seconds", str(self.provision_seconds), "--delete-seconds", "2", "--pause-seconds", "1",
             "--exit-on-stdin-eof",
         ]
         for attempt in range(50):
             self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
-            line = self.process.stdout.readline().decode().strip()
-            if line.startswith("palette-local listening on "):
-                self.url = line[len("palette-local listening on "):]
-                self.listen = self.url[len("http://"):]
+            url = read_ready_url(self.process.stdout)
+            if url is not None:
+                self.url = url
+                self.listen = url[len("http://"):]
                 return
             self.process.wait()
             time.sleep(0.2)  # the port may still be held by the killed process
@@ -259,7 +258,7 @@ class Terraform:
         os.makedirs(self.dir)
         plugin = os.path.join(workdir, "plugin")
         os.makedirs(plugin)
-        os.symlink(os.path.join(TARGET, "terraform-provider-spectrocloud"), os.path.join(plugin, "terraform-provider-spectrocloud"))
+        os.symlink(PROVIDER, os.path.join(plugin, "terraform-provider-spectrocloud"))
         cli = os.path.join(workdir, "cli.tfrc")
         with open(cli, "w") as f:
             f.write('provider_installation {\n  dev_overrides {\n    "%s" = "%s"\n  }\n  direct {}\n}\n' % (PROVIDER_ADDRESS, plugin))

@@ -26,7 +26,7 @@ pub struct ApplicationProfileDataSource;
 #[async_trait]
 impl DataSource<Palette> for ApplicationProfileDataSource {
     fn type_name(&self) -> &str {
-        crate::resources::application_profile::TYPE_NAME
+        "spectrocloud_application_profile"
     }
 
     fn schema(&self) -> Schema {

@@ -24,7 +24,7 @@ pub struct ClusterGroupDataSource;
 #[async_trait]
 impl DataSource<Palette> for ClusterGroupDataSource {
     fn type_name(&self) -> &str {
-        crate::resources::cluster_group::TYPE_NAME
+        "spectrocloud_cluster_group"
     }
 
     fn schema(&self) -> Schema {

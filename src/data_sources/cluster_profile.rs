@@ -65,7 +65,7 @@ pub struct ClusterProfileDataSource;
 #[async_trait]
 impl DataSource<Palette> for ClusterProfileDataSource {
     fn type_name(&self) -> &str {
-        crate::resources::cluster_profile::TYPE_NAME
+        "spectrocloud_cluster_profile"
     }
 
     fn schema(&self) -> Schema {

@@ -22,7 +22,7 @@ pub struct ProjectDataSource;
 #[async_trait]
 impl DataSource<Palette> for ProjectDataSource {
     fn type_name(&self) -> &str {
-        crate::resources::project::TYPE_NAME
+        "spectrocloud_project"
     }
 
     fn schema(&self) -> Schema {
