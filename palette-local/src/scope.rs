@@ -9,9 +9,9 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+use super::domain::project;
 use super::error::{ApiError, ApiResult};
 use super::model::require_uid;
-use super::routes::projects;
 use super::server::SharedState;
 
 pub const PROJECT_HEADER: &str = "ProjectUid";
@@ -82,7 +82,7 @@ impl FromRequestParts<SharedState> for Scope {
         };
         require_uid(&project_uid)?;
         let lookup = project_uid.clone();
-        let exists = state.store.run(move |tx| tx.exists(projects::KIND, &lookup)).await?;
+        let exists = state.store.run(move |tx| tx.exists(project::KIND, &lookup)).await?;
         if exists {
             Ok(Scope::Project(project_uid))
         } else {

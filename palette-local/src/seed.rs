@@ -11,13 +11,13 @@ use serde_json::{json, Value};
 
 use super::clock::parse_timestamp;
 use super::config::LifecycleTimings;
+use super::domain::pack::{self, Pack, PackLayer, PackType};
+use super::domain::project::{self, Project};
+use super::domain::registry::{self, Registry, RegistryKind};
+use super::domain::user::{self, User, UserRecord, UserSpec, UserStatus};
 use super::error::{ApiError, ApiResult};
 use super::lifecycle::to_millis;
 use super::model::{is_uid, labels_from_tags, new_uid, MetaInput, ObjectMeta};
-use super::routes::identity::{self, User, UserRecord, UserSpec, UserStatus};
-use super::routes::packs::{self, Pack, PackLayer, PackType};
-use super::routes::projects::{self, Project};
-use super::routes::registries::{self, Registry, RegistryKind};
 use super::routes::spectroclusters::virtual_clusters;
 use super::routes::{appprofiles, clustergroups, clusterprofiles, SPECTROCLUSTER_KIND};
 use super::scope::Scope;
@@ -218,8 +218,8 @@ fn load(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
     for key in &seed.api_keys {
         tx.add_api_key(key)?;
     }
-    tx.set_setting(identity::TENANT_UID_SETTING, &new_uid())?;
-    tx.set_setting(identity::ORG_NAME_SETTING, seed.org_name.as_deref().unwrap_or(DEFAULT_ORG))?;
+    tx.set_setting(user::TENANT_UID_SETTING, &new_uid())?;
+    tx.set_setting(user::ORG_NAME_SETTING, seed.org_name.as_deref().unwrap_or(DEFAULT_ORG))?;
     load_users(tx, seed, now)?;
     let project_uids = load_projects(tx, &seed.projects, now)?;
     let registry_uids = load_registries(tx, &seed.registries, now)?;
@@ -325,7 +325,7 @@ fn load_users(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
             },
             status: UserStatus { is_active: true, is_password_reset_required: false, last_sign_in: now.to_string() },
         };
-        tx.insert(identity::KIND, &Scope::Tenant, &uid, &name, &UserRecord { user, password: seeded.password.clone() })?;
+        tx.insert(user::KIND, &Scope::Tenant, &uid, &name, &UserRecord { user, password: seeded.password.clone() })?;
     }
     Ok(())
 }
@@ -333,10 +333,10 @@ fn load_users(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
 fn load_projects(tx: &Tx<'_>, seeded: &[SeedProject], now: &str) -> ApiResult<HashMap<String, String>> {
     let mut uids = HashMap::new();
     for seed in seeded {
-        projects::ensure_unique_name(tx, &seed.name, None)?;
+        project::ensure_unique_name(tx, &seed.name, None)?;
         let uid = uid_or_new(&seed.uid, "project")?;
         let project = Project::new(uid.clone(), seed.name.clone(), meta_input(&seed.description, &seed.tags), now);
-        tx.insert(projects::KIND, &Scope::Tenant, &uid, &seed.name, &project)?;
+        tx.insert(project::KIND, &Scope::Tenant, &uid, &seed.name, &project)?;
         uids.insert(seed.name.clone(), uid);
     }
     Ok(uids)
@@ -363,7 +363,7 @@ fn load_registries(tx: &Tx<'_>, seeded: &[SeedRegistry], now: &str) -> ApiResult
             is_default: index == seeded.iter().position(|r| r.kind == RegistryKind::Spectro).unwrap_or(usize::MAX),
             last_synced: now.to_string(),
         };
-        tx.insert(registries::KIND, &Scope::System, &uid, &seed.name, &registry)?;
+        tx.insert(registry::KIND, &Scope::System, &uid, &seed.name, &registry)?;
         uids.insert(seed.name.clone(), uid);
     }
     Ok(uids)
@@ -399,11 +399,11 @@ fn load_packs(tx: &Tx<'_>, seeded: &[SeedPack], registry_uids: &HashMap<String, 
             addon_type: seed.addon_type.clone(),
             addon_sub_type: seed.addon_sub_type.clone(),
             group: seed.group.clone(),
-            source: seed.source.clone().unwrap_or_else(|| packs::SPECTROCLOUD_SOURCE.to_string()),
+            source: seed.source.clone().unwrap_or_else(|| pack::SPECTROCLOUD_SOURCE.to_string()),
             is_fips: seed.is_fips,
             logo_url: String::new(),
         };
-        tx.insert(packs::KIND, &Scope::System, &uid, &seed.name, &pack)?;
+        tx.insert(pack::KIND, &Scope::System, &uid, &seed.name, &pack)?;
     }
     Ok(())
 }
@@ -505,10 +505,10 @@ mod tests {
                 assert!(matches!(host.owner, Scope::Project(_)));
                 assert_eq!(host.value["status"]["capacity"]["memoryMiB"], 262144);
                 assert_eq!(host.value["spec"]["clusterConfig"]["hostClusterConfig"]["isHostCluster"], true);
-                let pack: Row<Pack> = tx.get(packs::KIND, "bbbbbbbbbbbbbbbbbbbbbbbb")?.unwrap();
+                let pack: Row<Pack> = tx.get(pack::KIND, "bbbbbbbbbbbbbbbbbbbbbbbb")?.unwrap();
                 assert_eq!(pack.value.registry_uid, "aaaaaaaaaaaaaaaaaaaaaaaa");
                 assert_eq!(tx.api_keys()?, ["key-a", "key-b"]);
-                let project = tx.list_all::<Project>(projects::KIND)?.remove(0).value;
+                let project = tx.list_all::<Project>(project::KIND)?.remove(0).value;
                 assert_eq!(project.metadata.labels["team"], "a");
                 Ok(())
             })

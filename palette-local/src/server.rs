@@ -35,6 +35,7 @@ use super::clock::Clock;
 use super::config::{Config, LifecycleTimings};
 use super::error::{codes, ApiError};
 use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
+use super::lifecycle::{to_millis, Millis};
 use super::rate_limit::{ClientAddr, RateLimitLayer, RateLimits};
 use super::seed::{self, SeedFile};
 use super::stats::Stats;
@@ -116,6 +117,11 @@ impl AppState {
     /// The lifecycle clock's current time as an RFC 3339 timestamp.
     pub fn timestamp(&self) -> String {
         self.clock.timestamp()
+    }
+
+    /// The lifecycle clock's current time in milliseconds.
+    pub fn now(&self) -> Millis {
+        to_millis(self.clock.now())
     }
 }
 

@@ -381,7 +381,7 @@ async fn modify(
     edit: impl FnOnce(&Tx<'_>, &Row<ClusterGroup>, &mut ClusterGroup, Millis) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<NoContent> {
     let stamp = app.timestamp();
-    let now = spectroclusters::now(app);
+    let now = app.now();
     app.store
         .run(move |tx| {
             let row = load(tx, &uid, &scope)?;
@@ -479,7 +479,7 @@ async fn replace_profiles(
 }
 
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     app.store
         .run(move |tx| {
             let group = load(tx, &uid, &scope)?.value;
@@ -547,7 +547,7 @@ fn summary(tx: &Tx<'_>, row: &Row<ClusterGroup>, clusters: &[Row<VirtualCluster>
 }
 
 async fn summaries(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let items = app
         .store
         .run(move |tx| {
@@ -606,7 +606,7 @@ async fn developer_credit(
     if !["system", "tenant", "project"].contains(&group_scope.as_str()) {
         return Err(ApiError::bad_request(format!("scope: invalid value '{group_scope}', expected one of system, tenant, project")));
     }
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let used = app
         .store
         .run(move |tx| {
@@ -643,7 +643,7 @@ async fn dashboard(
     spec: SearchSpec,
     which: Members,
 ) -> ApiResult<Json<Value>> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let items = app
         .store
         .run(move |tx| {

@@ -11,10 +11,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::identity::TENANT_UID_SETTING;
-use super::packs as catalog;
-use super::registries::{self, Registry};
 use super::versioned::{self, CloneTarget, Versioned};
+use crate::domain::pack as catalog;
+use crate::domain::registry::{self, Registry};
+use crate::domain::user::TENANT_UID_SETTING;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
@@ -74,7 +74,7 @@ impl AppProfile {
         let uids: BTreeSet<&str> = self.tiers.iter().map(|tier| tier.registry_uid.as_str()).filter(|uid| is_uid(uid)).collect();
         let mut refs = Vec::new();
         for uid in uids {
-            if let Some(row) = tx.get::<Registry>(registries::KIND, uid)? {
+            if let Some(row) = tx.get::<Registry>(registry::KIND, uid)? {
                 refs.push(json!({ "kind": row.value.kind, "name": row.value.metadata.name, "uid": uid }));
             }
         }

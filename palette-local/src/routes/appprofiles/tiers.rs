@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{load, save, AppProfile};
+use crate::domain::pack::{self as catalog, Pack, PackType};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::model::{is_uid, new_uid, non_empty, parse_enum};
-use crate::routes::packs::{self as catalog, Pack, PackType};
 use crate::routes::versioned::{self, content_view, ManifestBody, ManifestInput, ManifestRef};
 use crate::scope::Scope;
 use crate::server::SharedState;

@@ -19,9 +19,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::identity::TENANT_UID_SETTING;
-use super::packs::{PackLayer, PackType};
 use super::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
+use crate::domain::pack::{PackLayer, PackType};
+use crate::domain::user::TENANT_UID_SETTING;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::model::{new_uid, parse_enum, require_uid, validate_profile_version, MetaInput, ObjectMeta};

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{load, save, ClusterProfile, PackRef, Template};
+use crate::domain::pack::{self as catalog, Pack, PackLayer, PackType};
+use crate::domain::registry::{self, Registry};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::model::{digest, is_uid, non_empty, parse_enum};
-use crate::routes::packs::{self as catalog, Pack, PackLayer, PackType};
-use crate::routes::registries::{self, Registry};
 use crate::routes::versioned::{self, ManifestBody, ManifestContents, ManifestInput, ManifestRef};
 use crate::scope::Scope;
 use crate::server::SharedState;
@@ -239,7 +239,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams((uid, nam
         .run(move |tx| {
             let row = load(tx, &uid, &scope)?;
             let pack = pack_in(current(&row.value)?, &name)?;
-            let registry = if is_uid(&pack.registry_uid) { tx.get::<Registry>(registries::KIND, &pack.registry_uid)? } else { None };
+            let registry = if is_uid(&pack.registry_uid) { tx.get::<Registry>(registry::KIND, &pack.registry_uid)? } else { None };
             let registry = registry.map(|row| {
                 json!({ "uid": row.uid, "name": row.value.metadata.name, "kind": row.value.kind, "scope": row.owner.as_str(),
                         "isPrivate": row.value.is_private, "isDefault": row.value.is_default })

@@ -36,11 +36,11 @@ use rand::Rng;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::identity::TENANT_UID_SETTING;
 use super::SPECTROCLUSTER_KIND;
+use crate::domain::user::TENANT_UID_SETTING;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::NoContent;
-use crate::lifecycle::{timestamp_of, to_millis, Lifecycle, Millis, State};
+use crate::lifecycle::{timestamp_of, Lifecycle, Millis, State};
 use crate::model::{require_uid, ObjectMeta};
 use crate::scope::Scope;
 use crate::server::SharedState;
@@ -507,11 +507,6 @@ pub fn record_references(tx: &Tx<'_>, cluster: &VirtualCluster, now: Millis) -> 
     tx.set_references(KIND, &cluster.metadata.uid, &borrowed)
 }
 
-/// The lifecycle clock's current time.
-pub fn now(app: &SharedState) -> Millis {
-    to_millis(app.clock.now())
-}
-
 /// Runs `work` in one transaction like `Store::run`, but commits also when it fails
 /// with a 404, so that removals of deleted clusters made on the way stick (in these
 /// handlers a 404 never follows other writes).
@@ -532,7 +527,7 @@ pub async fn modify(
     scope: Scope,
     edit: impl FnOnce(&Tx<'_>, Millis, &mut VirtualCluster) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<NoContent> {
-    let now = now(app);
+    let now = app.now();
     run(&app, move |tx| {
         let mut row = load_virtual(tx, &uid, &scope, now)?;
         row.value.ensure_mutable(now)?;

@@ -17,7 +17,7 @@ use super::day2::{self, BackupPolicy, NamespaceInput, RbacInput, ScanPolicy};
 use super::profiles::{self, AttachmentInput};
 use super::views::{self, ViewContext};
 use super::{
-    ensure_unique_name, find_host, list_virtual, load, modify, now, null_as_default, record_references, run, tenant_uid, usable_from,
+    ensure_unique_name, find_host, list_virtual, load, modify, null_as_default, record_references, run, tenant_uid, usable_from,
     validate_name, Access, ApiEndpoint, Cluster, HostCluster, InstanceType, Location, NamedRef, OsPatchConfig, Placement, UidRef,
     VirtualCluster, VirtualClusterConfig, VirtualClusterSpec, CLOUD_CONFIG_KIND, KIND, NESTED,
 };
@@ -304,7 +304,7 @@ pub fn insert(
 }
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<VirtualClusterEntity>) -> ApiResult<Created> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let uid = run(&app, move |tx| Ok(insert(tx, &scope, new_uid(), entity, now, &timings)?.metadata.uid)).await?;
     Ok(Created(uid))
@@ -318,7 +318,7 @@ async fn validate(
     scope: Scope,
     JsonBody(entity): JsonBody<VirtualClusterEntity>,
 ) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let profile_uids: Vec<String> = entity.spec.profiles.iter().map(|p| p.uid.clone()).collect();
     let outcome = run(&app, move |tx| Ok(plan(tx, &scope, new_uid(), entity, now, &timings).map(drop))).await?;
@@ -386,13 +386,13 @@ async fn validate_cluster_name(
     let name = query.name.map(|name| name.trim().to_string()).filter(|name| !name.is_empty());
     let name = name.ok_or_else(|| ApiError::bad_request("query parameter name is required"))?;
     validate_name(&name)?;
-    let now = now(&app);
+    let now = app.now();
     run(&app, move |tx| ensure_unique_name(tx, &scope, &name, None, now)).await?;
     Ok(NoContent)
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let row = load(tx, &uid, &scope, now)?;
         let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
@@ -403,7 +403,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
 }
 
 async fn status(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let state = run(&app, move |tx| Ok(views::state(&load(tx, &uid, &scope, now)?.value, now))).await?;
     Ok(Json(json!({ "status": { "state": state } })))
 }
@@ -422,7 +422,7 @@ async fn remove(
     PathParams(uid): PathParams<String>,
     QueryParams(query): QueryParams<DeleteQuery>,
 ) -> ApiResult<NoContent> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let force = query.force_delete.unwrap_or(false);
     run(&app, move |tx| match load(tx, &uid, &scope, now)?.value {

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::virtual_clusters::{self, VirtualClusterEntity};
-use super::{load_virtual, now, null_as_default, run, save_virtual, InstanceType, NamedRef, VirtualCluster, KIND};
+use super::{load_virtual, null_as_default, run, save_virtual, InstanceType, NamedRef, VirtualCluster, KIND};
 use crate::config::LifecycleTimings;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
@@ -202,7 +202,7 @@ async fn deploy(
     scope: Scope,
     JsonBody(entity): JsonBody<DeploymentEntity<ClusterTarget>>,
 ) -> ApiResult<Created> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let uid = run(&app, move |tx| {
         let cluster = load_virtual(tx, &entity.spec.config.target_spec.cluster_uid, &scope, now)?.value;
@@ -219,7 +219,7 @@ async fn deploy_in_group(
     scope: Scope,
     JsonBody(entity): JsonBody<DeploymentEntity<GroupTarget>>,
 ) -> ApiResult<Created> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let uid = run(&app, move |tx| {
         let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
@@ -370,7 +370,7 @@ fn observe<T>(tx: &Tx<'_>, row: &Row<AppDeployment>, cluster: &VirtualCluster, n
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let (row, cluster) = load(tx, &uid, &scope, now)?;
         observe(tx, &row, &cluster, now, |o| o.view())
@@ -393,7 +393,7 @@ fn ensure_not_deleting(deployment: &AppDeployment) -> ApiResult<()> {
 /// Starts deleting; a deployment that made its cluster deletes the cluster too.
 /// Deleting again changes nothing.
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     run(&app, move |tx| {
         let (mut row, mut cluster) = load(tx, &uid, &scope, now)?;
@@ -421,7 +421,7 @@ async fn change_profile(
     PathParams(uid): PathParams<String>,
     JsonBody(body): JsonBody<ProfileRef>,
 ) -> ApiResult<NoContent> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     run(&app, move |tx| {
         let (mut row, cluster) = load(tx, &uid, &scope, now)?;
@@ -451,7 +451,7 @@ async fn change_profile(
 /// `GET /v1/appDeployments/{uid}/profile/versions`: every version of the profile
 /// (`availableVersions`, oldest first) and the newest (`latestVersions`).
 async fn profile_versions(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let (row, _) = load(tx, &uid, &scope, now)?;
         let profile = tx
@@ -503,7 +503,7 @@ async fn search(
     QueryParams(page): QueryParams<PageQuery>,
     OptionalJsonBody(spec): OptionalJsonBody<AppDeploymentsFilterSpec>,
 ) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let AppDeploymentsFilterSpec { filter, sort } = spec;
     let summaries = run(&app, move |tx| {
         let mut found = Vec::new();
