@@ -279,6 +279,7 @@ fn create<T>(prepared: Prepared<T>, create: impl FnOnce(&Scope, &str, T) -> ApiR
 /// Profiles first, then the groups and clusters that may use them; virtual
 /// clusters are seeded already provisioned (and paused when their body asks).
 fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, String>, now: &str) -> ApiResult<()> {
+    let now_millis = parse_timestamp(now).map_or(0, to_millis);
     for profile in &seed.cluster_profiles {
         let prepared = prepare(tx, &profile.object, clusterprofiles::KIND, "cluster profile", project_uids)?;
         create(prepared, |owner, uid, body| clusterprofiles::create_in(tx, owner, uid, body, profile.publish, now))?;
@@ -289,11 +290,10 @@ fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, Str
     }
     for group in &seed.cluster_groups {
         let prepared = prepare(tx, group, clustergroups::KIND, "cluster group", project_uids)?;
-        create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now))?;
+        create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now_millis))?;
     }
     // Seeded clusters exist already: every transition is instant.
     let instant = LifecycleTimings::default();
-    let now_millis = parse_timestamp(now).map_or(0, to_millis);
     for cluster in &seed.virtual_clusters {
         let prepared = prepare(tx, cluster, SPECTROCLUSTER_KIND, "virtual cluster", project_uids)?;
         create(prepared, |owner, uid, body| {

@@ -54,23 +54,24 @@ pub fn save<K: Kind>(tx: &Tx<'_>, value: &K, now: Millis) -> ApiResult<()> {
 }
 
 /// Loads `uid` as seen from `scope` and [`update`]s it.
-pub fn modify<K: Kind>(
+pub fn modify<K: Kind, T>(
     tx: &Tx<'_>,
     uid: &str,
     scope: &Scope,
     now: Millis,
-    edit: impl FnOnce(&Scope, &mut K) -> ApiResult<()>,
-) -> ApiResult<()> {
+    edit: impl FnOnce(&Scope, &mut K) -> ApiResult<T>,
+) -> ApiResult<T> {
     update(tx, load(tx, uid, scope)?, now, edit)
 }
 
 /// Lets `edit` change a loaded object (it is told the owner), stamps it modified at
-/// `now` and saves it.
-pub fn update<K: Kind>(tx: &Tx<'_>, row: Row<K>, now: Millis, edit: impl FnOnce(&Scope, &mut K) -> ApiResult<()>) -> ApiResult<()> {
+/// `now` and saves it; returns what `edit` returned.
+pub fn update<K: Kind, T>(tx: &Tx<'_>, row: Row<K>, now: Millis, edit: impl FnOnce(&Scope, &mut K) -> ApiResult<T>) -> ApiResult<T> {
     let Row { owner, mut value, .. } = row;
-    edit(&owner, &mut value)?;
+    let result = edit(&owner, &mut value)?;
     value.metadata_mut().touch(&timestamp_of(now));
-    save(tx, &value, now)
+    save(tx, &value, now)?;
+    Ok(result)
 }
 
 fn record_references<K: Kind>(tx: &Tx<'_>, value: &K, now: Millis) -> ApiResult<()> {

@@ -8,3 +8,4 @@ pub mod pack;
 pub mod project;
 pub mod registry;
 pub mod user;
+pub mod versioned;

@@ -33,7 +33,12 @@
 
 use axum::Router;
 
+use super::domain::collection::{self, Kind};
+use super::error::ApiResult;
+use super::extract::NoContent;
+use super::scope::Scope;
 use super::server::SharedState;
+use super::store::Tx;
 
 pub mod appprofiles;
 pub mod cloudconfigs;
@@ -44,7 +49,6 @@ pub mod packs;
 pub mod projects;
 pub mod registries;
 pub mod spectroclusters;
-pub mod versioned;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -57,6 +61,29 @@ pub fn router() -> Router<SharedState> {
         .merge(clustergroups::routes())
         .merge(spectroclusters::routes())
         .merge(cloudconfigs::routes())
+}
+
+/// Loads `uid` as seen from `scope`, lets `edit` change it, stamps and stores it, in
+/// one transaction at the lifecycle clock's time: the shape of every update handler.
+pub async fn modify<K: Kind + 'static>(
+    app: &SharedState,
+    uid: String,
+    scope: Scope,
+    edit: impl FnOnce(&Tx<'_>, &Scope, &mut K) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<NoContent> {
+    modify_returning(app, uid, scope, edit).await?;
+    Ok(NoContent)
+}
+
+/// [`modify`] for edits that answer with a value (the UID of what they add).
+pub async fn modify_returning<K: Kind + 'static, T: Send + 'static>(
+    app: &SharedState,
+    uid: String,
+    scope: Scope,
+    edit: impl FnOnce(&Tx<'_>, &Scope, &mut K) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let now = app.now();
+    app.store.run(move |tx| collection::modify(tx, &uid, &scope, now, |owner, value| edit(tx, owner, value))).await
 }
 
 /// The store kind of spectroclusters (host and virtual clusters). Projects count

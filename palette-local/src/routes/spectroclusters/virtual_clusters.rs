@@ -17,11 +17,12 @@ use super::day2::{self, BackupPolicy, NamespaceInput, RbacInput, ScanPolicy};
 use super::profiles::{self, AttachmentInput};
 use super::views::{self, ViewContext};
 use super::{
-    ensure_unique_name, find_host, list_virtual, load, modify, null_as_default, record_references, run, tenant_uid, usable_from,
+    ensure_unique_name, find_host, list_virtual, load, modify, null_as_default, run, tenant_uid, usable_from,
     validate_name, Access, ApiEndpoint, Cluster, HostCluster, InstanceType, Location, NamedRef, OsPatchConfig, Placement, UidRef,
     VirtualCluster, VirtualClusterConfig, VirtualClusterSpec, CLOUD_CONFIG_KIND, KIND, NESTED,
 };
 use crate::config::LifecycleTimings;
+use crate::domain::collection;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::lifecycle::{timestamp_of, Lifecycle, Millis, State as ClusterState};
@@ -296,10 +297,9 @@ pub fn insert(
 ) -> ApiResult<VirtualCluster> {
     let cluster = plan(tx, scope, uid, entity, now, timings)?;
     let uid = &cluster.metadata.uid;
-    tx.insert(KIND, scope, uid, &cluster.metadata.name, &cluster)?;
+    collection::insert(tx, scope, &cluster, now)?;
     let config_name = format!("{}-config", cluster.metadata.name);
     tx.insert(CLOUD_CONFIG_KIND, scope, &cluster.spec.cloud_config_uid, &config_name, &json!({ "clusterUid": uid }))?;
-    record_references(tx, &cluster, now)?;
     Ok(cluster)
 }
 
@@ -432,7 +432,7 @@ async fn remove(
                 return super::purge(tx, &cluster);
             }
             cluster.metadata.deletion_timestamp = timestamp_of(now);
-            super::save_virtual(tx, &cluster, now)
+            collection::save(tx, &*cluster, now)
         }
         Cluster::Host(host) => {
             let users = tx.referrers(KIND, &uid)?;

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::virtual_clusters::{self, VirtualClusterEntity};
-use super::{load_virtual, null_as_default, run, save_virtual, InstanceType, NamedRef, VirtualCluster, KIND};
+use super::{load_virtual, null_as_default, run, InstanceType, NamedRef, VirtualCluster, KIND};
 use crate::config::LifecycleTimings;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
@@ -35,7 +35,8 @@ use crate::lifecycle::{timestamp_of, Millis, Span, State as ClusterState};
 use crate::listing::PageQuery;
 use crate::model::{new_uid, require_uid, tags_from_labels, MetaInput, ObjectMeta};
 use crate::routes::appprofiles::{self, AppProfile, AppTier};
-use crate::routes::versioned;
+use crate::domain::collection;
+use crate::domain::versioned;
 use crate::scope::Scope;
 use crate::server::SharedState;
 use crate::store::{Row, Tx};
@@ -163,7 +164,7 @@ fn prepare(tx: &Tx<'_>, scope: &Scope, metadata: MetaInput, profile_uid: &str) -
     if tx.list_named::<AppDeployment>(DEPLOYMENT_KIND, scope, &name)?.iter().any(|row| &row.owner == scope) {
         return Err(ApiError::duplicate(format!("an app deployment named '{name}' already exists")));
     }
-    let profile = appprofiles::load(tx, profile_uid, scope)?;
+    let profile = collection::load::<AppProfile>(tx, profile_uid, scope)?;
     Ok(Prepared { metadata, name, profile })
 }
 
@@ -405,7 +406,7 @@ async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): P
         if row.value.made_in_group.is_some() {
             cluster.lifecycle.request_deletion(now, false, &timings);
             cluster.metadata.deletion_timestamp = timestamp_of(now);
-            save_virtual(tx, &cluster, now)?;
+            collection::save(tx, &cluster, now)?;
         }
         tx.update(DEPLOYMENT_KIND, &row.uid, &row.value.metadata.name, &row.value)
     })
@@ -430,7 +431,7 @@ async fn change_profile(
             return Ok(());
         }
         let current = tx.get::<AppProfile>(appprofiles::KIND, &row.value.profile.uid)?;
-        let wanted = appprofiles::load(tx, &body.app_profile_uid, &scope)?;
+        let wanted = collection::load::<AppProfile>(tx, &body.app_profile_uid, &scope)?;
         let same_profile = current.as_ref().is_some_and(|c| c.owner == wanted.owner && c.value.metadata.name == wanted.value.metadata.name);
         if !same_profile {
             return Err(ApiError::bad_request(format!(
