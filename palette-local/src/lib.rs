@@ -33,10 +33,14 @@ pub mod rate_limit;
 pub mod routes;
 pub mod scope;
 pub mod seed;
+pub mod seed_file;
 pub mod server;
 pub mod stats;
+pub mod state;
 pub mod store;
+pub mod uid;
 pub mod version_tags;
 
 pub use config::Config;
-pub use server::{run, AppState, SharedState};
+pub use server::run;
+pub use state::{AppState, SharedState};

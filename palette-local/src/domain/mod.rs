@@ -7,5 +7,6 @@ pub mod collection;
 pub mod pack;
 pub mod project;
 pub mod registry;
+pub mod tier_failures;
 pub mod user;
 pub mod versioned;

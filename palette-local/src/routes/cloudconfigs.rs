@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, NoContent, PathParams};
 use crate::model::{require_uid, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::Tx;
 
 const LABEL: &str = "virtual cloud config";

@@ -26,9 +26,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::lifecycle::{timestamp_of, Millis};
 use crate::listing::PageQuery;
-use crate::model::{new_uid, require_uid, MetaInput, ObjectMeta};
+use crate::model::{require_uid, MetaInput, ObjectMeta};
+use crate::uid::new_uid;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub const KIND: &str = "clustergroup";

@@ -37,7 +37,7 @@ use super::domain::collection::{self, Kind};
 use super::error::ApiResult;
 use super::extract::NoContent;
 use super::scope::Scope;
-use super::server::SharedState;
+use super::state::SharedState;
 use super::store::Tx;
 
 pub mod appprofiles;

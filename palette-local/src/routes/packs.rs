@@ -17,7 +17,7 @@ use crate::listing::PageQuery;
 use crate::model::{compare_versions, digest, require_uid};
 use crate::query::ListQuery;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::version_tags;
 
 const LABEL: &str = "pack";

@@ -13,10 +13,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterString, SortKey, SortSpec};
 use crate::listing::PageQuery;
-use crate::model::{new_uid, MetaInput};
+use crate::model::MetaInput;
+use crate::uid::new_uid;
 use crate::scope::Scope;
 use crate::lifecycle::{timestamp_of, Millis};
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub fn routes() -> Router<SharedState> {

@@ -14,7 +14,7 @@ use crate::extract::{PathParams, QueryParams};
 use crate::model::require_uid;
 use crate::query::ListQuery;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 
 const LABEL: &str = "registry";
 

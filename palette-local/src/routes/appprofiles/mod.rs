@@ -21,9 +21,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
 use crate::listing::PageQuery;
-use crate::model::{is_uid, new_uid, non_empty, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
+use crate::model::{non_empty, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
+use crate::uid::{is_uid, new_uid};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub use tiers::{AppTier, TierInput, TierType};

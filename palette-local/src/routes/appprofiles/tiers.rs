@@ -15,10 +15,11 @@ use crate::domain::pack::{self as catalog, Pack, PackType};
 use crate::domain::versioned::{self, content_view, ManifestBody, ManifestInput, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
-use crate::model::{is_uid, new_uid, non_empty, parse_enum};
+use crate::model::{non_empty, parse_enum};
+use crate::uid::{is_uid, new_uid};
 use crate::scope::Scope;
 use crate::routes::modify_returning;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::Tx;
 
 pub fn routes() -> Router<SharedState> {

@@ -16,7 +16,7 @@ use crate::filters::{allowed, sort_by_specs, FilterArray, FilterString, FilterVe
 use crate::listing::PageQuery;
 use crate::model::tags_from_labels;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub fn routes() -> Router<SharedState> {

@@ -26,9 +26,10 @@ use crate::domain::user::TENANT_UID_SETTING;
 use crate::domain::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
-use crate::model::{new_uid, parse_enum, validate_profile_version, MetaInput, ObjectMeta};
+use crate::model::{parse_enum, validate_profile_version, MetaInput, ObjectMeta};
+use crate::uid::new_uid;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub use packs::PackInput;

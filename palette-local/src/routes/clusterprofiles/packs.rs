@@ -16,10 +16,11 @@ use crate::domain::registry::{self, Registry};
 use crate::domain::versioned::{self, ManifestBody, ManifestContents, ManifestInput, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
-use crate::model::{digest, is_uid, non_empty, parse_enum};
+use crate::model::{digest, non_empty, parse_enum};
+use crate::uid::is_uid;
 use crate::scope::Scope;
 use crate::routes::modify_returning;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::Tx;
 
 /// The pack UID clients send for manifest-only layers.

@@ -12,7 +12,7 @@ use crate::routes::modify;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, NoContent, PathParams};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 
 const FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
 const INPUT_TYPES: [&str; 3] = ["text", "dropdown", "multiline"];

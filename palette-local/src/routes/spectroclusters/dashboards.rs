@@ -18,7 +18,7 @@ use crate::filters::FilterString;
 use crate::lifecycle::Millis;
 use crate::listing::PageQuery;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub fn routes() -> Router<SharedState> {

@@ -18,9 +18,10 @@ use crate::clock::parse_timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::lifecycle::{timestamp_of, State as ClusterState};
-use crate::model::{new_uid, MetaInput};
+use crate::model::MetaInput;
+use crate::uid::new_uid;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 
 /// The real API's code for reading a backup that was never configured.
 pub const BACKUP_NOT_CONFIGURED: &str = "BackupNotConfigured";

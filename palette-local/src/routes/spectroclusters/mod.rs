@@ -44,7 +44,7 @@ use crate::extract::NoContent;
 use crate::lifecycle::{Lifecycle, Millis, State};
 use crate::model::{require_uid, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 use capacity::Resources;
 use profiles::Attachment;
@@ -477,7 +477,7 @@ pub fn load_virtual(tx: &Tx<'_>, uid: &str, scope: &Scope, now: Millis) -> ApiRe
 
 /// A live host cluster by UID, whatever its scope (placement checks scope itself).
 pub fn find_host(tx: &Tx<'_>, uid: &str) -> ApiResult<Option<Row<HostCluster>>> {
-    if !crate::model::is_uid(uid) {
+    if !crate::uid::is_uid(uid) {
         return Ok(None);
     }
     let Some(row) = tx.get::<Value>(KIND, uid)? else { return Ok(None) };

@@ -23,7 +23,7 @@ use crate::extract::{JsonBody, NoContent, OptionalJsonBody, PathParams};
 use crate::model::require_uid;
 use crate::routes::clusterprofiles::{self, ClusterProfile, ProfileType, Template, Variable};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 /// The real API's code for overlapping packs across attached profiles.

@@ -26,10 +26,11 @@ use crate::domain::collection;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::lifecycle::{timestamp_of, Lifecycle, Millis, State as ClusterState};
-use crate::model::{new_uid, MetaInput, ObjectMeta};
+use crate::model::{MetaInput, ObjectMeta};
+use crate::uid::new_uid;
 use crate::routes::clustergroups::{self, ClusterGroup};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 const DISTROS: [&str; 3] = ["k3s", "cncf_k8s", "vcluster-generic"];

@@ -16,7 +16,6 @@
 
 mod rollout;
 
-use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,20 +32,20 @@ use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams,
 use crate::filters::{sort_by_specs, FilterArray, FilterString, SortKey, SortSpec};
 use crate::lifecycle::{timestamp_of, Millis, Span, State as ClusterState};
 use crate::listing::PageQuery;
-use crate::model::{new_uid, require_uid, tags_from_labels, MetaInput, ObjectMeta};
+use crate::model::{require_uid, tags_from_labels, MetaInput, ObjectMeta};
+use crate::uid::new_uid;
 use crate::routes::appprofiles::{self, AppProfile, AppTier};
 use crate::domain::collection;
+use crate::domain::tier_failures::tier_failures;
 use crate::domain::versioned;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 use rollout::{Rollout, TierPhase};
 
 pub const DEPLOYMENT_KIND: &str = "appdeployment";
 const LABEL: &str = "app deployment";
 /// The setting holding the injected tier failures (tier name → message).
-const TIER_FAILURES_SETTING: &str = "appTierFailures";
-/// Error code of changes refused while a deployment is being deleted (our choice).
 const DEPLOYMENT_DELETING: &str = "AppDeploymentDeleting";
 
 pub fn routes() -> Router<SharedState> {
@@ -121,18 +120,6 @@ struct ClusterLimits {
     memory_mib: i32,
     #[serde(rename = "storageGiB")]
     storage_gib: i32,
-}
-
-/// The injected tier failures (`/__admin/appTierFailures`): tier name → message.
-pub fn tier_failures(tx: &Tx<'_>) -> ApiResult<BTreeMap<String, String>> {
-    match tx.setting(TIER_FAILURES_SETTING)? {
-        Some(text) => Ok(serde_json::from_str(&text)?),
-        None => Ok(BTreeMap::new()),
-    }
-}
-
-pub fn set_tier_failures(tx: &Tx<'_>, failures: &BTreeMap<String, String>) -> ApiResult<()> {
-    tx.set_setting(TIER_FAILURES_SETTING, &serde_json::to_string(failures)?)
 }
 
 /// The profile's tiers in install order (ties keep their position).
