@@ -3,8 +3,8 @@
 //! # Adding a route module
 //! 1. Create `routes/<kind>.rs` with a `pub fn routes() -> Router<SharedState>` that
 //!    registers its paths exactly as the API reference spells them (`{uid}`-style
-//!    placeholders; the stats report these templates), and a `pub const KIND: &str`
-//!    naming its rows in the store.
+//!    placeholders; the stats report these templates). The kind's stored types and
+//!    rules go in [`domain`](crate::domain), with an `impl Kind` naming its rows.
 //! 2. Add `pub mod <kind>;` and one `.merge(<kind>::routes())` line below.
 //!
 //! The request guard in `server.rs` already applies authentication, fault injection,
@@ -22,8 +22,10 @@
 //!   `Ok`, so check-then-write sequences (name uniqueness, quotas) are atomic and a
 //!   failed request changes nothing. `tx.get_visible(kind, label, uid, &scope)` gives
 //!   the 404 `ResourceNotFound` for objects missing or outside the caller's scope.
-//! - Timestamps come from `app.timestamp()` (the lifecycle clock), UIDs from
-//!   `model::new_uid()`, metadata from `ObjectMeta::create` / `ObjectMeta::apply`.
+//! - Timestamps come from `app.timestamp()` / `app.now()` (the lifecycle clock), UIDs
+//!   from `uid::new_uid()`, metadata from `ObjectMeta::create` / `ObjectMeta::apply`.
+//!   Loads, saves and edits of a stored kind go through `domain::collection`
+//!   (in a handler: [`modify`]).
 //! - Record "uses" with `tx.set_references(from_kind, from_uid, &[(to_kind, to_uid)])`
 //!   (e.g. a cluster using a profile); deletes of a referenced object are refused with
 //!   409 `ResourceInUse` (see `clusterprofiles::delete`) and `inUse*` status fields

@@ -16,7 +16,6 @@
 
 mod rollout;
 
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
