@@ -74,6 +74,28 @@ pub fn update<K: Kind, T>(tx: &Tx<'_>, row: Row<K>, now: Millis, edit: impl FnOn
     Ok(result)
 }
 
+/// Implements [`Kind`] for a type whose `metadata` field holds its metadata, from
+/// its row kind and label; further items (its `references`) follow a `;`.
+macro_rules! impl_kind {
+    ($type:ty, $kind:expr, $label:expr $(; $($items:tt)*)?) => {
+        impl $crate::domain::collection::Kind for $type {
+            const KIND: &'static str = $kind;
+            const LABEL: &'static str = $label;
+
+            fn metadata(&self) -> &$crate::model::ObjectMeta {
+                &self.metadata
+            }
+
+            fn metadata_mut(&mut self) -> &mut $crate::model::ObjectMeta {
+                &mut self.metadata
+            }
+
+            $($($items)*)?
+        }
+    };
+}
+pub(crate) use impl_kind;
+
 fn record_references<K: Kind>(tx: &Tx<'_>, value: &K, now: Millis) -> ApiResult<()> {
     let Some(targets) = value.references(now) else { return Ok(()) };
     let borrowed: Vec<(&str, &str)> = targets.iter().map(|(kind, uid)| (*kind, uid.as_str())).collect();

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::collection::Kind;
+use super::collection::impl_kind;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{MetaInput, ObjectMeta};
 use crate::scope::Scope;
@@ -68,18 +68,7 @@ impl Project {
     }
 }
 
-impl Kind for Project {
-    const KIND: &'static str = KIND;
-    const LABEL: &'static str = "project";
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+impl_kind!(Project, KIND, "project");
 
 /// 409 when another project already uses `name`.
 pub fn ensure_unique_name(tx: &Tx<'_>, name: &str, except_uid: Option<&str>) -> ApiResult<()> {

@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use crate::domain::project;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{digest, manifest_kind, non_empty, require_uid, validate_profile_version};
-use crate::uid::new_uid;
 use crate::scope::Scope;
 use crate::store::Tx;
+use crate::uid::new_uid;
 
 /// A stored object that is one version of a named profile.
 pub trait Versioned: DeserializeOwned {

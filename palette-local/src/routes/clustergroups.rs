@@ -21,16 +21,16 @@ use super::spectroclusters::dashboards;
 use super::spectroclusters::profiles::{self, Attachment, AttachmentsBody};
 use super::spectroclusters::search::SearchSpec;
 use super::spectroclusters::{self, null_as_default, tenant_uid, usable_from, Cluster, HostCluster, VirtualCluster};
-use crate::domain::collection::{self, Kind};
+use crate::domain::collection::{self, impl_kind};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::lifecycle::{timestamp_of, Millis};
 use crate::listing::PageQuery;
 use crate::model::{require_uid, MetaInput, ObjectMeta};
-use crate::uid::new_uid;
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 pub const KIND: &str = "clustergroup";
 pub const LABEL: &str = "cluster group";
@@ -154,25 +154,14 @@ impl LimitConfig {
     }
 }
 
-impl Kind for ClusterGroup {
-    const KIND: &'static str = KIND;
-    const LABEL: &'static str = LABEL;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-
+impl_kind!(ClusterGroup, KIND, LABEL;
     /// Its member host clusters and the profiles it gives its clusters.
     fn references(&self, _now: Millis) -> Option<Vec<(&'static str, String)>> {
         let hosts = self.spec.cluster_refs.iter().map(|member| (spectroclusters::KIND, member.cluster_uid.clone()));
         let profiles = self.spec.profiles.iter().map(|profile| (clusterprofiles::KIND, profile.uid.clone()));
         Some(hosts.chain(profiles).collect())
     }
-}
+);
 
 /// A stored cluster group.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -14,11 +14,11 @@ use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams,
 use crate::filters::{sort_by_specs, FilterString, SortKey, SortSpec};
 use crate::listing::PageQuery;
 use crate::model::MetaInput;
-use crate::uid::new_uid;
 use crate::scope::Scope;
 use crate::lifecycle::{timestamp_of, Millis};
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 pub fn routes() -> Router<SharedState> {
     Router::new()

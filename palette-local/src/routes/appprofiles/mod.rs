@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::modify;
-use crate::domain::collection::{self, Kind};
+use crate::domain::collection::{self, impl_kind};
 use crate::domain::pack as catalog;
 use crate::domain::registry::{self, Registry};
 use crate::domain::user::TENANT_UID_SETTING;
@@ -22,10 +22,10 @@ use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams,
 use crate::filters::{sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
 use crate::listing::PageQuery;
 use crate::model::{non_empty, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
-use crate::uid::{is_uid, new_uid};
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::{is_uid, new_uid};
 
 pub use tiers::{AppTier, TierInput, TierType};
 
@@ -55,18 +55,7 @@ pub struct AppProfile {
     pub manifests: BTreeMap<String, String>,
 }
 
-impl Kind for AppProfile {
-    const KIND: &'static str = KIND;
-    const LABEL: &'static str = LABEL;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+impl_kind!(AppProfile, KIND, LABEL);
 
 impl Versioned for AppProfile {
     fn version(&self) -> &str {

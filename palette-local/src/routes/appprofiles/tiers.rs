@@ -16,11 +16,11 @@ use crate::domain::versioned::{self, content_view, ManifestBody, ManifestInput, 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::model::{non_empty, parse_enum};
-use crate::uid::{is_uid, new_uid};
 use crate::scope::Scope;
 use crate::routes::modify_returning;
 use crate::state::SharedState;
 use crate::store::Tx;
+use crate::uid::{is_uid, new_uid};
 
 pub fn routes() -> Router<SharedState> {
     Router::new()

@@ -20,17 +20,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::modify;
-use crate::domain::collection::{self, Kind};
+use crate::domain::collection::{self, impl_kind};
 use crate::domain::pack::{PackLayer, PackType};
 use crate::domain::user::TENANT_UID_SETTING;
 use crate::domain::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::model::{parse_enum, validate_profile_version, MetaInput, ObjectMeta};
-use crate::uid::new_uid;
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 pub use packs::PackInput;
 pub use variables::Variable;
@@ -142,18 +142,7 @@ pub struct ClusterProfile {
     pub manifests: ManifestContents,
 }
 
-impl Kind for ClusterProfile {
-    const KIND: &'static str = KIND;
-    const LABEL: &'static str = LABEL;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+impl_kind!(ClusterProfile, KIND, LABEL);
 
 impl Versioned for ClusterProfile {
     fn version(&self) -> &str {

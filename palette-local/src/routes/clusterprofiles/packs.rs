@@ -17,11 +17,11 @@ use crate::domain::versioned::{self, ManifestBody, ManifestContents, ManifestInp
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::model::{digest, non_empty, parse_enum};
-use crate::uid::is_uid;
 use crate::scope::Scope;
 use crate::routes::modify_returning;
 use crate::state::SharedState;
 use crate::store::Tx;
+use crate::uid::is_uid;
 
 /// The pack UID clients send for manifest-only layers.
 pub const MANIFEST_PACK_UID: &str = "spectro-manifest-pack";

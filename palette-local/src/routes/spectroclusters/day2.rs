@@ -19,9 +19,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::lifecycle::{timestamp_of, State as ClusterState};
 use crate::model::MetaInput;
-use crate::uid::new_uid;
 use crate::scope::Scope;
 use crate::state::SharedState;
+use crate::uid::new_uid;
 
 /// The real API's code for reading a backup that was never configured.
 pub const BACKUP_NOT_CONFIGURED: &str = "BackupNotConfigured";

@@ -37,7 +37,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::SPECTROCLUSTER_KIND;
-use crate::domain::collection::{self, Kind};
+use crate::domain::collection::{self, impl_kind};
 use crate::domain::user::TENANT_UID_SETTING;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::NoContent;
@@ -327,18 +327,7 @@ impl VirtualCluster {
 
 }
 
-impl Kind for VirtualCluster {
-    const KIND: &'static str = KIND;
-    const LABEL: &'static str = LABEL;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-
+impl_kind!(VirtualCluster, KIND, LABEL;
     /// Its host, its group and, until deletion starts, its profiles.
     fn references(&self, now: Millis) -> Option<Vec<(&'static str, String)>> {
         let mut targets = vec![(KIND, self.spec.placement.host_cluster.uid.clone())];
@@ -350,7 +339,7 @@ impl Kind for VirtualCluster {
         }
         Some(targets)
     }
-}
+);
 
 /// A seeded (or otherwise stored) host-capable cluster: its served document.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,11 +27,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::lifecycle::{timestamp_of, Lifecycle, Millis, State as ClusterState};
 use crate::model::{MetaInput, ObjectMeta};
-use crate::uid::new_uid;
 use crate::routes::clustergroups::{self, ClusterGroup};
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 const DISTROS: [&str; 3] = ["k3s", "cncf_k8s", "vcluster-generic"];
 

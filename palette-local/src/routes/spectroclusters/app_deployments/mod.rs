@@ -32,7 +32,6 @@ use crate::filters::{sort_by_specs, FilterArray, FilterString, SortKey, SortSpec
 use crate::lifecycle::{timestamp_of, Millis, Span, State as ClusterState};
 use crate::listing::PageQuery;
 use crate::model::{require_uid, tags_from_labels, MetaInput, ObjectMeta};
-use crate::uid::new_uid;
 use crate::routes::appprofiles::{self, AppProfile, AppTier};
 use crate::domain::collection;
 use crate::domain::tier_failures::tier_failures;
@@ -40,6 +39,7 @@ use crate::domain::versioned;
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 use rollout::{Rollout, TierPhase};
 
 pub const DEPLOYMENT_KIND: &str = "appdeployment";
