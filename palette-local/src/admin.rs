@@ -22,13 +22,13 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::domain::tier_failures::{set_tier_failures, tier_failures};
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, NoContent, OptionalJsonBody};
 use super::faults::{FaultSettings, FaultUpdate};
-use super::routes::spectroclusters::app_deployments::{set_tier_failures, tier_failures};
 use super::rate_limit::{RateLimitSettings, RateLimitUpdate};
 use super::seed;
-use super::server::SharedState;
+use super::state::SharedState;
 use super::stats::StatsSnapshot;
 
 pub fn router() -> Router<SharedState> {

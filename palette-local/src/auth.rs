@@ -11,7 +11,7 @@ use base64::Engine;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::model::new_uid;
+use super::uid::new_uid;
 
 pub const API_KEY_HEADER: &str = "ApiKey";
 pub const SESSION_LIFETIME: time::Duration = time::Duration::minutes(15);

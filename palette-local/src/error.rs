@@ -5,7 +5,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::model::new_uid;
+use super::uid::new_uid;
 
 /// Error codes this server emits. `ResourceNotFound`, `OperationForbidden` and
 /// `TooManyRequests` are the real API's; the others are our choices (see the docs).

@@ -1,10 +1,11 @@
 //! Extractors and responses shared by the handlers. Every rejection becomes a
 //! `V1Error` (400 for a malformed body, 413 for one over [`MAX_BODY_BYTES`], 415
 //! for a body that is not JSON by its `Content-Type`), so a bad request never
-//! reaches a handler and never changes state.
+//! reaches a handler and never changes state. The caller's [`Scope`] is extracted
+//! from the `ProjectUid` header or a `projectUid` query parameter.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -14,8 +15,12 @@ use futures::StreamExt as _;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use super::domain::project;
 use super::error::ApiError;
-use super::model::new_uid;
+use super::model::require_uid;
+use super::scope::Scope;
+use super::store::Store;
+use super::uid::new_uid;
 
 pub const AUDIT_UID_HEADER: &str = "AuditUid";
 
@@ -152,9 +157,66 @@ impl IntoResponse for NoContent {
     }
 }
 
+/// The request header naming the project a request is made in.
+pub const PROJECT_HEADER: &str = "ProjectUid";
+
+/// The scope a request names, before the project is checked to exist.
+fn requested_project(parts: &Parts) -> Option<String> {
+    let header = parts
+        .headers
+        .get(PROJECT_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.trim().to_string());
+    let from_query = || {
+        url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .find(|(key, _)| key == "projectUid" || key == "ProjectUid")
+            .map(|(_, value)| value.trim().to_string())
+    };
+    header.or_else(from_query).filter(|uid| !uid.is_empty())
+}
+
+/// Extracts the request's scope. A named project must exist (404 otherwise).
+impl<S: Send + Sync> FromRequestParts<S> for Scope
+where
+    Store: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Some(project_uid) = requested_project(parts) else {
+            return Ok(Scope::Tenant);
+        };
+        require_uid(&project_uid)?;
+        let lookup = project_uid.clone();
+        let exists = Store::from_ref(state).run(move |tx| tx.exists(project::KIND, &lookup)).await?;
+        if exists {
+            Ok(Scope::Project(project_uid))
+        } else {
+            Err(ApiError::not_found("project", &project_uid))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_json;
+    use super::{is_json, requested_project, Parts, PROJECT_HEADER};
+
+    fn parts(uri: &str, header: Option<&str>) -> Parts {
+        let mut builder = axum::http::Request::builder().uri(uri);
+        if let Some(value) = header {
+            builder = builder.header(PROJECT_HEADER, value);
+        }
+        builder.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn header_wins_over_query_and_blank_means_tenant() {
+        assert_eq!(requested_project(&parts("/v1/x?projectUid=b", Some("a"))), Some("a".into()));
+        assert_eq!(requested_project(&parts("/v1/x?projectUid=b", None)), Some("b".into()));
+        assert_eq!(requested_project(&parts("/v1/x?ProjectUid=c", None)), Some("c".into()));
+        assert_eq!(requested_project(&parts("/v1/x", Some("  "))), None);
+        assert_eq!(requested_project(&parts("/v1/x", None)), None);
+    }
 
     #[test]
     fn json_content_types() {

@@ -1,17 +1,22 @@
 //! palette-local: a local, stateful implementation of the part of the Spectro Cloud
 //! Palette v1 REST API that the provider uses.
 //!
-//! Layout:
-//! - [`config`]: command line flags.
-//! - [`server`]: shared state, router, request guard (auth, faults, stats), accept loop
-//!   and shutdown.
+//! Layout, from the top down (a module imports only those below it, except among
+//! the cluster and cluster group routes, which still share types):
+//! - [`server`]: opens the [`state`], builds the router with its request guard (auth,
+//!   faults, stats), runs the accept loop and shutdown; [`config`]: command line flags.
+//! - [`admin`]: the `/__admin` API; [`seed`]: loads a [`seed_file`] into an empty database.
+//! - [`routes`]: the `/v1` handlers, one module per object kind; see its docs for how a
+//!   module plugs in.
+//! - [`state`]: what every handler reaches; [`extract`]: extractors (the request's
+//!   [`scope::Scope`] among them) and responses.
+//! - [`domain`]: the stored kinds and their rules, over the store through one typed
+//!   collection (`domain::collection`).
 //! - [`store`]: the SQLite document store every object lives in.
-//! - [`routes`]: one module per object kind; see its docs for how a module plugs in.
-//! - [`error`], [`extract`], [`model`], [`listing`], [`filters`], [`query`], [`version_tags`]:
-//!   the building blocks handlers are written with.
-//! - [`rate_limit`]: Palette's rate limit, a tower layer of its own.
-//! - [`admin`], [`faults`], [`stats`], [`clock`], [`seed`], [`auth`], [`scope`]: the
-//!   cross-cutting services.
+//! - [`error`], [`model`], [`uid`], [`scope`], [`listing`], [`filters`], [`query`],
+//!   [`version_tags`], [`lifecycle`], [`clock`]: the building blocks.
+//! - [`rate_limit`]: Palette's rate limit, a tower layer of its own; [`faults`],
+//!   [`stats`], [`auth`]: the other cross-cutting services.
 //!
 //! The behaviour, flags and every choice made where the reference is silent are
 //! documented in `docs/palette-local.md`.
@@ -20,6 +25,7 @@ pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod faults;
@@ -32,10 +38,14 @@ pub mod rate_limit;
 pub mod routes;
 pub mod scope;
 pub mod seed;
+pub mod seed_file;
 pub mod server;
 pub mod stats;
+pub mod state;
 pub mod store;
+pub mod uid;
 pub mod version_tags;
 
 pub use config::Config;
-pub use server::{run, AppState, SharedState};
+pub use server::run;
+pub use state::{AppState, SharedState};

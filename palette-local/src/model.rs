@@ -4,27 +4,17 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ApiResult};
 use super::scope::Scope;
+use super::uid::is_uid;
 
 /// How an unset time is serialized by the real API.
 pub const ZERO_TIME: &str = "0001-01-01T00:00:00.000Z";
 
 /// The annotation in which the server records an object's scope.
 pub const SCOPE_ANNOTATION: &str = "scope";
-
-/// A fresh UID: 24 lowercase hex characters, like a MongoDB ObjectId.
-pub fn new_uid() -> String {
-    let bytes: [u8; 12] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn is_uid(text: &str) -> bool {
-    text.len() == 24 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
 
 /// Rejects a path identifier that cannot be a UID, as the real API does (400).
 pub fn require_uid(text: &str) -> ApiResult<()> {
@@ -196,6 +186,7 @@ pub fn compare_versions(left: &str, right: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uid::new_uid;
 
     #[test]
     fn uids_are_24_lowercase_hex() {

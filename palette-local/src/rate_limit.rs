@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use tower::{Layer, Service};
 
 use super::error::{codes, ApiError, ApiResult};
-use super::server::SharedState;
 use palette_rate_limits::{prefix_matches, PALETTE_BURST, PREFIX_RATES};
 
 /// The address a request came from, put into its extensions by the accept loop.
@@ -220,12 +219,12 @@ impl RateLimits {
 /// Applies the rate limit to every `/v1` request it wraps.
 #[derive(Clone)]
 pub struct RateLimitLayer {
-    app: SharedState,
+    limits: Arc<RateLimits>,
 }
 
 impl RateLimitLayer {
-    pub fn new(app: SharedState) -> Self {
-        RateLimitLayer { app }
+    pub fn new(limits: Arc<RateLimits>) -> Self {
+        RateLimitLayer { limits }
     }
 }
 
@@ -233,14 +232,14 @@ impl<S> Layer<S> for RateLimitLayer {
     type Service = RateLimited<S>;
 
     fn layer(&self, inner: S) -> RateLimited<S> {
-        RateLimited { inner, app: self.app.clone() }
+        RateLimited { inner, limits: self.limits.clone() }
     }
 }
 
 #[derive(Clone)]
 pub struct RateLimited<S> {
     inner: S,
-    app: SharedState,
+    limits: Arc<RateLimits>,
 }
 
 impl<S> Service<Request> for RateLimited<S>
@@ -260,7 +259,7 @@ where
         if path.starts_with("/v1/") {
             // A request without an address (an in-process test) counts as one client.
             let client = request.extensions().get::<ClientAddr>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.0);
-            if let Err(rejection) = self.app.rate_limits.admit(client, path, Instant::now()) {
+            if let Err(rejection) = self.limits.admit(client, path, Instant::now()) {
                 return Either::Left(ready(Ok(rejection.into_response())));
             }
         }

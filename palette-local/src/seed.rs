@@ -1,185 +1,31 @@
-//! Seed data: the JSON format accepted by `--seed`, the built-in default seed, and
-//! loading a seed into an empty database.
+//! Loading a seed (see [`seed_file`](crate::seed_file) for its format) into an empty
+//! database.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
-use anyhow::Context as _;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::clock::parse_timestamp;
 use super::config::LifecycleTimings;
+use super::domain::pack::{self, Pack};
+use super::domain::project::{self, Project};
+use super::domain::registry::{self, Registry, RegistryKind};
+use super::domain::user::{self, User, UserRecord, UserSpec, UserStatus};
 use super::error::{ApiError, ApiResult};
 use super::lifecycle::to_millis;
-use super::model::{is_uid, labels_from_tags, new_uid, MetaInput, ObjectMeta};
-use super::routes::identity::{self, User, UserRecord, UserSpec, UserStatus};
-use super::routes::packs::{self, Pack, PackLayer, PackType};
-use super::routes::projects::{self, Project};
-use super::routes::registries::{self, Registry, RegistryKind};
+use super::model::{labels_from_tags, MetaInput, ObjectMeta};
 use super::routes::spectroclusters::virtual_clusters;
 use super::routes::{appprofiles, clustergroups, clusterprofiles, SPECTROCLUSTER_KIND};
 use super::scope::Scope;
+use super::seed_file::{SeedFile, SeedHostCluster, SeedObject, SeedPack, SeedProject, SeedRegistry, SeedUser};
 use super::store::Tx;
+use super::uid::{is_uid, new_uid};
 use super::version_tags;
 
-const BUILTIN_SEED: &str = include_str!("default_seed.json");
 const DEFAULT_ORG: &str = "palette-local";
 const DEFAULT_USER_EMAIL: &str = "admin@palette.local";
 const DEFAULT_USER_PASSWORD: &str = "palette-local";
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SeedFile {
-    pub api_keys: Vec<String>,
-    pub org_name: Option<String>,
-    pub users: Vec<SeedUser>,
-    pub projects: Vec<SeedProject>,
-    pub registries: Vec<SeedRegistry>,
-    pub packs: Vec<SeedPack>,
-    pub host_clusters: Vec<SeedHostCluster>,
-    pub cluster_profiles: Vec<SeedClusterProfile>,
-    pub app_profiles: Vec<SeedObject>,
-    pub cluster_groups: Vec<SeedObject>,
-    pub virtual_clusters: Vec<SeedObject>,
-}
-
-/// An object seeded from the body its `POST` takes (`metadata`, `spec`), with an
-/// optional fixed `uid` and its owner. It is created by the same code as the API's
-/// create, so it reads back exactly like one made through the API, and refers to
-/// other seeded objects by their (fixed) UIDs.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedObject {
-    pub uid: Option<String>,
-    /// Project name, or null / absent for tenant scope.
-    pub project: Option<String>,
-    #[serde(flatten)]
-    pub body: serde_json::Map<String, Value>,
-}
-
-/// A cluster profile version, published unless `publish` is false.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedClusterProfile {
-    #[serde(default = "published")]
-    pub publish: bool,
-    #[serde(flatten)]
-    pub object: SeedObject,
-}
-
-fn published() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedUser {
-    pub email: String,
-    pub password: String,
-    #[serde(default)]
-    pub first_name: String,
-    #[serde(default)]
-    pub last_name: String,
-    pub uid: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedProject {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    pub uid: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedRegistry {
-    pub name: String,
-    pub uid: Option<String>,
-    pub kind: RegistryKind,
-    pub endpoint: Option<String>,
-    #[serde(default)]
-    pub is_private: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedPack {
-    pub name: String,
-    /// The exact version (`version` is accepted too).
-    #[serde(alias = "version")]
-    pub tag: String,
-    /// Named tags of this version (`LTS__18.4.x`); range tags (`1.30.x`) are derived.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    pub uid: Option<String>,
-    /// Name of the registry holding the pack.
-    pub registry: String,
-    #[serde(rename = "type")]
-    pub pack_type: PackType,
-    pub layer: PackLayer,
-    #[serde(default = "all_clouds")]
-    pub cloud_types: Vec<String>,
-    #[serde(default)]
-    pub values: String,
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub addon_type: String,
-    #[serde(default)]
-    pub addon_sub_type: String,
-    #[serde(default)]
-    pub group: String,
-    /// `spectrocloud` (default) or `community`.
-    pub source: Option<String>,
-    #[serde(default)]
-    pub is_fips: bool,
-}
-
-fn all_clouds() -> Vec<String> {
-    vec!["all".to_string()]
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedHostCluster {
-    pub name: String,
-    pub uid: Option<String>,
-    /// Project name, or null for a tenant-scope host cluster.
-    pub project: Option<String>,
-    pub cpu: u64,
-    #[serde(rename = "memoryMiB")]
-    pub memory_mib: u64,
-    #[serde(rename = "storageGiB")]
-    pub storage_gib: u64,
-    #[serde(default = "generic_cloud")]
-    pub cloud_type: String,
-}
-
-fn generic_cloud() -> String {
-    "generic".to_string()
-}
-
-impl SeedFile {
-    pub fn parse(text: &str) -> anyhow::Result<SeedFile> {
-        Ok(serde_json::from_str(text)?)
-    }
-
-    pub fn read(path: &Path) -> anyhow::Result<SeedFile> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading seed {}", path.display()))?;
-        SeedFile::parse(&text).with_context(|| format!("parsing seed {}", path.display()))
-    }
-
-    /// The built-in default seed (one API key, the Default project, two registries,
-    /// a catalog and two host clusters).
-    pub fn builtin() -> anyhow::Result<SeedFile> {
-        SeedFile::parse(BUILTIN_SEED).context("parsing the built-in seed")
-    }
-}
 
 fn seed_error(message: String) -> ApiError {
     ApiError::bad_request(format!("invalid seed: {message}"))
@@ -218,8 +64,8 @@ fn load(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
     for key in &seed.api_keys {
         tx.add_api_key(key)?;
     }
-    tx.set_setting(identity::TENANT_UID_SETTING, &new_uid())?;
-    tx.set_setting(identity::ORG_NAME_SETTING, seed.org_name.as_deref().unwrap_or(DEFAULT_ORG))?;
+    tx.set_setting(user::TENANT_UID_SETTING, &new_uid())?;
+    tx.set_setting(user::ORG_NAME_SETTING, seed.org_name.as_deref().unwrap_or(DEFAULT_ORG))?;
     load_users(tx, seed, now)?;
     let project_uids = load_projects(tx, &seed.projects, now)?;
     let registry_uids = load_registries(tx, &seed.registries, now)?;
@@ -279,6 +125,7 @@ fn create<T>(prepared: Prepared<T>, create: impl FnOnce(&Scope, &str, T) -> ApiR
 /// Profiles first, then the groups and clusters that may use them; virtual
 /// clusters are seeded already provisioned (and paused when their body asks).
 fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, String>, now: &str) -> ApiResult<()> {
+    let now_millis = parse_timestamp(now).map_or(0, to_millis);
     for profile in &seed.cluster_profiles {
         let prepared = prepare(tx, &profile.object, clusterprofiles::KIND, "cluster profile", project_uids)?;
         create(prepared, |owner, uid, body| clusterprofiles::create_in(tx, owner, uid, body, profile.publish, now))?;
@@ -289,11 +136,10 @@ fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, Str
     }
     for group in &seed.cluster_groups {
         let prepared = prepare(tx, group, clustergroups::KIND, "cluster group", project_uids)?;
-        create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now))?;
+        create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now_millis))?;
     }
     // Seeded clusters exist already: every transition is instant.
     let instant = LifecycleTimings::default();
-    let now_millis = parse_timestamp(now).map_or(0, to_millis);
     for cluster in &seed.virtual_clusters {
         let prepared = prepare(tx, cluster, SPECTROCLUSTER_KIND, "virtual cluster", project_uids)?;
         create(prepared, |owner, uid, body| {
@@ -325,7 +171,7 @@ fn load_users(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
             },
             status: UserStatus { is_active: true, is_password_reset_required: false, last_sign_in: now.to_string() },
         };
-        tx.insert(identity::KIND, &Scope::Tenant, &uid, &name, &UserRecord { user, password: seeded.password.clone() })?;
+        tx.insert(user::KIND, &Scope::Tenant, &uid, &name, &UserRecord { user, password: seeded.password.clone() })?;
     }
     Ok(())
 }
@@ -333,10 +179,10 @@ fn load_users(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
 fn load_projects(tx: &Tx<'_>, seeded: &[SeedProject], now: &str) -> ApiResult<HashMap<String, String>> {
     let mut uids = HashMap::new();
     for seed in seeded {
-        projects::ensure_unique_name(tx, &seed.name, None)?;
+        project::ensure_unique_name(tx, &seed.name, None)?;
         let uid = uid_or_new(&seed.uid, "project")?;
         let project = Project::new(uid.clone(), seed.name.clone(), meta_input(&seed.description, &seed.tags), now);
-        tx.insert(projects::KIND, &Scope::Tenant, &uid, &seed.name, &project)?;
+        tx.insert(project::KIND, &Scope::Tenant, &uid, &seed.name, &project)?;
         uids.insert(seed.name.clone(), uid);
     }
     Ok(uids)
@@ -363,7 +209,7 @@ fn load_registries(tx: &Tx<'_>, seeded: &[SeedRegistry], now: &str) -> ApiResult
             is_default: index == seeded.iter().position(|r| r.kind == RegistryKind::Spectro).unwrap_or(usize::MAX),
             last_synced: now.to_string(),
         };
-        tx.insert(registries::KIND, &Scope::System, &uid, &seed.name, &registry)?;
+        tx.insert(registry::KIND, &Scope::System, &uid, &seed.name, &registry)?;
         uids.insert(seed.name.clone(), uid);
     }
     Ok(uids)
@@ -399,11 +245,11 @@ fn load_packs(tx: &Tx<'_>, seeded: &[SeedPack], registry_uids: &HashMap<String, 
             addon_type: seed.addon_type.clone(),
             addon_sub_type: seed.addon_sub_type.clone(),
             group: seed.group.clone(),
-            source: seed.source.clone().unwrap_or_else(|| packs::SPECTROCLOUD_SOURCE.to_string()),
+            source: seed.source.clone().unwrap_or_else(|| pack::SPECTROCLOUD_SOURCE.to_string()),
             is_fips: seed.is_fips,
             logo_url: String::new(),
         };
-        tx.insert(packs::KIND, &Scope::System, &uid, &seed.name, &pack)?;
+        tx.insert(pack::KIND, &Scope::System, &uid, &seed.name, &pack)?;
     }
     Ok(())
 }
@@ -449,13 +295,14 @@ fn host_cluster_document(uid: &str, host: &SeedHostCluster, owner: &Scope, now: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::pack::{PackLayer, PackType};
     use crate::lifecycle::PowerStatus;
     use crate::routes::spectroclusters::VirtualCluster;
     use crate::store::{Row, Store};
 
     #[test]
     fn builtin_seed_parses_and_is_complete() {
-        let seed = SeedFile::parse(BUILTIN_SEED).unwrap();
+        let seed = SeedFile::builtin().unwrap();
         assert_eq!(seed.api_keys.len(), 1);
         assert!(seed.projects.iter().any(|project| project.name == "Default"));
         assert_eq!(seed.registries.len(), 4);
@@ -505,10 +352,10 @@ mod tests {
                 assert!(matches!(host.owner, Scope::Project(_)));
                 assert_eq!(host.value["status"]["capacity"]["memoryMiB"], 262144);
                 assert_eq!(host.value["spec"]["clusterConfig"]["hostClusterConfig"]["isHostCluster"], true);
-                let pack: Row<Pack> = tx.get(packs::KIND, "bbbbbbbbbbbbbbbbbbbbbbbb")?.unwrap();
+                let pack: Row<Pack> = tx.get(pack::KIND, "bbbbbbbbbbbbbbbbbbbbbbbb")?.unwrap();
                 assert_eq!(pack.value.registry_uid, "aaaaaaaaaaaaaaaaaaaaaaaa");
                 assert_eq!(tx.api_keys()?, ["key-a", "key-b"]);
-                let project = tx.list_all::<Project>(projects::KIND)?.remove(0).value;
+                let project = tx.list_all::<Project>(project::KIND)?.remove(0).value;
                 assert_eq!(project.metadata.labels["team"], "a");
                 Ok(())
             })

@@ -1,4 +1,4 @@
-//! Shared state, the router with its request guard, and the accept loop.
+//! Opening the shared state, the router with its request guard, and the accept loop.
 //!
 //! The accept loop is our own (hyper-util's connection builder) rather than
 //! `axum::serve`, because fault injection must be able to drop a connection before
@@ -32,33 +32,19 @@ use tower::ServiceExt;
 
 use super::auth::Auth;
 use super::clock::Clock;
-use super::config::{Config, LifecycleTimings};
+use super::config::Config;
 use super::error::{codes, ApiError};
 use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
 use super::rate_limit::{ClientAddr, RateLimitLayer, RateLimits};
-use super::seed::{self, SeedFile};
+use super::seed;
+use super::seed_file::SeedFile;
+use super::state::{AppState, SharedState};
 use super::stats::Stats;
 use super::store::Store;
 use super::{admin, routes};
 
 /// How long shutdown waits for in-flight requests before dropping connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// Everything a handler can reach, shared by all requests.
-pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    pub timings: LifecycleTimings,
-    pub faults: Faults,
-    /// Palette's rate limit, off unless asked for.
-    pub rate_limits: RateLimits,
-    pub stats: Stats,
-    pub auth: Auth,
-    /// The seed the database was (or would be) loaded from; `POST /__admin/reset` reloads it.
-    pub seed: SeedFile,
-}
-
-pub type SharedState = Arc<AppState>;
 
 impl AppState {
     /// Opens the database, loads the seed into it when empty, and restores the clock
@@ -93,7 +79,7 @@ impl AppState {
             clock,
             timings: config.lifecycle_timings(),
             faults,
-            rate_limits,
+            rate_limits: Arc::new(rate_limits),
             stats: Stats::default(),
             auth: Auth::default(),
             seed,
@@ -106,17 +92,6 @@ impl AppState {
         Ok(Arc::new(state))
     }
 
-    /// Makes `keys` (read from the database) the accepted API keys.
-    pub fn install_api_keys(&self, keys: Vec<String>) -> anyhow::Result<()> {
-        anyhow::ensure!(!keys.is_empty(), "the database holds no API key; give the seed an \"apiKeys\" entry");
-        self.auth.load_keys(keys);
-        Ok(())
-    }
-
-    /// The lifecycle clock's current time as an RFC 3339 timestamp.
-    pub fn timestamp(&self) -> String {
-        self.clock.timestamp()
-    }
 }
 
 /// Lets the request guard drop the connection a request arrived on.
@@ -244,7 +219,7 @@ pub fn router(state: SharedState) -> Router {
     let guard_layer = middleware::from_fn_with_state(state.clone(), guard);
     routes::router()
         .merge(admin::router())
-        .route_layer(RateLimitLayer::new(state.clone()))
+        .route_layer(RateLimitLayer::new(state.rate_limits.clone()))
         .route_layer(guard_layer.clone())
         .method_not_allowed_fallback(method_not_allowed.layer(guard_layer.clone()))
         .fallback(unknown_route.layer(guard_layer))

@@ -11,14 +11,14 @@ use serde_json::{json, Value};
 
 use super::clustergroups::{self, ClusterGroup};
 use super::spectroclusters::{
-    self, find_host, list_virtual, load_virtual, modify, run, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND,
+    find_host, list_virtual, load_virtual, modify, run, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND,
 };
 use super::spectroclusters::{capacity, day2};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, NoContent, PathParams};
 use crate::model::{require_uid, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::Tx;
 
 const LABEL: &str = "virtual cloud config";
@@ -38,7 +38,7 @@ fn cluster_of(tx: &Tx<'_>, config_uid: &str, scope: &Scope) -> ApiResult<String>
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(config_uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let cluster_uid = cluster_of(tx, &config_uid, &scope)?;
         let cluster = load_virtual(tx, &cluster_uid, &scope, now)?.value;

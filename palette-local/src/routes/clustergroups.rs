@@ -15,19 +15,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::clusterprofiles::{self, Template};
+use super::modify;
 use super::spectroclusters::capacity::{self, Holder, Limits, Resources};
 use super::spectroclusters::dashboards;
 use super::spectroclusters::profiles::{self, Attachment, AttachmentsBody};
 use super::spectroclusters::search::SearchSpec;
 use super::spectroclusters::{self, null_as_default, tenant_uid, usable_from, Cluster, HostCluster, VirtualCluster};
+use crate::domain::collection::{self, impl_kind};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
-use crate::lifecycle::Millis;
+use crate::lifecycle::{timestamp_of, Millis};
 use crate::listing::PageQuery;
-use crate::model::{new_uid, require_uid, MetaInput, ObjectMeta};
+use crate::model::{require_uid, MetaInput, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 pub const KIND: &str = "clustergroup";
 pub const LABEL: &str = "cluster group";
@@ -151,6 +154,15 @@ impl LimitConfig {
     }
 }
 
+impl_kind!(ClusterGroup, KIND, LABEL;
+    /// Its member host clusters and the profiles it gives its clusters.
+    fn references(&self, _now: Millis) -> Option<Vec<(&'static str, String)>> {
+        let hosts = self.spec.cluster_refs.iter().map(|member| (spectroclusters::KIND, member.cluster_uid.clone()));
+        let profiles = self.spec.profiles.iter().map(|profile| (clusterprofiles::KIND, profile.uid.clone()));
+        Some(hosts.chain(profiles).collect())
+    }
+);
+
 /// A stored cluster group.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -181,12 +193,6 @@ impl ClusterGroup {
     /// The endpoint settings of member `host_uid`.
     pub fn endpoint_of(&self, host_uid: &str) -> Option<&EndpointConfig> {
         self.spec.clusters_config.host_clusters_config.iter().find(|c| c.cluster_uid == host_uid).map(|c| &c.endpoint_config)
-    }
-
-    fn record_references(&self, tx: &Tx<'_>) -> ApiResult<()> {
-        let hosts = self.spec.cluster_refs.iter().map(|member| (spectroclusters::KIND, member.cluster_uid.as_str()));
-        let profiles = self.spec.profiles.iter().map(|profile| (clusterprofiles::KIND, profile.uid.as_str()));
-        tx.set_references(KIND, &self.metadata.uid, &hosts.chain(profiles).collect::<Vec<_>>())
     }
 
     fn view(&self, tx: &Tx<'_>) -> ApiResult<Value> {
@@ -320,26 +326,15 @@ fn ensure_unique_name(tx: &Tx<'_>, owner: &Scope, name: &str, except: Option<&st
     Ok(())
 }
 
-/// The group `uid` as seen from `scope` (exact scope, as for every object).
-pub fn load(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<ClusterGroup>> {
-    require_uid(uid)?;
-    tx.get_visible::<ClusterGroup>(KIND, LABEL, uid, scope)
-}
-
 /// A group a cluster in `scope` may be placed in (its scope's, the tenant's or the system's).
 pub fn usable(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<ClusterGroup>> {
     require_uid(uid)?;
     tx.get::<ClusterGroup>(KIND, uid)?.filter(|row| usable_from(&row.owner, scope)).ok_or_else(|| ApiError::not_found(LABEL, uid))
 }
 
-fn save(tx: &Tx<'_>, group: &ClusterGroup) -> ApiResult<()> {
-    tx.update(KIND, &group.metadata.uid, &group.metadata.name, group)?;
-    group.record_references(tx)
-}
-
 /// Creates the cluster group `uid` in `scope` from a create body: what
 /// `POST /v1/clustergroups` does, and what seeds do with a fixed UID.
-pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: GroupEntity, now: &str) -> ApiResult<()> {
+pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: GroupEntity, now: Millis) -> ApiResult<()> {
     let name = entity.metadata.required_name()?;
     let spec = entity.spec;
     if !spec.group_type.is_empty() && spec.group_type != GROUP_TYPE {
@@ -349,20 +344,19 @@ pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: GroupEntity, now
     let (cluster_refs, clusters_config) = normalize(tx, scope, spec.cluster_refs, spec.clusters_config)?;
     let profiles = profiles::resolve_all(tx, scope, spec.profiles)?;
     let group = ClusterGroup {
-        metadata: ObjectMeta::create(uid.to_string(), name.clone(), entity.metadata, scope, now),
+        metadata: ObjectMeta::create(uid.to_string(), name, entity.metadata, scope, &timestamp_of(now)),
         spec: GroupSpec { group_type: GROUP_TYPE.to_string(), cluster_refs, clusters_config, profiles },
     };
-    tx.insert(KIND, scope, uid, &name, &group)?;
-    group.record_references(tx)
+    collection::insert(tx, scope, &group, now)
 }
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<GroupEntity>) -> ApiResult<Created> {
-    let now = app.timestamp();
+    let now = app.now();
     let uid = app
         .store
         .run(move |tx| {
             let uid = new_uid();
-            create_in(tx, &scope, &uid, entity, &now)?;
+            create_in(tx, &scope, &uid, entity, now)?;
             Ok(uid)
         })
         .await?;
@@ -370,28 +364,7 @@ async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): 
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(app.store.run(move |tx| load(tx, &uid, &scope)?.value.view(tx)).await?))
-}
-
-/// Loads a group, lets `edit` change it, stamps and stores it.
-async fn modify(
-    app: &SharedState,
-    uid: String,
-    scope: Scope,
-    edit: impl FnOnce(&Tx<'_>, &Row<ClusterGroup>, &mut ClusterGroup, Millis) -> ApiResult<()> + Send + 'static,
-) -> ApiResult<NoContent> {
-    let stamp = app.timestamp();
-    let now = spectroclusters::now(app);
-    app.store
-        .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
-            let mut group = row.value.clone();
-            edit(tx, &row, &mut group, now)?;
-            group.metadata.touch(&stamp);
-            save(tx, &group)
-        })
-        .await?;
-    Ok(NoContent)
+    Ok(Json(app.store.run(move |tx| collection::load::<ClusterGroup>(tx, &uid, &scope)?.value.view(tx)).await?))
 }
 
 async fn update_meta(
@@ -401,10 +374,10 @@ async fn update_meta(
     JsonBody(metadata): JsonBody<MetaInput>,
 ) -> ApiResult<NoContent> {
     let stamp = app.timestamp();
-    modify(&app, uid, scope, move |tx, row, group, _| {
+    modify::<ClusterGroup>(&app, uid, scope, move |tx, owner, group| {
         if metadata.name.is_some() {
             let name = metadata.required_name()?;
-            ensure_unique_name(tx, &row.owner, &name, Some(&row.uid))?;
+            ensure_unique_name(tx, owner, &name, Some(&group.metadata.uid))?;
             group.metadata.name = name;
         }
         group.metadata.apply(metadata, &stamp);
@@ -426,9 +399,10 @@ async fn update_host_clusters(
     PathParams(uid): PathParams<String>,
     JsonBody(update): JsonBody<HostClusterUpdate>,
 ) -> ApiResult<NoContent> {
-    modify(&app, uid, scope, move |tx, row, group, now| {
-        let (cluster_refs, clusters_config) = normalize(tx, &row.owner, update.cluster_refs, update.clusters_config)?;
-        let running = members(tx, &row.uid, now)?;
+    let now = app.now();
+    modify::<ClusterGroup>(&app, uid, scope, move |tx, owner, group| {
+        let (cluster_refs, clusters_config) = normalize(tx, owner, update.cluster_refs, update.clusters_config)?;
+        let running = members(tx, &group.metadata.uid, now)?;
         for cluster in &running {
             let host = &cluster.value.spec.placement.host_cluster;
             if !cluster_refs.iter().any(|member| member.cluster_uid == host.uid) {
@@ -439,7 +413,7 @@ async fn update_host_clusters(
             }
         }
         let used = capacity::usage(&running, None, |_| true);
-        let holder = Holder { kind: "cluster group", name: &group.metadata.name, uid: &row.uid };
+        let holder = Holder { kind: "cluster group", name: &group.metadata.name, uid: &group.metadata.uid };
         capacity::ensure_fits(holder, clusters_config.limit_config.limits(), Resources::default(), used)?;
         group.spec.cluster_refs = cluster_refs;
         group.spec.clusters_config = clusters_config;
@@ -456,7 +430,7 @@ async fn list_profiles(State(app): State<SharedState>, scope: Scope, PathParams(
     let view = app
         .store
         .run(move |tx| {
-            let group = load(tx, &uid, &scope)?.value;
+            let group = collection::load::<ClusterGroup>(tx, &uid, &scope)?.value;
             profiles::profiles_view(tx, &group.spec.profiles, related(&group))
         })
         .await?;
@@ -471,18 +445,18 @@ async fn replace_profiles(
 ) -> ApiResult<NoContent> {
     let inputs = body.profiles()?;
     body.action()?;
-    modify(&app, uid, scope, move |tx, row, group, _| {
-        group.spec.profiles = profiles::resolve_all(tx, &row.owner, inputs)?;
+    modify::<ClusterGroup>(&app, uid, scope, move |tx, owner, group| {
+        group.spec.profiles = profiles::resolve_all(tx, owner, inputs)?;
         Ok(())
     })
     .await
 }
 
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     app.store
         .run(move |tx| {
-            let group = load(tx, &uid, &scope)?.value;
+            let group = collection::load::<ClusterGroup>(tx, &uid, &scope)?.value;
             let running = members(tx, &uid, now)?;
             if !running.is_empty() {
                 let names: Vec<&str> = running.iter().map(|row| row.value.metadata.name.as_str()).collect();
@@ -547,7 +521,7 @@ fn summary(tx: &Tx<'_>, row: &Row<ClusterGroup>, clusters: &[Row<VirtualCluster>
 }
 
 async fn summaries(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let items = app
         .store
         .run(move |tx| {
@@ -606,7 +580,7 @@ async fn developer_credit(
     if !["system", "tenant", "project"].contains(&group_scope.as_str()) {
         return Err(ApiError::bad_request(format!("scope: invalid value '{group_scope}', expected one of system, tenant, project")));
     }
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let used = app
         .store
         .run(move |tx| {
@@ -643,11 +617,11 @@ async fn dashboard(
     spec: SearchSpec,
     which: Members,
 ) -> ApiResult<Json<Value>> {
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let items = app
         .store
         .run(move |tx| {
-            let group = load(tx, &uid, &scope)?;
+            let group = collection::load::<ClusterGroup>(tx, &uid, &scope)?;
             let clusters = spectroclusters::list_live(tx, now)?.into_iter().filter(|row| match (&row.value, which) {
                 (Cluster::Host(_), Members::Hosts) => group.value.has_host(&row.uid),
                 (Cluster::Virtual(cluster), Members::Virtual) => cluster.group_uid() == Some(uid.as_str()),

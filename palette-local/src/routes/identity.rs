@@ -6,20 +6,16 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::domain::user::{User, UserRecord, KIND, ORG_NAME_SETTING, TENANT_UID_SETTING};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, QueryParams};
-use crate::model::ObjectMeta;
 use crate::query::ListQuery;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::Tx;
-
-pub const KIND: &str = "user";
-pub const TENANT_UID_SETTING: &str = "tenantUid";
-pub const ORG_NAME_SETTING: &str = "orgName";
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -27,39 +23,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/users/info", get(info))
         .route("/v1/users/me", get(me))
         .route("/v1/users", get(list))
-}
-
-/// `v1User` as served.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub metadata: ObjectMeta,
-    pub spec: UserSpec,
-    pub status: UserStatus,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserSpec {
-    pub email_id: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub roles: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserStatus {
-    pub is_active: bool,
-    pub is_password_reset_required: bool,
-    pub last_sign_in: String,
-}
-
-/// What is stored: the user plus the login password (never served).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UserRecord {
-    pub user: User,
-    pub password: String,
 }
 
 #[derive(Deserialize)]

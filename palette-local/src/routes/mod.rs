@@ -3,8 +3,8 @@
 //! # Adding a route module
 //! 1. Create `routes/<kind>.rs` with a `pub fn routes() -> Router<SharedState>` that
 //!    registers its paths exactly as the API reference spells them (`{uid}`-style
-//!    placeholders; the stats report these templates), and a `pub const KIND: &str`
-//!    naming its rows in the store.
+//!    placeholders; the stats report these templates). The kind's stored types and
+//!    rules go in [`domain`](crate::domain), with an `impl Kind` naming its rows.
 //! 2. Add `pub mod <kind>;` and one `.merge(<kind>::routes())` line below.
 //!
 //! The request guard in `server.rs` already applies authentication, fault injection,
@@ -22,8 +22,10 @@
 //!   `Ok`, so check-then-write sequences (name uniqueness, quotas) are atomic and a
 //!   failed request changes nothing. `tx.get_visible(kind, label, uid, &scope)` gives
 //!   the 404 `ResourceNotFound` for objects missing or outside the caller's scope.
-//! - Timestamps come from `app.timestamp()` (the lifecycle clock), UIDs from
-//!   `model::new_uid()`, metadata from `ObjectMeta::create` / `ObjectMeta::apply`.
+//! - Timestamps come from `app.timestamp()` / `app.now()` (the lifecycle clock), UIDs
+//!   from `uid::new_uid()`, metadata from `ObjectMeta::create` / `ObjectMeta::apply`.
+//!   Loads, saves and edits of a stored kind go through `domain::collection`
+//!   (in a handler: [`modify`]).
 //! - Record "uses" with `tx.set_references(from_kind, from_uid, &[(to_kind, to_uid)])`
 //!   (e.g. a cluster using a profile); deletes of a referenced object are refused with
 //!   409 `ResourceInUse` (see `clusterprofiles::delete`) and `inUse*` status fields
@@ -33,7 +35,12 @@
 
 use axum::Router;
 
-use super::server::SharedState;
+use super::domain::collection::{self, Kind};
+use super::error::ApiResult;
+use super::extract::NoContent;
+use super::scope::Scope;
+use super::state::SharedState;
+use super::store::Tx;
 
 pub mod appprofiles;
 pub mod cloudconfigs;
@@ -44,7 +51,6 @@ pub mod packs;
 pub mod projects;
 pub mod registries;
 pub mod spectroclusters;
-pub mod versioned;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -57,6 +63,29 @@ pub fn router() -> Router<SharedState> {
         .merge(clustergroups::routes())
         .merge(spectroclusters::routes())
         .merge(cloudconfigs::routes())
+}
+
+/// Loads `uid` as seen from `scope`, lets `edit` change it, stamps and stores it, in
+/// one transaction at the lifecycle clock's time: the shape of every update handler.
+pub async fn modify<K: Kind + 'static>(
+    app: &SharedState,
+    uid: String,
+    scope: Scope,
+    edit: impl FnOnce(&Tx<'_>, &Scope, &mut K) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<NoContent> {
+    modify_returning(app, uid, scope, edit).await?;
+    Ok(NoContent)
+}
+
+/// [`modify`] for edits that answer with a value (the UID of what they add).
+pub async fn modify_returning<K: Kind + 'static, T: Send + 'static>(
+    app: &SharedState,
+    uid: String,
+    scope: Scope,
+    edit: impl FnOnce(&Tx<'_>, &Scope, &mut K) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let now = app.now();
+    app.store.run(move |tx| collection::modify(tx, &uid, &scope, now, |owner, value| edit(tx, owner, value))).await
 }
 
 /// The store kind of spectroclusters (host and virtual clusters). Projects count

@@ -3,22 +3,22 @@
 use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::spectroclusters::{self, views, Cluster};
+use crate::domain::collection;
+use crate::domain::project::{ensure_unique_name, Project, TeamRoles, UserRoles, KIND};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterString, SortKey, SortSpec};
 use crate::listing::PageQuery;
-use crate::model::{new_uid, require_uid, MetaInput, ObjectMeta};
+use crate::model::MetaInput;
 use crate::scope::Scope;
-use crate::server::SharedState;
-use crate::lifecycle::Millis;
+use crate::lifecycle::{timestamp_of, Millis};
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
-
-pub const KIND: &str = "project";
-const LABEL: &str = "project";
+use crate::uid::new_uid;
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -27,52 +27,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/projects/{uid}/meta", put(update_meta))
         .route("/v1/dashboard/projects/metadata", get(metadata))
         .route("/v1/dashboard/projects", post(dashboard))
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Project {
-    pub metadata: ObjectMeta,
-    pub spec: ProjectSpec,
-    pub status: ProjectStatus,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProjectSpec {
-    pub logo_url: String,
-    pub teams: Vec<TeamRoles>,
-    pub users: Vec<UserRoles>,
-    pub alerts: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct TeamRoles {
-    pub team_id: String,
-    pub roles: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct UserRoles {
-    pub user_id: String,
-    pub roles: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProjectStatus {
-    pub is_disabled: bool,
-    pub clean_up_status: CleanUpStatus,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CleanUpStatus {
-    pub state: String,
-    pub msg: String,
-    pub cleaned_resources: Vec<String>,
 }
 
 /// `v1ProjectEntity`.
@@ -90,14 +44,6 @@ struct ProjectSpecInput {
 }
 
 impl Project {
-    pub fn new(uid: String, name: String, metadata: MetaInput, now: &str) -> Project {
-        Project {
-            metadata: ObjectMeta::create(uid, name, metadata, &Scope::Tenant, now),
-            spec: ProjectSpec::default(),
-            status: ProjectStatus::default(),
-        }
-    }
-
     fn apply_spec(&mut self, spec: Option<ProjectSpecInput>) {
         // An update without `spec` (what the provider sends) keeps teams and users.
         if let Some(spec) = spec {
@@ -105,24 +51,6 @@ impl Project {
             self.spec.users = spec.users.unwrap_or_default();
         }
     }
-}
-
-/// 409 when another project already uses `name`.
-pub fn ensure_unique_name(tx: &Tx<'_>, name: &str, except_uid: Option<&str>) -> ApiResult<()> {
-    let taken = tx.list_named::<Project>(KIND, &Scope::Tenant, name)?.into_iter().any(|row| Some(row.uid.as_str()) != except_uid);
-    if taken {
-        return Err(ApiError::duplicate(format!("a project named '{name}' already exists")));
-    }
-    Ok(())
-}
-
-fn load(tx: &Tx<'_>, uid: &str) -> ApiResult<Project> {
-    require_uid(uid)?;
-    tx.get::<Project>(KIND, uid)?.map(|row| row.value).ok_or_else(|| ApiError::not_found(LABEL, uid))
-}
-
-fn store_project(tx: &Tx<'_>, project: &Project) -> ApiResult<()> {
-    tx.update(KIND, &project.metadata.uid, &project.metadata.name, project)
 }
 
 async fn create(State(app): State<SharedState>, JsonBody(entity): JsonBody<ProjectEntity>) -> ApiResult<Created> {
@@ -142,7 +70,7 @@ async fn create(State(app): State<SharedState>, JsonBody(entity): JsonBody<Proje
 }
 
 async fn read(State(app): State<SharedState>, PathParams(uid): PathParams<String>) -> ApiResult<Json<Project>> {
-    Ok(Json(app.store.run(move |tx| load(tx, &uid)).await?))
+    Ok(Json(app.store.run(move |tx| collection::load(tx, &uid, &Scope::Tenant)).await?.value))
 }
 
 /// Renames (when `name` is given and differs) and applies labels/annotations.
@@ -161,14 +89,15 @@ async fn update(
     PathParams(uid): PathParams<String>,
     JsonBody(entity): JsonBody<ProjectEntity>,
 ) -> ApiResult<NoContent> {
-    let now = app.timestamp();
+    let now = app.now();
     app.store
         .run(move |tx| {
-            let mut project = load(tx, &uid)?;
-            entity.metadata.required_name()?;
-            apply_metadata(tx, &mut project, entity.metadata, &now)?;
-            project.apply_spec(entity.spec);
-            store_project(tx, &project)
+            collection::modify(tx, &uid, &Scope::Tenant, now, |_, project: &mut Project| {
+                entity.metadata.required_name()?;
+                apply_metadata(tx, project, entity.metadata, &timestamp_of(now))?;
+                project.apply_spec(entity.spec);
+                Ok(())
+            })
         })
         .await?;
     Ok(NoContent)
@@ -179,12 +108,12 @@ async fn update_meta(
     PathParams(uid): PathParams<String>,
     JsonBody(metadata): JsonBody<MetaInput>,
 ) -> ApiResult<NoContent> {
-    let now = app.timestamp();
+    let now = app.now();
     app.store
         .run(move |tx| {
-            let mut project = load(tx, &uid)?;
-            apply_metadata(tx, &mut project, metadata, &now)?;
-            store_project(tx, &project)
+            collection::modify(tx, &uid, &Scope::Tenant, now, |_, project: &mut Project| {
+                apply_metadata(tx, project, metadata, &timestamp_of(now))
+            })
         })
         .await?;
     Ok(NoContent)
@@ -215,10 +144,10 @@ async fn delete(
     OptionalJsonBody(_cleanup): OptionalJsonBody<ProjectCleanup>,
 ) -> ApiResult<NoContent> {
     let cleanup = query.cleanup_project_resources.unwrap_or(false);
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     app.store
         .run(move |tx| {
-            let project = load(tx, &uid)?;
+            let project = collection::load::<Project>(tx, &uid, &Scope::Tenant)?.value;
             let owner = Scope::Project(uid.clone());
             // Only live clusters count: finished deletions are purged here.
             let clusters = spectroclusters::list_live(tx, now)?.into_iter().filter(|row| row.owner == owner).count();
@@ -287,7 +216,7 @@ async fn dashboard(
     OptionalJsonBody(spec): OptionalJsonBody<ProjectsFilterSpec>,
 ) -> ApiResult<Json<Value>> {
     let ProjectsFilterSpec { filter, sort } = spec;
-    let now = spectroclusters::now(&app);
+    let now = app.now();
     let (summaries, listmeta) = app
         .store
         .run(move |tx| {

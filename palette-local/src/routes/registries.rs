@@ -5,17 +5,17 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::domain::registry::{Registry, RegistryKind, KIND};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
-use crate::model::{require_uid, ObjectMeta};
+use crate::model::require_uid;
 use crate::query::ListQuery;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 
-pub const KIND: &str = "registry";
 const LABEL: &str = "registry";
 
 pub fn routes() -> Router<SharedState> {
@@ -34,27 +34,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/registries/oci/{uid}/basic/sync/status", get(sync_oci))
         .route("/v1/registries/oci/{uid}/ecr", get(get_ecr))
         .route("/v1/registries/oci/{uid}/ecr/sync/status", get(sync_ecr))
-}
-
-/// The registry family. Seeds may say `pack` for `spectro`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RegistryKind {
-    #[serde(alias = "pack")]
-    Spectro,
-    Helm,
-    Oci,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Registry {
-    pub metadata: ObjectMeta,
-    pub kind: RegistryKind,
-    pub endpoint: String,
-    pub is_private: bool,
-    pub is_default: bool,
-    pub last_synced: String,
 }
 
 impl Registry {

@@ -11,18 +11,21 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::identity::TENANT_UID_SETTING;
-use super::packs as catalog;
-use super::registries::{self, Registry};
-use super::versioned::{self, CloneTarget, Versioned};
+use super::modify;
+use crate::domain::collection::{self, impl_kind};
+use crate::domain::pack as catalog;
+use crate::domain::registry::{self, Registry};
+use crate::domain::user::TENANT_UID_SETTING;
+use crate::domain::versioned::{self, CloneTarget, Versioned};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
 use crate::listing::PageQuery;
-use crate::model::{is_uid, new_uid, non_empty, require_uid, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
+use crate::model::{non_empty, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::{is_uid, new_uid};
 
 pub use tiers::{AppTier, TierInput, TierType};
 
@@ -52,6 +55,8 @@ pub struct AppProfile {
     pub manifests: BTreeMap<String, String>,
 }
 
+impl_kind!(AppProfile, KIND, LABEL);
+
 impl Versioned for AppProfile {
     fn version(&self) -> &str {
         &self.version
@@ -74,7 +79,7 @@ impl AppProfile {
         let uids: BTreeSet<&str> = self.tiers.iter().map(|tier| tier.registry_uid.as_str()).filter(|uid| is_uid(uid)).collect();
         let mut refs = Vec::new();
         for uid in uids {
-            if let Some(row) = tx.get::<Registry>(registries::KIND, uid)? {
+            if let Some(row) = tx.get::<Registry>(registry::KIND, uid)? {
                 refs.push(json!({ "kind": row.value.kind, "name": row.value.metadata.name, "uid": uid }));
             }
         }
@@ -120,15 +125,6 @@ impl AppProfile {
             },
         }))
     }
-}
-
-pub fn load(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<AppProfile>> {
-    require_uid(uid)?;
-    tx.get_visible::<AppProfile>(KIND, LABEL, uid, scope)
-}
-
-fn save(tx: &Tx<'_>, profile: &AppProfile) -> ApiResult<()> {
-    tx.update(KIND, &profile.metadata.uid, &profile.metadata.name, profile)
 }
 
 /// `v1AppProfileEntity`.
@@ -207,30 +203,11 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
     let view = app
         .store
         .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
+            let row = collection::load::<AppProfile>(tx, &uid, &scope)?;
             row.value.view(tx, &row.owner)
         })
         .await?;
     Ok(Json(view))
-}
-
-async fn modify(
-    app: &SharedState,
-    uid: String,
-    scope: Scope,
-    change: impl FnOnce(&Tx<'_>, &Scope, &mut AppProfile) -> ApiResult<()> + Send + 'static,
-) -> ApiResult<NoContent> {
-    let now = app.timestamp();
-    app.store
-        .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
-            let mut profile = row.value;
-            change(tx, &row.owner, &mut profile)?;
-            profile.metadata.touch(&now);
-            save(tx, &profile)
-        })
-        .await?;
-    Ok(NoContent)
 }
 
 /// PUT replaces metadata and tiers; the name cannot change, a new version renames
@@ -242,7 +219,7 @@ async fn update(
     JsonBody(entity): JsonBody<AppProfileEntity>,
 ) -> ApiResult<NoContent> {
     let now = app.timestamp();
-    modify(&app, uid, scope, move |tx, owner, profile| {
+    modify::<AppProfile>(&app, uid, scope, move |tx, owner, profile| {
         if let Some(name) = non_empty(&entity.metadata.name) {
             if name != profile.metadata.name {
                 return Err(ApiError::bad_request("the name of an application profile cannot be changed"));
@@ -272,7 +249,7 @@ async fn update_metadata(
     JsonBody(entity): JsonBody<AppProfileMetaEntity>,
 ) -> ApiResult<NoContent> {
     let now = app.timestamp();
-    modify(&app, uid, scope, move |tx, owner, profile| {
+    modify::<AppProfile>(&app, uid, scope, move |tx, owner, profile| {
         if let Some(version) = non_empty(&entity.version) {
             profile.set_version(tx, owner, version)?;
         }
@@ -285,7 +262,7 @@ async fn update_metadata(
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
     app.store
         .run(move |tx| {
-            load(tx, &uid, &scope)?;
+            collection::load::<AppProfile>(tx, &uid, &scope)?;
             versioned::ensure_unused(tx, KIND, LABEL, &uid)?;
             tx.delete(KIND, &uid).map(|_| ())
         })
@@ -319,7 +296,7 @@ async fn clone(
     let uid = app
         .store
         .run(move |tx| {
-            let source = load(tx, &uid, &scope)?;
+            let source = collection::load::<AppProfile>(tx, &uid, &scope)?;
             let version = versioned::clone_version(meta.version.as_deref(), &source.value.version)?;
             let owner = versioned::clone_owner(tx, meta.target.as_ref(), &scope, &source.owner)?;
             versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, &owner, &name, &version, None)?;

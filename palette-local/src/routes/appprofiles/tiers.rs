@@ -9,15 +9,18 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{load, save, AppProfile};
+use super::AppProfile;
+use crate::domain::collection;
+use crate::domain::pack::{self as catalog, Pack, PackType};
+use crate::domain::versioned::{self, content_view, ManifestBody, ManifestInput, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
-use crate::model::{is_uid, new_uid, non_empty, parse_enum};
-use crate::routes::packs::{self as catalog, Pack, PackType};
-use crate::routes::versioned::{self, content_view, ManifestBody, ManifestInput, ManifestRef};
+use crate::model::{non_empty, parse_enum};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::routes::modify_returning;
+use crate::state::SharedState;
 use crate::store::Tx;
+use crate::uid::{is_uid, new_uid};
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -259,33 +262,14 @@ fn tier_index(profile: &AppProfile, tier_uid: &str) -> ApiResult<usize> {
     profile.tiers.iter().position(|tier| tier.uid == tier_uid).ok_or_else(|| ApiError::not_found("tier", tier_uid))
 }
 
-async fn edit<T: Send + 'static>(
-    app: &SharedState,
-    uid: String,
-    scope: Scope,
-    change: impl FnOnce(&Tx<'_>, &Scope, &mut AppProfile) -> ApiResult<T> + Send + 'static,
-) -> ApiResult<T> {
-    let now = app.timestamp();
-    app.store
-        .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
-            let mut profile = row.value;
-            let result = change(tx, &row.owner, &mut profile)?;
-            profile.metadata.touch(&now);
-            save(tx, &profile)?;
-            Ok(result)
-        })
-        .await
-}
-
 async fn list(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let profile = app.store.run(move |tx| Ok(load(tx, &uid, &scope)?.value)).await?;
+    let profile = app.store.run(move |tx| Ok(collection::load::<AppProfile>(tx, &uid, &scope)?.value)).await?;
     let tiers: Vec<Value> = profile.tiers.iter().map(AppTier::view).collect();
     Ok(Json(json!({ "metadata": profile.metadata, "spec": { "appTiers": tiers } })))
 }
 
 async fn add(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>, JsonBody(input): JsonBody<TierInput>) -> ApiResult<Created> {
-    let tier_uid = edit(&app, uid, scope, move |tx, owner, profile| add_tier(tx, owner, profile, input)).await?;
+    let tier_uid = modify_returning::<AppProfile, _>(&app, uid, scope, move |tx, owner, profile| add_tier(tx, owner, profile, input)).await?;
     Ok(Created(tier_uid))
 }
 
@@ -303,7 +287,7 @@ async fn replace_with(
     PathParams(uid): PathParams<String>,
     JsonBody(body): JsonBody<ReplaceBody>,
 ) -> ApiResult<Created> {
-    let tier_uid = edit(&app, uid, scope, move |tx, owner, profile| {
+    let tier_uid = modify_returning::<AppProfile, _>(&app, uid, scope, move |tx, owner, profile| {
         let index = tier_index(profile, &body.replace_with_app_tier)?;
         let (tier, contents) = body.app_tier.resolve(tx, owner, None)?;
         if profile.tiers.iter().enumerate().any(|(i, existing)| i != index && existing.name == tier.name) {
@@ -320,7 +304,7 @@ async fn replace_with(
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams((uid, tier_uid)): PathParams<(String, String)>) -> ApiResult<Json<Value>> {
-    let profile = app.store.run(move |tx| Ok(load(tx, &uid, &scope)?.value)).await?;
+    let profile = app.store.run(move |tx| Ok(collection::load::<AppProfile>(tx, &uid, &scope)?.value)).await?;
     let tier = profile.tiers.iter().find(|tier| tier.uid == tier_uid).ok_or_else(|| ApiError::not_found("tier", &tier_uid))?;
     Ok(Json(tier.view()))
 }
@@ -331,7 +315,7 @@ async fn update(
     PathParams((uid, tier_uid)): PathParams<(String, String)>,
     JsonBody(input): JsonBody<TierInput>,
 ) -> ApiResult<NoContent> {
-    edit(&app, uid, scope, move |tx, owner, profile| {
+    modify_returning::<AppProfile, _>(&app, uid, scope, move |tx, owner, profile| {
         let index = tier_index(profile, &tier_uid)?;
         let old = profile.tiers[index].clone();
         let (tier, contents) = input.resolve(tx, owner, Some(&old))?;
@@ -347,7 +331,7 @@ async fn update(
 }
 
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams((uid, tier_uid)): PathParams<(String, String)>) -> ApiResult<NoContent> {
-    edit(&app, uid, scope, move |_, _, profile| {
+    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
         let tier = profile.tiers.remove(tier_index(profile, &tier_uid)?);
         for manifest in tier.manifests {
             profile.manifests.remove(&manifest.uid);
@@ -370,7 +354,7 @@ async fn list_manifests(
     scope: Scope,
     PathParams((uid, tier_uid)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let profile = app.store.run(move |tx| Ok(load(tx, &uid, &scope)?.value)).await?;
+    let profile = app.store.run(move |tx| Ok(collection::load::<AppProfile>(tx, &uid, &scope)?.value)).await?;
     let tier = &profile.tiers[tier_index(&profile, &tier_uid)?];
     let manifests: Vec<Value> = tier.manifests.iter().map(|manifest| manifest_view(&profile.manifests, manifest)).collect();
     Ok(Json(json!({ "manifests": manifests })))
@@ -381,7 +365,7 @@ async fn read_manifest(
     scope: Scope,
     PathParams((uid, tier_uid, manifest_uid)): PathParams<(String, String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let profile = app.store.run(move |tx| Ok(load(tx, &uid, &scope)?.value)).await?;
+    let profile = app.store.run(move |tx| Ok(collection::load::<AppProfile>(tx, &uid, &scope)?.value)).await?;
     let tier = &profile.tiers[tier_index(&profile, &tier_uid)?];
     Ok(Json(manifest_view(&profile.manifests, versioned::find_manifest(&tier.manifests, &manifest_uid)?)))
 }
@@ -393,7 +377,7 @@ async fn add_manifest(
     JsonBody(body): JsonBody<ManifestBody>,
 ) -> ApiResult<Created> {
     let name = body.name()?;
-    let manifest_uid = edit(&app, uid, scope, move |_, _, profile| {
+    let manifest_uid = modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
         let index = tier_index(profile, &tier_uid)?;
         let tier = &mut profile.tiers[index];
         let content = body.content.unwrap_or_default();
@@ -412,7 +396,7 @@ async fn update_manifest(
     JsonBody(body): JsonBody<ManifestBody>,
 ) -> ApiResult<NoContent> {
     let name = body.name()?;
-    edit(&app, uid, scope, move |_, _, profile| {
+    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
         let index = tier_index(profile, &tier_uid)?;
         let tier = &mut profile.tiers[index];
         versioned::update_manifest(&mut tier.manifests, &format!("tier '{}'", tier.name), &manifest_uid, name, body.content.as_deref())?;
@@ -430,7 +414,7 @@ async fn remove_manifest(
     scope: Scope,
     PathParams((uid, tier_uid, manifest_uid)): PathParams<(String, String, String)>,
 ) -> ApiResult<NoContent> {
-    edit(&app, uid, scope, move |_, _, profile| {
+    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
         let index = tier_index(profile, &tier_uid)?;
         versioned::remove_manifest(&mut profile.tiers[index].manifests, &manifest_uid)?;
         profile.manifests.remove(&manifest_uid);

@@ -7,15 +7,16 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{in_use_clusters, load, ClusterProfile, Template, KIND};
+use super::{in_use_clusters, ClusterProfile, Template, KIND};
+use crate::domain::collection;
+use crate::domain::versioned;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{allowed, sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
 use crate::listing::PageQuery;
 use crate::model::tags_from_labels;
-use crate::routes::versioned;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub fn routes() -> Router<SharedState> {
@@ -77,7 +78,7 @@ fn summary(tx: &Tx<'_>, row: &Row<ClusterProfile>) -> ApiResult<Value> {
 }
 
 async fn summary_by_uid(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(app.store.run(move |tx| summary(tx, &load(tx, &uid, &scope)?)).await?))
+    Ok(Json(app.store.run(move |tx| summary(tx, &collection::load::<ClusterProfile>(tx, &uid, &scope)?)).await?))
 }
 
 /// `v1ClusterProfilesFilterSpec`.

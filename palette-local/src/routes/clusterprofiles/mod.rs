@@ -19,15 +19,18 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::identity::TENANT_UID_SETTING;
-use super::packs::{PackLayer, PackType};
-use super::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
+use super::modify;
+use crate::domain::collection::{self, impl_kind};
+use crate::domain::pack::{PackLayer, PackType};
+use crate::domain::user::TENANT_UID_SETTING;
+use crate::domain::versioned::{self, CloneTarget, ManifestContents, ManifestRef, Versioned};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
-use crate::model::{new_uid, parse_enum, require_uid, validate_profile_version, MetaInput, ObjectMeta};
+use crate::model::{parse_enum, validate_profile_version, MetaInput, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 pub use packs::PackInput;
 pub use variables::Variable;
@@ -139,6 +142,8 @@ pub struct ClusterProfile {
     pub manifests: ManifestContents,
 }
 
+impl_kind!(ClusterProfile, KIND, LABEL);
+
 impl Versioned for ClusterProfile {
     fn version(&self) -> &str {
         &self.version
@@ -232,35 +237,6 @@ fn in_use_clusters(tx: &Tx<'_>, uid: &str) -> ApiResult<Vec<Value>> {
     versioned::users_of(tx, KIND, uid, &tenant_uid)
 }
 
-/// The profile `uid` as seen from `scope` (400 for a malformed UID, 404 if absent).
-pub fn load(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<Row<ClusterProfile>> {
-    require_uid(uid)?;
-    tx.get_visible::<ClusterProfile>(KIND, LABEL, uid, scope)
-}
-
-fn save(tx: &Tx<'_>, profile: &ClusterProfile) -> ApiResult<()> {
-    tx.update(KIND, &profile.metadata.uid, &profile.metadata.name, profile)
-}
-
-/// Loads a profile, lets `edit` change it, stamps and stores it.
-async fn modify(
-    app: &SharedState,
-    uid: String,
-    scope: Scope,
-    edit: impl FnOnce(&Tx<'_>, &Scope, &mut ClusterProfile) -> ApiResult<()> + Send + 'static,
-) -> ApiResult<NoContent> {
-    let now = app.timestamp();
-    app.store
-        .run(move |tx| {
-            let Row { owner, mut value, .. } = load(tx, &uid, &scope)?;
-            edit(tx, &owner, &mut value)?;
-            value.metadata.touch(&now);
-            save(tx, &value)
-        })
-        .await?;
-    Ok(NoContent)
-}
-
 /// `v1ClusterProfileEntity` (create) and `v1ClusterProfileUpdateEntity` (update).
 #[derive(Debug, Deserialize)]
 pub struct ProfileEntity {
@@ -352,7 +328,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
     let view = app
         .store
         .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
+            let row = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             row.value.view(tx, &row.owner)
         })
         .await?;
@@ -373,7 +349,7 @@ async fn update(
     let version = entity.spec.version;
     let metadata = entity.metadata;
     let now = app.timestamp();
-    modify(&app, uid, scope, move |tx, owner, profile| {
+    modify::<ClusterProfile>(&app, uid, scope, move |tx, owner, profile| {
         if metadata.name.is_some() {
             profile.set_name(tx, owner, &metadata.required_name()?)?;
         }
@@ -419,7 +395,7 @@ async fn update_metadata(
     JsonBody(entity): JsonBody<ProfileMetaEntity>,
 ) -> ApiResult<NoContent> {
     let now = app.timestamp();
-    modify(&app, uid, scope, move |tx, owner, profile| {
+    modify::<ClusterProfile>(&app, uid, scope, move |tx, owner, profile| {
         if entity.metadata.name.is_some() {
             profile.set_name(tx, owner, &entity.metadata.required_name()?)?;
         }
@@ -433,7 +409,7 @@ async fn update_metadata(
 }
 
 async fn publish(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    modify(&app, uid, scope, |_, _, profile| {
+    modify::<ClusterProfile>(&app, uid, scope, |_, _, profile| {
         profile.publish();
         Ok(())
     })
@@ -441,7 +417,7 @@ async fn publish(State(app): State<SharedState>, scope: Scope, PathParams(uid): 
 }
 
 fn delete_unused(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<()> {
-    load(tx, uid, scope)?;
+    collection::load::<ClusterProfile>(tx, uid, scope)?;
     versioned::ensure_unused(tx, KIND, LABEL, uid)?;
     tx.delete(KIND, uid)?;
     Ok(())
@@ -550,7 +526,7 @@ async fn clone(
     let new_uid_value = app
         .store
         .run(move |tx| {
-            let source = load(tx, &uid, &scope)?;
+            let source = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             let (owner, name, version) = check_clone(tx, &source, &entity.metadata, &scope)?;
             let uid = new_uid();
             let copy = copy_profile(&source.value, &uid, &name, &version, &owner, &now);
@@ -569,7 +545,7 @@ async fn validate_clone(
 ) -> ApiResult<NoContent> {
     app.store
         .run(move |tx| {
-            let source = load(tx, &uid, &scope)?;
+            let source = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             check_clone(tx, &source, &meta, &scope).map(|_| ())
         })
         .await?;

@@ -9,16 +9,19 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{load, save, ClusterProfile, PackRef, Template};
+use super::{ClusterProfile, PackRef, Template};
+use crate::domain::collection;
+use crate::domain::pack::{self as catalog, Pack, PackLayer, PackType};
+use crate::domain::registry::{self, Registry};
+use crate::domain::versioned::{self, ManifestBody, ManifestContents, ManifestInput, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
-use crate::model::{digest, is_uid, non_empty, parse_enum};
-use crate::routes::packs::{self as catalog, Pack, PackLayer, PackType};
-use crate::routes::registries::{self, Registry};
-use crate::routes::versioned::{self, ManifestBody, ManifestContents, ManifestInput, ManifestRef};
+use crate::model::{digest, non_empty, parse_enum};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::routes::modify_returning;
+use crate::state::SharedState;
 use crate::store::Tx;
+use crate::uid::is_uid;
 
 /// The pack UID clients send for manifest-only layers.
 pub const MANIFEST_PACK_UID: &str = "spectro-manifest-pack";
@@ -222,7 +225,7 @@ async fn list(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
     let items = app
         .store
         .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
+            let row = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             current(&row.value)?
                 .packs
                 .iter()
@@ -237,9 +240,9 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams((uid, nam
     let view = app
         .store
         .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
+            let row = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             let pack = pack_in(current(&row.value)?, &name)?;
-            let registry = if is_uid(&pack.registry_uid) { tx.get::<Registry>(registries::KIND, &pack.registry_uid)? } else { None };
+            let registry = if is_uid(&pack.registry_uid) { tx.get::<Registry>(registry::KIND, &pack.registry_uid)? } else { None };
             let registry = registry.map(|row| {
                 json!({ "uid": row.uid, "name": row.value.metadata.name, "kind": row.value.kind, "scope": row.owner.as_str(),
                         "isPrivate": row.value.is_private, "isDefault": row.value.is_default })
@@ -268,19 +271,12 @@ async fn edit_draft<T: Send + 'static>(
         + Send
         + 'static,
 ) -> ApiResult<T> {
-    let now = app.timestamp();
-    app.store
-        .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
-            let snapshot = row.value.clone();
-            let mut profile = row.value;
-            let (draft, manifests) = profile.edit_draft()?;
-            let result = edit(tx, &row.owner, &snapshot, draft, manifests)?;
-            profile.metadata.touch(&now);
-            save(tx, &profile)?;
-            Ok(result)
-        })
-        .await
+    modify_returning(app, uid, scope, move |tx, owner, profile: &mut ClusterProfile| {
+        let snapshot = profile.clone();
+        let (draft, manifests) = profile.edit_draft()?;
+        edit(tx, owner, &snapshot, draft, manifests)
+    })
+    .await
 }
 
 async fn add(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>, JsonBody(body): JsonBody<PackBody>) -> ApiResult<Created> {
@@ -401,7 +397,7 @@ async fn list_manifests(
     let items = app
         .store
         .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
+            let row = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             let pack = pack_in(current(&row.value)?, &name)?;
             Ok(pack.manifests.iter().map(|manifest| manifest_view(&row.value, manifest)).collect::<Vec<_>>())
         })
@@ -417,7 +413,7 @@ async fn read_manifest(
     let view = app
         .store
         .run(move |tx| {
-            let row = load(tx, &uid, &scope)?;
+            let row = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
             let pack = pack_in(current(&row.value)?, &name)?;
             Ok(manifest_view(&row.value, versioned::find_manifest(&pack.manifests, &manifest_uid)?))
         })

@@ -6,11 +6,13 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{load, modify};
+use super::ClusterProfile;
+use crate::domain::collection;
+use crate::routes::modify;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, NoContent, PathParams};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 
 const FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
 const INPUT_TYPES: [&str; 3] = ["text", "dropdown", "multiline"];
@@ -124,7 +126,7 @@ struct VariableNames {
 }
 
 async fn list(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let variables = app.store.run(move |tx| Ok(load(tx, &uid, &scope)?.value.variables)).await?;
+    let variables = app.store.run(move |tx| Ok(collection::load::<ClusterProfile>(tx, &uid, &scope)?.value.variables)).await?;
     Ok(Json(json!({ "variables": variables })))
 }
 
@@ -135,7 +137,7 @@ async fn replace(
     JsonBody(body): JsonBody<VariablesBody>,
 ) -> ApiResult<NoContent> {
     let variables = validate(body.variables)?;
-    modify(&app, uid, scope, move |_, _, profile| {
+    modify::<ClusterProfile>(&app, uid, scope, move |_, _, profile| {
         profile.variables = variables;
         Ok(())
     })
@@ -150,7 +152,7 @@ async fn upsert(
     JsonBody(body): JsonBody<VariablesBody>,
 ) -> ApiResult<NoContent> {
     let variables = validate(body.variables)?;
-    modify(&app, uid, scope, move |_, _, profile| {
+    modify::<ClusterProfile>(&app, uid, scope, move |_, _, profile| {
         for variable in variables {
             match profile.variables.iter_mut().find(|existing| existing.name == variable.name) {
                 Some(existing) => *existing = variable,
@@ -169,7 +171,7 @@ async fn remove(
     PathParams(uid): PathParams<String>,
     JsonBody(body): JsonBody<VariableNames>,
 ) -> ApiResult<NoContent> {
-    modify(&app, uid, scope, move |_, _, profile| {
+    modify::<ClusterProfile>(&app, uid, scope, move |_, _, profile| {
         profile.variables.retain(|variable| !body.variables.contains(&variable.name));
         Ok(())
     })

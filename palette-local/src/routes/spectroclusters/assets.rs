@@ -12,12 +12,12 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::{load, now, run, Cluster, VirtualCluster};
+use super::{load, run, Cluster, VirtualCluster};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::lifecycle::State as ClusterState;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -58,7 +58,7 @@ fn file_name(cluster: &VirtualCluster, identity: Identity) -> String {
 }
 
 async fn download(app: SharedState, scope: Scope, uid: String, identity: Identity) -> ApiResult<Response> {
-    let now = now(&app);
+    let now = app.now();
     let (body, file) = run(&app, move |tx| {
         let unavailable = || ApiError::not_found("kubeconfig of cluster", &uid);
         let Cluster::Virtual(cluster) = load(tx, &uid, &scope, now)?.value else { return Err(unavailable()) };

@@ -11,14 +11,14 @@ use serde_json::{json, Value};
 
 use super::search::{self, SearchSpec};
 use super::views::{self, ViewContext};
-use super::{list_live, load, now, null_as_default, run, tenant_uid, Cluster, NESTED};
+use super::{list_live, load, null_as_default, run, tenant_uid, Cluster, NESTED};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::FilterString;
 use crate::lifecycle::Millis;
 use crate::listing::PageQuery;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 pub fn routes() -> Router<SharedState> {
@@ -50,7 +50,7 @@ async fn search_clusters(
     QueryParams(page): QueryParams<PageQuery>,
     OptionalJsonBody(spec): OptionalJsonBody<SearchSpec>,
 ) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let items = run(&app, move |tx| search(tx, owned(tx, &scope, now)?, &spec, now)).await?;
     page.respond("items", items)
 }
@@ -80,7 +80,7 @@ struct MetadataQuery {
 /// `hostclusters` are host-capable clusters, `strictHostclusters` those that can take
 /// virtual clusters now (Running and Healthy); no hypershift clusters exist here.
 async fn metadata(State(app): State<SharedState>, scope: Scope, QueryParams(query): QueryParams<MetadataQuery>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let filter = query.quick_filter.unwrap_or_default();
     let keep: fn(&Row<Cluster>) -> bool = match filter.as_str() {
         "" => |_| true,
@@ -130,7 +130,7 @@ async fn metadata_search(
     if !["", "name"].contains(&spec.sort.as_str()) {
         return Err(ApiError::bad_request(format!("sort: invalid value '{}', expected name", spec.sort)));
     }
-    let now = now(&app);
+    let now = app.now();
     let items = run(&app, move |tx| {
         let filter = &spec.filter;
         let mut rows = Vec::new();
@@ -157,7 +157,7 @@ async fn metadata_search(
 
 /// `GET .../meta`: a top-level array.
 async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let items = run(&app, move |tx| {
         let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
         owned(tx, &scope, now)?.iter().map(|row| views::meta_item(&ctx, row)).collect::<ApiResult<Vec<_>>>()
@@ -167,7 +167,7 @@ async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Va
 }
 
 async fn overview(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let row = load(tx, &uid, &scope, now)?;
         let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };

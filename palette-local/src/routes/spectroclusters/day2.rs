@@ -11,16 +11,17 @@ use serde_json::{json, Value};
 
 use super::capacity::{self, Holder, Limits, Resources};
 use super::{
-    ensure_unique_name, is_dns_label, load, load_virtual, modify, now, null_as_default, run, save_host, validate_name, Cluster,
+    ensure_unique_name, is_dns_label, load, load_virtual, modify, null_as_default, run, save_host, validate_name, Cluster,
     InstanceType, Location, OsPatchConfig, VirtualCluster, KIND, UPGRADE_LOCK_ANNOTATION,
 };
 use crate::clock::parse_timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::lifecycle::{timestamp_of, State as ClusterState};
-use crate::model::{new_uid, MetaInput};
+use crate::model::MetaInput;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
+use crate::uid::new_uid;
 
 /// The real API's code for reading a backup that was never configured.
 pub const BACKUP_NOT_CONFIGURED: &str = "BackupNotConfigured";
@@ -483,7 +484,7 @@ async fn set_host_config(
             "clusterEndpoint.type: invalid value '{endpoint_type}', expected Ingress or LoadBalancer"
         )));
     }
-    let now = now(&app);
+    let now = app.now();
     let stamp = app.timestamp();
     run(&app, move |tx| {
         let Cluster::Host(mut host) = load(tx, &uid, &scope, now)?.value else {
@@ -515,7 +516,7 @@ async fn view_of(
     scope: Scope,
     view: impl FnOnce(&VirtualCluster) -> ApiResult<Value> + Send + 'static,
 ) -> ApiResult<Json<Value>> {
-    let now = now(app);
+    let now = app.now();
     Ok(Json(run(&app, move |tx| view(&load_virtual(tx, &uid, &scope, now)?.value)).await?))
 }
 

@@ -36,14 +36,15 @@ use rand::Rng;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::identity::TENANT_UID_SETTING;
 use super::SPECTROCLUSTER_KIND;
+use crate::domain::collection::{self, impl_kind};
+use crate::domain::user::TENANT_UID_SETTING;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::NoContent;
-use crate::lifecycle::{timestamp_of, to_millis, Lifecycle, Millis, State};
+use crate::lifecycle::{Lifecycle, Millis, State};
 use crate::model::{require_uid, ObjectMeta};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 use capacity::Resources;
 use profiles::Attachment;
@@ -324,8 +325,11 @@ impl VirtualCluster {
         self.spec.placement.cluster_group.as_ref().map(|group| group.uid.as_str())
     }
 
-    /// The references this cluster holds: host, group and, until deletion starts, profiles.
-    pub fn references(&self, now: Millis) -> Vec<(&'static str, String)> {
+}
+
+impl_kind!(VirtualCluster, KIND, LABEL;
+    /// Its host, its group and, until deletion starts, its profiles.
+    fn references(&self, now: Millis) -> Option<Vec<(&'static str, String)>> {
         let mut targets = vec![(KIND, self.spec.placement.host_cluster.uid.clone())];
         if let Some(group) = self.group_uid() {
             targets.push((super::clustergroups::KIND, group.to_string()));
@@ -333,9 +337,9 @@ impl VirtualCluster {
         if self.state(now) != State::Deleting {
             targets.extend(self.spec.profiles.iter().map(|profile| (super::clusterprofiles::KIND, profile.uid.clone())));
         }
-        targets
+        Some(targets)
     }
-}
+);
 
 /// A seeded (or otherwise stored) host-capable cluster: its served document.
 #[derive(Debug, Clone, PartialEq)]
@@ -462,7 +466,7 @@ pub fn load_virtual(tx: &Tx<'_>, uid: &str, scope: &Scope, now: Millis) -> ApiRe
 
 /// A live host cluster by UID, whatever its scope (placement checks scope itself).
 pub fn find_host(tx: &Tx<'_>, uid: &str) -> ApiResult<Option<Row<HostCluster>>> {
-    if !crate::model::is_uid(uid) {
+    if !crate::uid::is_uid(uid) {
         return Ok(None);
     }
     let Some(row) = tx.get::<Value>(KIND, uid)? else { return Ok(None) };
@@ -495,23 +499,6 @@ pub fn list_virtual(tx: &Tx<'_>, now: Millis) -> ApiResult<Vec<Row<VirtualCluste
         .collect())
 }
 
-/// Stores a virtual cluster and the references it holds.
-pub fn save_virtual(tx: &Tx<'_>, cluster: &VirtualCluster, now: Millis) -> ApiResult<()> {
-    tx.update(KIND, &cluster.metadata.uid, &cluster.metadata.name, cluster)?;
-    record_references(tx, cluster, now)
-}
-
-pub fn record_references(tx: &Tx<'_>, cluster: &VirtualCluster, now: Millis) -> ApiResult<()> {
-    let targets = cluster.references(now);
-    let borrowed: Vec<(&str, &str)> = targets.iter().map(|(kind, uid)| (*kind, uid.as_str())).collect();
-    tx.set_references(KIND, &cluster.metadata.uid, &borrowed)
-}
-
-/// The lifecycle clock's current time.
-pub fn now(app: &SharedState) -> Millis {
-    to_millis(app.clock.now())
-}
-
 /// Runs `work` in one transaction like `Store::run`, but commits also when it fails
 /// with a 404, so that removals of deleted clusters made on the way stick (in these
 /// handlers a 404 never follows other writes).
@@ -532,13 +519,11 @@ pub async fn modify(
     scope: Scope,
     edit: impl FnOnce(&Tx<'_>, Millis, &mut VirtualCluster) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<NoContent> {
-    let now = now(app);
-    run(&app, move |tx| {
-        let mut row = load_virtual(tx, &uid, &scope, now)?;
+    let now = app.now();
+    run(app, move |tx| {
+        let row = load_virtual(tx, &uid, &scope, now)?;
         row.value.ensure_mutable(now)?;
-        edit(tx, now, &mut row.value)?;
-        row.value.metadata.touch(&timestamp_of(now));
-        save_virtual(tx, &row.value, now)
+        collection::update(tx, row, now, |_, cluster| edit(tx, now, cluster))
     })
     .await?;
     Ok(NoContent)

@@ -17,13 +17,13 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{load_virtual, modify, now, null_as_default, run, usable_from, VirtualCluster};
+use super::{load_virtual, modify, null_as_default, run, usable_from, VirtualCluster};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, NoContent, OptionalJsonBody, PathParams};
 use crate::model::require_uid;
 use crate::routes::clusterprofiles::{self, ClusterProfile, ProfileType, Template, Variable};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
 
 /// The real API's code for overlapping packs across attached profiles.
@@ -278,7 +278,7 @@ fn related(cluster: &VirtualCluster) -> Value {
 }
 
 async fn list(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let cluster = load_virtual(tx, &uid, &scope, now)?.value;
         profiles_view(tx, &cluster.spec.profiles, related(&cluster))
@@ -396,7 +396,7 @@ fn variable_view(variable: &Variable, attachment: &Attachment) -> ApiResult<Valu
 
 /// `GET .../variables`: a top-level array, one entry per attached profile with variables.
 async fn variables(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let cluster = load_virtual(tx, &uid, &scope, now)?.value;
         let mut entries = Vec::new();

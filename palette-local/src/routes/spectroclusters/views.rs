@@ -9,12 +9,12 @@ use serde_json::{json, Value};
 use super::app_deployments::{AppDeployment, DEPLOYMENT_KIND};
 use super::search::Facts;
 use super::{list_virtual, profiles, Cluster, HostCluster, VirtualCluster, NESTED, UPGRADE_LOCK_ANNOTATION};
+use crate::domain::project::{self, Project};
 use crate::error::ApiResult;
 use crate::lifecycle::{timestamp_of, Millis, State};
 use crate::model::{tags_from_labels, ObjectMeta, ZERO_TIME};
 use crate::routes::clustergroups::{self, ClusterGroup};
 use crate::routes::clusterprofiles::Template;
-use crate::routes::projects::{self, Project};
 use crate::scope::Scope;
 use crate::store::{Row, Tx};
 
@@ -281,7 +281,7 @@ pub fn cluster_view(ctx: &ViewContext<'_, '_>, cluster: &Cluster) -> ApiResult<V
 
 fn project_meta(ctx: &ViewContext<'_, '_>, owner: &Scope) -> ApiResult<Value> {
     let Scope::Project(uid) = owner else { return Ok(json!({ "name": "", "uid": "" })) };
-    let name = ctx.tx.get::<Project>(projects::KIND, uid)?.map(|row| row.value.metadata.name).unwrap_or_default();
+    let name = ctx.tx.get::<Project>(project::KIND, uid)?.map(|row| row.value.metadata.name).unwrap_or_default();
     Ok(json!({ "name": name, "uid": uid }))
 }
 

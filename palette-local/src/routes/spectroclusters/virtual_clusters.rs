@@ -17,19 +17,21 @@ use super::day2::{self, BackupPolicy, NamespaceInput, RbacInput, ScanPolicy};
 use super::profiles::{self, AttachmentInput};
 use super::views::{self, ViewContext};
 use super::{
-    ensure_unique_name, find_host, list_virtual, load, modify, now, null_as_default, record_references, run, tenant_uid, usable_from,
+    ensure_unique_name, find_host, list_virtual, load, modify, null_as_default, run, tenant_uid, usable_from,
     validate_name, Access, ApiEndpoint, Cluster, HostCluster, InstanceType, Location, NamedRef, OsPatchConfig, Placement, UidRef,
     VirtualCluster, VirtualClusterConfig, VirtualClusterSpec, CLOUD_CONFIG_KIND, KIND, NESTED,
 };
 use crate::config::LifecycleTimings;
+use crate::domain::collection;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::lifecycle::{timestamp_of, Lifecycle, Millis, State as ClusterState};
-use crate::model::{new_uid, MetaInput, ObjectMeta};
+use crate::model::{MetaInput, ObjectMeta};
 use crate::routes::clustergroups::{self, ClusterGroup};
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 
 const DISTROS: [&str; 3] = ["k3s", "cncf_k8s", "vcluster-generic"];
 
@@ -296,15 +298,14 @@ pub fn insert(
 ) -> ApiResult<VirtualCluster> {
     let cluster = plan(tx, scope, uid, entity, now, timings)?;
     let uid = &cluster.metadata.uid;
-    tx.insert(KIND, scope, uid, &cluster.metadata.name, &cluster)?;
+    collection::insert(tx, scope, &cluster, now)?;
     let config_name = format!("{}-config", cluster.metadata.name);
     tx.insert(CLOUD_CONFIG_KIND, scope, &cluster.spec.cloud_config_uid, &config_name, &json!({ "clusterUid": uid }))?;
-    record_references(tx, &cluster, now)?;
     Ok(cluster)
 }
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<VirtualClusterEntity>) -> ApiResult<Created> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let uid = run(&app, move |tx| Ok(insert(tx, &scope, new_uid(), entity, now, &timings)?.metadata.uid)).await?;
     Ok(Created(uid))
@@ -318,7 +319,7 @@ async fn validate(
     scope: Scope,
     JsonBody(entity): JsonBody<VirtualClusterEntity>,
 ) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let profile_uids: Vec<String> = entity.spec.profiles.iter().map(|p| p.uid.clone()).collect();
     let outcome = run(&app, move |tx| Ok(plan(tx, &scope, new_uid(), entity, now, &timings).map(drop))).await?;
@@ -386,13 +387,13 @@ async fn validate_cluster_name(
     let name = query.name.map(|name| name.trim().to_string()).filter(|name| !name.is_empty());
     let name = name.ok_or_else(|| ApiError::bad_request("query parameter name is required"))?;
     validate_name(&name)?;
-    let now = now(&app);
+    let now = app.now();
     run(&app, move |tx| ensure_unique_name(tx, &scope, &name, None, now)).await?;
     Ok(NoContent)
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let row = load(tx, &uid, &scope, now)?;
         let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
@@ -403,7 +404,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
 }
 
 async fn status(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let state = run(&app, move |tx| Ok(views::state(&load(tx, &uid, &scope, now)?.value, now))).await?;
     Ok(Json(json!({ "status": { "state": state } })))
 }
@@ -422,7 +423,7 @@ async fn remove(
     PathParams(uid): PathParams<String>,
     QueryParams(query): QueryParams<DeleteQuery>,
 ) -> ApiResult<NoContent> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let force = query.force_delete.unwrap_or(false);
     run(&app, move |tx| match load(tx, &uid, &scope, now)?.value {
@@ -432,7 +433,7 @@ async fn remove(
                 return super::purge(tx, &cluster);
             }
             cluster.metadata.deletion_timestamp = timestamp_of(now);
-            super::save_virtual(tx, &cluster, now)
+            collection::save(tx, &*cluster, now)
         }
         Cluster::Host(host) => {
             let users = tx.referrers(KIND, &uid)?;

@@ -16,8 +16,6 @@
 
 mod rollout;
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -26,26 +24,27 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::virtual_clusters::{self, VirtualClusterEntity};
-use super::{load_virtual, now, null_as_default, run, save_virtual, InstanceType, NamedRef, VirtualCluster, KIND};
+use super::{load_virtual, null_as_default, run, InstanceType, NamedRef, VirtualCluster, KIND};
 use crate::config::LifecycleTimings;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterArray, FilterString, SortKey, SortSpec};
 use crate::lifecycle::{timestamp_of, Millis, Span, State as ClusterState};
 use crate::listing::PageQuery;
-use crate::model::{new_uid, require_uid, tags_from_labels, MetaInput, ObjectMeta};
+use crate::model::{require_uid, tags_from_labels, MetaInput, ObjectMeta};
 use crate::routes::appprofiles::{self, AppProfile, AppTier};
-use crate::routes::versioned;
+use crate::domain::collection;
+use crate::domain::tier_failures::tier_failures;
+use crate::domain::versioned;
 use crate::scope::Scope;
-use crate::server::SharedState;
+use crate::state::SharedState;
 use crate::store::{Row, Tx};
+use crate::uid::new_uid;
 use rollout::{Rollout, TierPhase};
 
 pub const DEPLOYMENT_KIND: &str = "appdeployment";
 const LABEL: &str = "app deployment";
 /// The setting holding the injected tier failures (tier name → message).
-const TIER_FAILURES_SETTING: &str = "appTierFailures";
-/// Error code of changes refused while a deployment is being deleted (our choice).
 const DEPLOYMENT_DELETING: &str = "AppDeploymentDeleting";
 
 pub fn routes() -> Router<SharedState> {
@@ -122,18 +121,6 @@ struct ClusterLimits {
     storage_gib: i32,
 }
 
-/// The injected tier failures (`/__admin/appTierFailures`): tier name → message.
-pub fn tier_failures(tx: &Tx<'_>) -> ApiResult<BTreeMap<String, String>> {
-    match tx.setting(TIER_FAILURES_SETTING)? {
-        Some(text) => Ok(serde_json::from_str(&text)?),
-        None => Ok(BTreeMap::new()),
-    }
-}
-
-pub fn set_tier_failures(tx: &Tx<'_>, failures: &BTreeMap<String, String>) -> ApiResult<()> {
-    tx.set_setting(TIER_FAILURES_SETTING, &serde_json::to_string(failures)?)
-}
-
 /// The profile's tiers in install order (ties keep their position).
 fn ordered_tiers(profile: &AppProfile) -> Vec<&AppTier> {
     let mut tiers: Vec<&AppTier> = profile.tiers.iter().collect();
@@ -163,7 +150,7 @@ fn prepare(tx: &Tx<'_>, scope: &Scope, metadata: MetaInput, profile_uid: &str) -
     if tx.list_named::<AppDeployment>(DEPLOYMENT_KIND, scope, &name)?.iter().any(|row| &row.owner == scope) {
         return Err(ApiError::duplicate(format!("an app deployment named '{name}' already exists")));
     }
-    let profile = appprofiles::load(tx, profile_uid, scope)?;
+    let profile = collection::load::<AppProfile>(tx, profile_uid, scope)?;
     Ok(Prepared { metadata, name, profile })
 }
 
@@ -202,7 +189,7 @@ async fn deploy(
     scope: Scope,
     JsonBody(entity): JsonBody<DeploymentEntity<ClusterTarget>>,
 ) -> ApiResult<Created> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let uid = run(&app, move |tx| {
         let cluster = load_virtual(tx, &entity.spec.config.target_spec.cluster_uid, &scope, now)?.value;
@@ -219,7 +206,7 @@ async fn deploy_in_group(
     scope: Scope,
     JsonBody(entity): JsonBody<DeploymentEntity<GroupTarget>>,
 ) -> ApiResult<Created> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     let uid = run(&app, move |tx| {
         let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
@@ -370,7 +357,7 @@ fn observe<T>(tx: &Tx<'_>, row: &Row<AppDeployment>, cluster: &VirtualCluster, n
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let (row, cluster) = load(tx, &uid, &scope, now)?;
         observe(tx, &row, &cluster, now, |o| o.view())
@@ -393,7 +380,7 @@ fn ensure_not_deleting(deployment: &AppDeployment) -> ApiResult<()> {
 /// Starts deleting; a deployment that made its cluster deletes the cluster too.
 /// Deleting again changes nothing.
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     run(&app, move |tx| {
         let (mut row, mut cluster) = load(tx, &uid, &scope, now)?;
@@ -405,7 +392,7 @@ async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): P
         if row.value.made_in_group.is_some() {
             cluster.lifecycle.request_deletion(now, false, &timings);
             cluster.metadata.deletion_timestamp = timestamp_of(now);
-            save_virtual(tx, &cluster, now)?;
+            collection::save(tx, &cluster, now)?;
         }
         tx.update(DEPLOYMENT_KIND, &row.uid, &row.value.metadata.name, &row.value)
     })
@@ -421,7 +408,7 @@ async fn change_profile(
     PathParams(uid): PathParams<String>,
     JsonBody(body): JsonBody<ProfileRef>,
 ) -> ApiResult<NoContent> {
-    let now = now(&app);
+    let now = app.now();
     let timings = app.timings;
     run(&app, move |tx| {
         let (mut row, cluster) = load(tx, &uid, &scope, now)?;
@@ -430,7 +417,7 @@ async fn change_profile(
             return Ok(());
         }
         let current = tx.get::<AppProfile>(appprofiles::KIND, &row.value.profile.uid)?;
-        let wanted = appprofiles::load(tx, &body.app_profile_uid, &scope)?;
+        let wanted = collection::load::<AppProfile>(tx, &body.app_profile_uid, &scope)?;
         let same_profile = current.as_ref().is_some_and(|c| c.owner == wanted.owner && c.value.metadata.name == wanted.value.metadata.name);
         if !same_profile {
             return Err(ApiError::bad_request(format!(
@@ -451,7 +438,7 @@ async fn change_profile(
 /// `GET /v1/appDeployments/{uid}/profile/versions`: every version of the profile
 /// (`availableVersions`, oldest first) and the newest (`latestVersions`).
 async fn profile_versions(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let view = run(&app, move |tx| {
         let (row, _) = load(tx, &uid, &scope, now)?;
         let profile = tx
@@ -503,7 +490,7 @@ async fn search(
     QueryParams(page): QueryParams<PageQuery>,
     OptionalJsonBody(spec): OptionalJsonBody<AppDeploymentsFilterSpec>,
 ) -> ApiResult<Json<Value>> {
-    let now = now(&app);
+    let now = app.now();
     let AppDeploymentsFilterSpec { filter, sort } = spec;
     let summaries = run(&app, move |tx| {
         let mut found = Vec::new();

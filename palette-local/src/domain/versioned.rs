@@ -8,11 +8,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::projects;
+use crate::domain::project;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{digest, manifest_kind, new_uid, non_empty, require_uid, validate_profile_version};
+use crate::model::{digest, manifest_kind, non_empty, require_uid, validate_profile_version};
 use crate::scope::Scope;
 use crate::store::Tx;
+use crate::uid::new_uid;
 
 /// A stored object that is one version of a named profile.
 pub trait Versioned: DeserializeOwned {
@@ -90,7 +91,7 @@ pub fn clone_owner(tx: &Tx<'_>, target: Option<&CloneTarget>, request: &Scope, s
             });
             let uid = uid.ok_or_else(|| ApiError::bad_request("metadata.target.projectUid is required for a project target"))?;
             require_uid(uid)?;
-            if !tx.exists(projects::KIND, uid)? {
+            if !tx.exists(project::KIND, uid)? {
                 return Err(ApiError::not_found("project", uid));
             }
             Ok(Scope::Project(uid.to_string()))
