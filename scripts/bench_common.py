@@ -26,7 +26,7 @@ PROVIDER_HEADER = ('terraform {\n  required_providers {\n    spectrocloud = { so
                    'provider "spectrocloud" {}\n')
 
 
-# palette-local's first line on stdout once it accepts connections, before its URL.
+# palette-local's ready line (palette-local/src/ready.rs): its first line on stdout, before its URL.
 READY_PREFIX = "palette-local listening on "
 
 

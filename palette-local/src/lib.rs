@@ -35,6 +35,7 @@ pub mod listing;
 pub mod model;
 pub mod query;
 pub mod rate_limit;
+pub mod ready;
 pub mod routes;
 pub mod scope;
 pub mod seed;

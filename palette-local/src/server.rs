@@ -337,7 +337,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let shutdown = shutdown_signal(config.exit_on_stdin_eof)?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "palette-local listening on http://{address}")?;
+    writeln!(stdout, "{}", crate::ready::line(&format!("http://{address}")))?;
     stdout.flush()?;
     drop(stdout);
     serve(listener, router(state), shutdown).await

@@ -15,10 +15,6 @@ use super::palette_local_binary;
 /// The API key of palette-local's built-in seed.
 pub const API_KEY: &str = "palette-local-dev-key";
 
-/// The line palette-local prints on stdout once it accepts connections,
-/// before the URL it listens on.
-pub const READY_PREFIX: &str = "palette-local listening on ";
-
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
@@ -78,11 +74,7 @@ impl PaletteLocal {
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("read palette-local startup line");
-        let url = line
-            .trim()
-            .strip_prefix(READY_PREFIX)
-            .unwrap_or_else(|| panic!("unexpected palette-local startup line: {line:?}"))
-            .to_string();
+        let url = palette_local::ready::url(&line).unwrap_or_else(|| panic!("unexpected palette-local startup line: {line:?}")).to_string();
         // Keep the log pipe drained so the server never blocks on a full pipe.
         let stderr = child.stderr.take().unwrap();
         let log_path = self.dir.path().join("palette-local.log");

@@ -58,7 +58,7 @@ fn spawn_server(db: Option<&str>) -> anyhow::Result<(Spawned, String)> {
         .with_context(|| format!("starting {}", binary.display()))?;
     let mut line = String::new();
     BufReader::new(child.stdout.take().context("server stdout")?).read_line(&mut line)?;
-    let url = line.trim().strip_prefix("palette-local listening on ").map(str::to_string);
+    let url = palette_local::ready::url(&line).map(str::to_string);
     let spawned = Spawned { child, _dir: dir };
     match url {
         Some(url) => Ok((spawned, url)),

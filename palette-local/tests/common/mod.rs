@@ -55,11 +55,7 @@ impl Local {
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("read the startup line");
-        let url = line
-            .trim()
-            .strip_prefix("palette-local listening on ")
-            .unwrap_or_else(|| panic!("unexpected startup line {line:?}"))
-            .to_string();
+        let url = palette_local::ready::url(&line).unwrap_or_else(|| panic!("unexpected startup line {line:?}")).to_string();
         Local { stdin: child.stdin.take(), child, url, db: db.to_path_buf(), client: reqwest::Client::new(), _dir: None }
     }
 
