@@ -45,8 +45,9 @@ impl<T: ?Sized> Registered<T> {
 pub struct Framework<D> {
     provider: Box<dyn ProviderDefinition<D>>,
     resources: BTreeMap<String, Registered<dyn Resource<D>>>,
-    /// Each resource's state upgraders, asked for once at registration.
-    state_upgraders: BTreeMap<String, Vec<StateUpgrader>>,
+    /// Each resource's state upgraders, asked for the first time a state of an
+    /// older version arrives (building them may build a schema; most runs never need them).
+    state_upgraders: BTreeMap<String, OnceLock<Vec<StateUpgrader>>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource<D>>>,
     ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource<D>>>,
     schemas: ProviderSchemas<Schema>,
@@ -105,7 +106,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
         let schema = resource.schema();
         let name = resource.type_name().to_string();
         self.schemas.resources.insert(name.clone(), schema.clone());
-        self.state_upgraders.insert(name.clone(), resource.state_upgraders());
+        self.state_upgraders.insert(name.clone(), OnceLock::new());
         self.resources.insert(name, Registered::new(Box::new(resource), schema));
         self
     }
@@ -136,7 +137,7 @@ impl<D: Send + Sync + 'static> Framework<D> {
     pub fn schema_problems(&self) -> Vec<String> {
         let resources = self.schemas.resources.iter().map(|(n, s)| {
             let mut problems = s.resource_problems();
-            problems.extend(upgrader_problems(s.version, &self.state_upgraders[n]));
+            problems.extend(upgrader_problems(s.version, self.upgraders(n)));
             (n.as_str(), problems)
         });
         let others = std::iter::once(("provider", &self.schemas.provider))
@@ -147,7 +148,14 @@ impl<D: Send + Sync + 'static> Framework<D> {
     }
 
     fn state_upgrader(&self, type_name: &str, version: i64) -> Option<&StateUpgrader> {
-        self.state_upgraders.get(type_name)?.iter().find(|upgrader| upgrader.version == version)
+        self.upgraders(type_name).iter().find(|upgrader| upgrader.version == version)
+    }
+
+    fn upgraders(&self, type_name: &str) -> &[StateUpgrader] {
+        match (self.resources.get(type_name), self.state_upgraders.get(type_name)) {
+            (Some(entry), Some(upgraders)) => upgraders.get_or_init(|| entry.implementation.state_upgraders()),
+            _ => &[],
+        }
     }
 
     fn resource_entry(&self, type_name: &str) -> Result<&Registered<dyn Resource<D>>, Diagnostics> {
