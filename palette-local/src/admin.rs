@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::domain::tier_failures::{set_tier_failures, tier_failures};
+use super::domain;
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, NoContent, OptionalJsonBody};
 use super::faults::{FaultSettings, FaultUpdate};
@@ -124,7 +125,12 @@ async fn advance_time(State(app): State<SharedState>, JsonBody(advance): JsonBod
     let by = Duration::try_from_secs_f64(advance.seconds)
         .map_err(|_| ApiError::bad_request("seconds must be a non-negative number"))?;
     let clock_app = app.clone();
-    app.store.run(move |tx| clock_app.clock.advance(by, tx)).await?;
+    app.store
+        .run(move |tx| {
+            clock_app.clock.advance(by, tx)?;
+            domain::purge_finished(tx, clock_app.now())
+        })
+        .await?;
     Ok(time_report(&app))
 }
 

@@ -47,6 +47,13 @@ impl Scope {
     pub fn visible_from(&self, request: &Scope) -> bool {
         self == &Scope::System || self == request
     }
+
+    /// Whether an object owned by `self` may be used (attached, referenced) from a
+    /// request in `request`: objects of the request's own scope, system objects, and
+    /// tenant objects (which every project of the tenant shares).
+    pub fn usable_from(&self, request: &Scope) -> bool {
+        self.visible_from(request) || *self == Scope::Tenant
+    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,9 @@ use super::domain::user::{self, User, UserRecord, UserSpec, UserStatus};
 use super::error::{ApiError, ApiResult};
 use super::lifecycle::to_millis;
 use super::model::{labels_from_tags, MetaInput, ObjectMeta};
-use super::routes::spectroclusters::virtual_clusters;
-use super::routes::{appprofiles, clustergroups, clusterprofiles, SPECTROCLUSTER_KIND};
+use super::domain::cluster;
+use super::domain::placement;
+use super::domain::{app_profile, cluster_group, cluster_profile};
 use super::scope::Scope;
 use super::seed_file::{SeedFile, SeedHostCluster, SeedObject, SeedPack, SeedProject, SeedRegistry, SeedUser};
 use super::store::Tx;
@@ -73,7 +74,7 @@ fn load(tx: &Tx<'_>, seed: &SeedFile, now: &str) -> ApiResult<()> {
     for host in &seed.host_clusters {
         let owner = owner_of(&project_uids, &host.project, &format!("host cluster '{}'", host.name))?;
         let uid = uid_or_new(&host.uid, "host cluster")?;
-        tx.insert(SPECTROCLUSTER_KIND, &owner, &uid, &host.name, &host_cluster_document(&uid, host, &owner, now))?;
+        tx.insert(cluster::KIND, &owner, &uid, &host.name, &host_cluster_document(&uid, host, &owner, now))?;
     }
     load_objects(tx, seed, &project_uids, now)
 }
@@ -127,23 +128,23 @@ fn create<T>(prepared: Prepared<T>, create: impl FnOnce(&Scope, &str, T) -> ApiR
 fn load_objects(tx: &Tx<'_>, seed: &SeedFile, project_uids: &HashMap<String, String>, now: &str) -> ApiResult<()> {
     let now_millis = parse_timestamp(now).map_or(0, to_millis);
     for profile in &seed.cluster_profiles {
-        let prepared = prepare(tx, &profile.object, clusterprofiles::KIND, "cluster profile", project_uids)?;
-        create(prepared, |owner, uid, body| clusterprofiles::create_in(tx, owner, uid, body, profile.publish, now))?;
+        let prepared = prepare(tx, &profile.object, cluster_profile::KIND, "cluster profile", project_uids)?;
+        create(prepared, |owner, uid, body| cluster_profile::entity::create_in(tx, owner, uid, body, profile.publish, now))?;
     }
     for profile in &seed.app_profiles {
-        let prepared = prepare(tx, profile, appprofiles::KIND, "application profile", project_uids)?;
-        create(prepared, |owner, uid, body| appprofiles::create_in(tx, owner, uid, body, now))?;
+        let prepared = prepare(tx, profile, app_profile::KIND, "application profile", project_uids)?;
+        create(prepared, |owner, uid, body| app_profile::create_in(tx, owner, uid, body, now))?;
     }
     for group in &seed.cluster_groups {
-        let prepared = prepare(tx, group, clustergroups::KIND, "cluster group", project_uids)?;
-        create(prepared, |owner, uid, body| clustergroups::create_in(tx, owner, uid, body, now_millis))?;
+        let prepared = prepare(tx, group, cluster_group::KIND, "cluster group", project_uids)?;
+        create(prepared, |owner, uid, body| cluster_group::create_in(tx, owner, uid, body, now_millis))?;
     }
     // Seeded clusters exist already: every transition is instant.
     let instant = LifecycleTimings::default();
     for cluster in &seed.virtual_clusters {
-        let prepared = prepare(tx, cluster, SPECTROCLUSTER_KIND, "virtual cluster", project_uids)?;
+        let prepared = prepare(tx, cluster, cluster::KIND, "virtual cluster", project_uids)?;
         create(prepared, |owner, uid, body| {
-            virtual_clusters::insert(tx, owner, uid.to_string(), body, now_millis, &instant).map(drop)
+            placement::insert(tx, owner, uid.to_string(), body, now_millis, &instant).map(drop)
         })?;
     }
     Ok(())
@@ -297,7 +298,7 @@ mod tests {
     use super::*;
     use crate::domain::pack::{PackLayer, PackType};
     use crate::lifecycle::PowerStatus;
-    use crate::routes::spectroclusters::VirtualCluster;
+    use crate::domain::cluster::VirtualCluster;
     use crate::store::{Row, Store};
 
     #[test]
@@ -348,7 +349,7 @@ mod tests {
         assert!(!store.run_blocking(|tx| load_if_empty(tx, &seed, "2024-01-01T00:00:00.000Z")).unwrap());
         store
             .run_blocking(|tx| {
-                let host: Row<Value> = tx.get(SPECTROCLUSTER_KIND, "cccccccccccccccccccccccc")?.unwrap();
+                let host: Row<Value> = tx.get(cluster::KIND, "cccccccccccccccccccccccc")?.unwrap();
                 assert!(matches!(host.owner, Scope::Project(_)));
                 assert_eq!(host.value["status"]["capacity"]["memoryMiB"], 262144);
                 assert_eq!(host.value["spec"]["clusterConfig"]["hostClusterConfig"]["isHostCluster"], true);
@@ -403,22 +404,22 @@ mod tests {
         store
             .run_blocking(|tx| {
                 let project = Scope::Project("100000000000000000000001".into());
-                let profile: Row<Value> = tx.get(clusterprofiles::KIND, "1000000000000000000000d1")?.unwrap();
+                let profile: Row<Value> = tx.get(cluster_profile::KIND, "1000000000000000000000d1")?.unwrap();
                 assert_eq!(profile.owner, project);
                 let pack = &profile.value["published"]["packs"][0];
                 assert_eq!((pack["tag"].as_str(), pack["version"].as_str()), (Some("1.x"), Some("1.11.2")), "tags resolve in seeds too");
-                let draft_only: Row<Value> = tx.get(clusterprofiles::KIND, "1000000000000000000000d2")?.unwrap();
+                let draft_only: Row<Value> = tx.get(cluster_profile::KIND, "1000000000000000000000d2")?.unwrap();
                 assert!(draft_only.value["published"].is_null() && !draft_only.value["draft"].is_null(), "publish: false");
-                let app: Row<Value> = tx.get(appprofiles::KIND, "1000000000000000000000e1")?.unwrap();
+                let app: Row<Value> = tx.get(app_profile::KIND, "1000000000000000000000e1")?.unwrap();
                 assert_eq!(app.value["tiers"][0]["version"], "6.2.18-1");
-                let group: Row<Value> = tx.get(clustergroups::KIND, "1000000000000000000000f1")?.unwrap();
+                let group: Row<Value> = tx.get(cluster_group::KIND, "1000000000000000000000f1")?.unwrap();
                 assert_eq!(group.owner, Scope::Tenant, "no project: tenant scope");
                 let millis = to_millis(parse_timestamp(now).unwrap());
-                let cluster: Row<VirtualCluster> = tx.get(SPECTROCLUSTER_KIND, "100000000000000000000101")?.unwrap();
+                let cluster: Row<VirtualCluster> = tx.get(cluster::KIND, "100000000000000000000101")?.unwrap();
                 assert_eq!(cluster.owner, project);
                 assert_eq!(cluster.value.state(millis).as_str(), "Running", "seeded provisioned");
                 assert_eq!(cluster.value.lifecycle.power(millis), PowerStatus::Paused, "and paused, as its body asks");
-                assert_eq!(tx.referrers(clusterprofiles::KIND, "1000000000000000000000d1")?.len(), 1, "the cluster uses the profile");
+                assert_eq!(tx.referrers(cluster_profile::KIND, "1000000000000000000000d1")?.len(), 1, "the cluster uses the profile");
                 Ok(())
             })
             .unwrap();

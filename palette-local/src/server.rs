@@ -217,7 +217,7 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
 /// The complete application: API routes, admin routes, guard and fallbacks.
 pub fn router(state: SharedState) -> Router {
     let guard_layer = middleware::from_fn_with_state(state.clone(), guard);
-    routes::router()
+    routes::router(state.clone())
         .merge(admin::router())
         .route_layer(RateLimitLayer::new(state.rate_limits.clone()))
         .route_layer(guard_layer.clone())

@@ -481,6 +481,41 @@ async fn pause_resume_and_delete_follow_the_clock() {
     assert_eq!(host["status"]["virtual"]["virtualClusters"], json!([]));
 }
 
+/// Whether the database file at `dir` still holds the row of cluster `uid`.
+fn cluster_row_exists(dir: &Path, uid: &str) -> bool {
+    let db = rusqlite::Connection::open_with_flags(dir.join("palette.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let count: i64 =
+        db.query_row("SELECT count(*) FROM objects WHERE kind = 'spectrocluster' AND uid = ?1", [uid], |row| row.get(0)).unwrap();
+    count == 1
+}
+
+#[tokio::test]
+async fn finished_deletions_are_absent_to_reads_and_removed_by_the_next_write() {
+    let (_dir, path) = temp();
+    let server = Server::start(&path, &Timings { provision: 0, delete: 1, pause: 0 }).await;
+    let (host1, _) = server.hosts().await;
+    let group = server.group("cg", &[&host1], json!({})).await;
+    let uid = server.virtual_cluster("vc-1", &group, 2).await;
+    assert_eq!(server.p(Method::DELETE, &format!("/v1/spectroclusters/{uid}"), None).await.0, StatusCode::NO_CONTENT);
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+
+    // Reads see nothing and change nothing.
+    let (status, body) = server.p(Method::GET, &format!("/v1/spectroclusters/{uid}"), None).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "ResourceNotFound");
+    let (status, body) = server.p(Method::GET, &format!("/v1/spectroclusters/{uid}/assets/kubeconfig"), None).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "ResourceNotFound");
+    let (_, host) = server.call(Method::GET, &format!("/v1/spectroclusters/{host1}"), None, None).await;
+    assert_eq!(host["status"]["virtual"]["virtualClusters"], json!([]));
+    assert!(cluster_row_exists(&path, &uid), "a GET removed the row of the finished deletion");
+
+    // The next write removes it: its name is free again and its row is gone.
+    let (_, search) = server.p(Method::POST, "/v1/dashboard/spectroclusters/search", Some(json!({}))).await;
+    assert!(search["items"].as_array().unwrap().iter().all(|item| item["metadata"]["uid"] != uid.as_str()), "{search}");
+    assert!(!cluster_row_exists(&path, &uid), "the finished deletion was removed before the POST");
+    let again = server.virtual_cluster("vc-1", &group, 2).await;
+    assert_ne!(again, uid);
+}
+
 #[tokio::test]
 async fn quotas_bind_creates_and_resizes() {
     let (_dir, path) = temp();

@@ -9,11 +9,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::clustergroups::{self, ClusterGroup};
-use super::spectroclusters::{
-    find_host, list_virtual, load_virtual, modify, run, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND,
-};
-use super::spectroclusters::{capacity, day2};
+use super::spectroclusters::modify;
+use crate::domain::cluster::settings;
+use crate::domain::placement;
+use crate::domain::cluster::{find_host, list_virtual, load_virtual, InstanceType, VirtualClusterConfig, CLOUD_CONFIG_KIND};
+use crate::domain::cluster_group::{self, ClusterGroup};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, NoContent, PathParams};
 use crate::model::{require_uid, ObjectMeta};
@@ -39,7 +39,7 @@ fn cluster_of(tx: &Tx<'_>, config_uid: &str, scope: &Scope) -> ApiResult<String>
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(config_uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = app.now();
-    let view = run(&app, move |tx| {
+    let view = app.store.run(move |tx| {
         let cluster_uid = cluster_of(tx, &config_uid, &scope)?;
         let cluster = load_virtual(tx, &cluster_uid, &scope, now)?.value;
         let metadata = ObjectMeta {
@@ -78,7 +78,7 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(config_ui
 }
 
 async fn cluster_uid(app: &SharedState, config_uid: String, scope: Scope) -> ApiResult<String> {
-    run(&app, move |tx| cluster_of(tx, &config_uid, &scope)).await
+    app.store.run(move |tx| cluster_of(tx, &config_uid, &scope)).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,9 +103,9 @@ async fn resize(
         let placement = &cluster.spec.placement;
         let host = find_host(tx, &placement.host_cluster.uid)?
             .ok_or_else(|| ApiError::internal(format!("host cluster '{}' of the cluster is missing", placement.host_cluster.uid)))?;
-        let group = cluster.group_uid().map(|group| tx.get::<ClusterGroup>(clustergroups::KIND, group)).transpose()?.flatten();
-        capacity::ensure_room(&live, &host, group.as_ref(), quota.resources(), Some(&cluster.metadata.uid))?;
-        day2::ensure_namespaces_fit(&cluster.spec.namespaces, &quota, &cluster.metadata.name)?;
+        let group = cluster.group_uid().map(|group| tx.get::<ClusterGroup>(cluster_group::KIND, group)).transpose()?.flatten();
+        placement::ensure_room(&live, &host, group.as_ref(), quota.resources(), Some(&cluster.metadata.uid))?;
+        settings::ensure_namespaces_fit(&cluster.spec.namespaces, &quota, &cluster.metadata.name)?;
         cluster.spec.quota = quota;
         Ok(())
     })

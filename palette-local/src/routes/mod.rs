@@ -33,9 +33,14 @@
 //! - Lists: `PageQuery::respond(key, items)` (in [`listing`](super::listing)) for
 //!   `{items, listmeta}`; typed dashboard filters in [`filters`](super::filters).
 
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 use super::domain::collection::{self, Kind};
+use super::domain;
 use super::error::ApiResult;
 use super::extract::NoContent;
 use super::scope::Scope;
@@ -45,6 +50,7 @@ use super::store::Tx;
 pub mod appprofiles;
 pub mod cloudconfigs;
 pub mod clustergroups;
+pub mod cluster_views;
 pub mod clusterprofiles;
 pub mod identity;
 pub mod packs;
@@ -52,7 +58,7 @@ pub mod projects;
 pub mod registries;
 pub mod spectroclusters;
 
-pub fn router() -> Router<SharedState> {
+pub fn router(state: SharedState) -> Router<SharedState> {
     Router::new()
         .merge(identity::routes())
         .merge(projects::routes())
@@ -63,6 +69,20 @@ pub fn router() -> Router<SharedState> {
         .merge(clustergroups::routes())
         .merge(spectroclusters::routes())
         .merge(cloudconfigs::routes())
+        .route_layer(middleware::from_fn_with_state(state, purge_before_writes))
+}
+
+/// Before every request that may write, removes what finished deleting (virtual
+/// clusters, app deployments), so that their names and references stop counting.
+/// Reads never write: they treat finished deletions as absent.
+async fn purge_before_writes(State(app): State<SharedState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        let now = app.now();
+        if let Err(err) = app.store.run(move |tx| domain::purge_finished(tx, now)).await {
+            return err.into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Loads `uid` as seen from `scope`, lets `edit` change it, stamps and stores it, in

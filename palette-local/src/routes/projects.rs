@@ -6,7 +6,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::spectroclusters::{self, views, Cluster};
+use super::cluster_views;
+use crate::domain::cluster::{self, Cluster};
 use crate::domain::collection;
 use crate::domain::project::{ensure_unique_name, Project, TeamRoles, UserRoles, KIND};
 use crate::error::{ApiError, ApiResult};
@@ -149,8 +150,8 @@ async fn delete(
         .run(move |tx| {
             let project = collection::load::<Project>(tx, &uid, &Scope::Tenant)?.value;
             let owner = Scope::Project(uid.clone());
-            // Only live clusters count: finished deletions are purged here.
-            let clusters = spectroclusters::list_live(tx, now)?.into_iter().filter(|row| row.owner == owner).count();
+            // Only live clusters count, not finished deletions.
+            let clusters = cluster::list_live(tx, now)?.into_iter().filter(|row| row.owner == owner).count();
             if clusters > 0 && !cleanup {
                 return Err(ApiError::in_use(format!(
                     "project '{}' still has {clusters} cluster(s); delete them first or set cleanupProjectResources=true",
@@ -204,7 +205,7 @@ enum ProjectSortField {
 /// Cluster counts of a project for its summary, from the clusters' live states.
 fn clusters_health(clusters: &[Row<Cluster>], project_uid: &str, now: Millis) -> Value {
     let owner = Scope::Project(project_uid.to_string());
-    let states: Vec<String> = clusters.iter().filter(|row| row.owner == owner).map(|row| views::state(&row.value, now)).collect();
+    let states: Vec<String> = clusters.iter().filter(|row| row.owner == owner).map(|row| cluster_views::state(&row.value, now)).collect();
     let running = states.iter().filter(|state| state.as_str() == "Running").count();
     let errored = states.iter().filter(|state| matches!(state.as_str(), "Failed" | "Error")).count();
     json!({ "healthy": running, "running": running, "unhealthy": 0, "errored": errored })
@@ -233,7 +234,7 @@ async fn dashboard(
             });
             // Summaries (with their cluster counts) only for the page asked for.
             let (projects, listmeta) = page.paginate(projects)?;
-            let clusters = spectroclusters::list_live(tx, now)?;
+            let clusters = cluster::list_live(tx, now)?;
             let summaries: Vec<Value> = projects.into_iter().map(|project| summary(&clusters, project, now)).collect();
             Ok((summaries, listmeta))
         })

@@ -11,10 +11,6 @@ use super::error::ClientError;
 use super::models::{AttachedProfile, AttachedProfiles, Items, ObjectMeta, ProfileAttachments};
 use super::transport::{PaletteClient, Request, Scope};
 
-/// `environment` of virtual clusters in cluster searches.
-pub const VIRTUAL_ENVIRONMENT: &str = "nested";
-/// `status.state` of a cluster that is gone but still listed.
-pub const DELETED_STATE: &str = "Deleted";
 /// Items per page on cluster searches (the API's maximum).
 const PAGE_SIZE: &str = "50";
 

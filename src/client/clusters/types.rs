@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DELETED_STATE, VIRTUAL_ENVIRONMENT};
 use crate::client::models::{nullable, ClusterProfileTemplate, NameValue, ObjectMeta, ObjectRef, ProfileAttachment, Variable};
 use crate::client::packs::SortSpec;
+
+/// `environment` of virtual clusters in cluster searches.
+pub const VIRTUAL_ENVIRONMENT: &str = "nested";
+/// `status.state` of a cluster that is gone but still listed.
+pub const DELETED_STATE: &str = "Deleted";
 
 // ---- create body ----
 

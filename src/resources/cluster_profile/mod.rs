@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use model::{read_yaml, ManifestModel, PackModel, ProfileModel, VariableModel, VariablesModel};
-use schema::check_unique_names;
+use schema::{check_unique_names, pack_path};
 use super::common::{looks_like_uid, object_meta, read_description, read_tags};
 use crate::domain::packs::{compare_versions, pack_types_equal, yaml_values_equal, PackQuery, Resolver, MANIFEST_PACK_UID};
 use crate::client::cluster_profiles::{
@@ -32,18 +32,9 @@ use crate::provider::{call, Palette, IMMUTABLE_CLUSTER_PROFILES};
 
 pub const TYPE_NAME: &str = "spectrocloud_cluster_profile";
 
-/// The pack types the API accepts (empty is `spectro`).
-const PACK_TYPES: [&str; 5] = ["", "spectro", "helm", "oci", "manifest"];
-
-const VARIABLE_FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
-
 /// Private-state key: registry UID → name as of the last write, so a
 /// refresh names registries without listing them.
 const RESOLVED_REGISTRIES: &str = "registries";
-
-fn pack_path(index: usize) -> AttributePath {
-    AttributePath::attr("pack").index(index)
-}
 
 pub struct ClusterProfileResource;
 

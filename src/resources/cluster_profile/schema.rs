@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use super::{pack_path, PACK_TYPES, VARIABLE_FORMATS};
 use crate::resources::common::{description_attribute, id_attribute, profile_context_attribute, tags_attribute};
 use crate::domain::packs::{pack_types_equal, yaml_values_equal};
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
@@ -11,6 +10,16 @@ use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting
 use terraform_plugin::framework::timeouts::{self, Operation};
 use terraform_plugin::framework::validators::{not_empty, one_of, profile_version, yaml as valid_yaml};
 use terraform_plugin::protocol::value::{Type, Value};
+
+/// The pack types the API accepts (empty is `spectro`).
+const PACK_TYPES: [&str; 5] = ["", "spectro", "helm", "oci", "manifest"];
+
+const VARIABLE_FORMATS: [&str; 8] = ["string", "number", "boolean", "ipv4", "ipv4cidr", "ipv6", "version", "base64"];
+
+/// The path of the `index`-th pack block.
+pub fn pack_path(index: usize) -> AttributePath {
+    AttributePath::attr("pack").index(index)
+}
 
 /// The `pack` block.
 pub fn pack_block() -> NestedBlock {

@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use crate::domain::profile_attachment as attachment;
 use super::common::{check_failure, has_tag, looks_like_uid, split_import_id};
 use model::{ClusterModel, Observed, SCAN_DRIVERS};
+use schema::MIN_FORCE_DELETE_DELAY_MINUTES;
 use wait::{wait_for, Target};
 use crate::client::models::ProfileAttachments;
 use crate::client::{ClientError, Scope};
@@ -32,11 +33,8 @@ use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{api_failure, call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_virtual_cluster";
-const SCHEMA_VERSION: i64 = 3;
-const DEFAULT_APPLY_SETTING: &str = "DownloadAndInstall";
-const MIN_FORCE_DELETE_DELAY_MINUTES: i64 = 20;
-/// Tag keys the official provider honours: skip the create wait, skip the profile-apply wait.
-const SKIP_COMPLETION_TAG: &str = "skip_completion";
+/// Tag key the official provider honours: skip the profile-apply wait (and
+/// `schema::SKIP_COMPLETION_TAG` the create wait).
 const SKIP_APPLY_TAG: &str = "skip_apply";
 /// Attributes schema version 3 added, with the value version 2 state gets.
 const ADDED_IN_VERSION_3: [(&str, fn() -> Value); 3] = [

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::profile_attachment::{self as attachment, ProfileBlock};
 use crate::resources::common::{has_tag, object_meta, read_description, read_tags};
-use super::{DEFAULT_APPLY_SETTING, SKIP_COMPLETION_TAG};
+use super::schema::{DEFAULT_APPLY_SETTING, SKIP_COMPLETION_TAG};
 use crate::client::clusters::{
     BackupPolicy, ClusterConfigEntity, ClusterNamespace, ClusterNamespaceSpec, ClusterRbac, ClusterRbacSpec, GpuConfig, HelmChart, HelmRelease,
     HostPlacement, LifecycleConfig, MachineManagementConfig, OsPatchConfig, Policies, RbacBinding, RbacRole, RbacSubject, ResourceAllocation,

@@ -2,12 +2,17 @@
 
 use crate::domain::profile_attachment as attachment;
 use crate::resources::common::{description_attribute, id_attribute, tags_attribute};
-use super::{DEFAULT_APPLY_SETTING, MIN_FORCE_DELETE_DELAY_MINUTES, SCHEMA_VERSION};
 use terraform_plugin::framework::modifiers::{fixed_after_create, requires_replace, use_state_for_unknown};
 use terraform_plugin::framework::schema::{Attribute, Block, Nesting, NestedBlock, Schema};
 use terraform_plugin::framework::timeouts::{self, Operation};
 use terraform_plugin::framework::validators::{at_least, conflicts_with, cron, dns_label, exactly_one_of, not_empty, one_of, rfc3339, time_zone, yaml};
 use terraform_plugin::protocol::value::{Type, Value};
+
+pub const SCHEMA_VERSION: i64 = 3;
+pub const DEFAULT_APPLY_SETTING: &str = "DownloadAndInstall";
+pub const MIN_FORCE_DELETE_DELAY_MINUTES: i64 = 20;
+/// Tag key the official provider honours: skip the create wait.
+pub const SKIP_COMPLETION_TAG: &str = "skip_completion";
 
 /// The resource's schema, version [`SCHEMA_VERSION`].
 pub(super) fn schema() -> Schema {

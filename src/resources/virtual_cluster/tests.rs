@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::model::*;
+use super::schema::DEFAULT_APPLY_SETTING;
 use super::*;
 use crate::client::clusters::{
     ClusterNamespace, ClusterRbac, HelmChart, HelmRelease, LifecycleConfig, SpectroCluster, VirtualCloudConfig, VirtualClusterConfig,

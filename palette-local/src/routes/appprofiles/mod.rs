@@ -3,34 +3,27 @@
 
 mod tiers;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::modify;
-use crate::domain::collection::{self, impl_kind};
-use crate::domain::pack as catalog;
-use crate::domain::registry::{self, Registry};
-use crate::domain::user::TENANT_UID_SETTING;
-use crate::domain::versioned::{self, CloneTarget, Versioned};
+use crate::domain::app_profile::{create_in, set_tiers, AppProfile, AppProfileEntity, KIND, LABEL};
+use crate::domain::collection::{self};
+use crate::domain::versioned::{self, CloneTarget};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterArray, FilterString, FilterVersionString, SortKey, SortSpec};
 use crate::listing::PageQuery;
-use crate::model::{non_empty, tags_from_labels, validate_profile_version, MetaInput, ObjectMeta};
+use crate::model::{non_empty, tags_from_labels, MetaInput, ObjectMeta};
 use crate::scope::Scope;
 use crate::state::SharedState;
-use crate::store::{Row, Tx};
-use crate::uid::{is_uid, new_uid};
-
-pub use tiers::{AppTier, TierInput, TierType};
-
-pub const KIND: &str = "appprofile";
-pub const LABEL: &str = "application profile";
+use crate::store::Row;
+use crate::uid::new_uid;
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -41,149 +34,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/dashboard/appProfiles", post(dashboard))
         .route("/v1/dashboard/appProfiles/metadata", get(metadata))
         .merge(tiers::routes())
-}
-
-/// What is stored for one application profile version.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppProfile {
-    pub metadata: ObjectMeta,
-    pub version: String,
-    pub parent_uid: String,
-    pub tiers: Vec<AppTier>,
-    /// Manifest contents by manifest UID (served by the tier manifest endpoints only).
-    pub manifests: BTreeMap<String, String>,
-}
-
-impl_kind!(AppProfile, KIND, LABEL);
-
-impl Versioned for AppProfile {
-    fn version(&self) -> &str {
-        &self.version
-    }
-}
-
-impl AppProfile {
-    fn set_version(&mut self, tx: &Tx<'_>, owner: &Scope, version: &str) -> ApiResult<()> {
-        if version == self.version {
-            return Ok(());
-        }
-        validate_profile_version(version)?;
-        versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, owner, &self.metadata.name, version, Some(&self.metadata.uid))?;
-        self.version = version.to_string();
-        Ok(())
-    }
-
-    /// `registryRefs`: the registries the tiers come from.
-    fn registry_refs(&self, tx: &Tx<'_>) -> ApiResult<Vec<Value>> {
-        let uids: BTreeSet<&str> = self.tiers.iter().map(|tier| tier.registry_uid.as_str()).filter(|uid| is_uid(uid)).collect();
-        let mut refs = Vec::new();
-        for uid in uids {
-            if let Some(row) = tx.get::<Registry>(registry::KIND, uid)? {
-                refs.push(json!({ "kind": row.value.kind, "name": row.value.metadata.name, "uid": uid }));
-            }
-        }
-        Ok(refs)
-    }
-
-    /// `v1AppProfile`.
-    fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value> {
-        let tenant_uid = tx.setting(TENANT_UID_SETTING)?.unwrap_or_default();
-        let tiers: Vec<Value> =
-            self.tiers.iter().map(|tier| json!({ "uid": tier.uid, "name": tier.name, "type": tier.tier_type, "version": tier.version })).collect();
-        Ok(json!({
-            "metadata": self.metadata,
-            "spec": {
-                "parentUid": self.parent_uid,
-                "version": self.version,
-                "versions": versioned::versions::<AppProfile>(tx, KIND, owner, &self.metadata.name)?,
-                "template": { "appTiers": tiers, "registryRefs": self.registry_refs(tx)? },
-            },
-            "status": { "inUseApps": versioned::users_of(tx, KIND, &self.metadata.uid, &tenant_uid)? },
-        }))
-    }
-
-    /// `v1AppProfileSummary`: tiers with the pack they come from.
-    fn summary(&self, tx: &Tx<'_>, owner: &Scope, scope: &Scope) -> ApiResult<Value> {
-        let mut tiers = Vec::new();
-        for tier in &self.tiers {
-            let pack = if is_uid(&tier.source_app_tier_uid) { catalog::find(tx, scope, &tier.source_app_tier_uid)? } else { None };
-            let source = pack.map_or_else(
-                || json!({ "uid": tier.source_app_tier_uid, "name": tier.name, "type": tier.tier_type, "addonType": "", "addonSubType": "", "logoUrl": "" }),
-                |pack| json!({ "uid": pack.metadata.uid, "name": pack.name, "type": pack.pack_type, "addonType": pack.addon_type,
-                               "addonSubType": "", "logoUrl": pack.logo_url }),
-            );
-            tiers.push(json!({ "uid": tier.uid, "name": tier.name, "type": tier.tier_type, "version": tier.version, "source": source }));
-        }
-        Ok(json!({
-            "metadata": self.metadata,
-            "spec": {
-                "parentUid": self.parent_uid,
-                "version": self.version,
-                "versions": versioned::versions::<AppProfile>(tx, KIND, owner, &self.metadata.name)?,
-                "template": { "appTiers": tiers },
-            },
-        }))
-    }
-}
-
-/// `v1AppProfileEntity`.
-#[derive(Debug, Deserialize)]
-pub struct AppProfileEntity {
-    metadata: MetaInput,
-    spec: AppProfileSpecInput,
-}
-
-#[derive(Debug, Deserialize)]
-struct AppProfileSpecInput {
-    version: Option<String>,
-    template: Option<AppTemplateInput>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AppTemplateInput {
-    app_tiers: Option<Vec<TierInput>>,
-}
-
-/// Replaces every tier from `inputs`, keeping the UID (and manifest UIDs and
-/// contents) of tiers whose name already exists.
-fn set_tiers(tx: &Tx<'_>, scope: &Scope, profile: &mut AppProfile, inputs: Vec<TierInput>) -> ApiResult<()> {
-    let previous = std::mem::take(&mut profile.tiers);
-    let previous_contents = std::mem::take(&mut profile.manifests);
-    for input in inputs {
-        if profile.tiers.iter().any(|tier| tier.name == input.name.trim()) {
-            return Err(ApiError::bad_request(format!("tier '{}' appears twice", input.name)));
-        }
-        let existing = previous.iter().find(|tier| tier.name == input.name.trim());
-        let (tier, contents) = input.resolve(tx, scope, existing)?;
-        profile.manifests.extend(contents);
-        for manifest in &tier.manifests {
-            if let Some(content) = previous_contents.get(&manifest.uid) {
-                profile.manifests.entry(manifest.uid.clone()).or_insert_with(|| content.clone());
-            }
-        }
-        profile.tiers.push(tier);
-    }
-    Ok(())
-}
-
-/// Creates the application profile `uid` in `scope` from a create body: what
-/// `POST /v1/appProfiles` does, and what seeds do with a fixed UID.
-pub fn create_in(tx: &Tx<'_>, scope: &Scope, uid: &str, entity: AppProfileEntity, now: &str) -> ApiResult<()> {
-    let name = entity.metadata.required_name()?;
-    let version = versioned::requested_version(entity.spec.version.as_deref())?;
-    let inputs = entity.spec.template.and_then(|template| template.app_tiers).unwrap_or_default();
-    versioned::ensure_version_free::<AppProfile>(tx, KIND, LABEL, scope, &name, &version, None)?;
-    let mut profile = AppProfile {
-        metadata: ObjectMeta::create(uid.to_string(), name.clone(), entity.metadata, scope, now),
-        version,
-        parent_uid: String::new(),
-        tiers: Vec::new(),
-        manifests: BTreeMap::new(),
-    };
-    set_tiers(tx, scope, &mut profile, inputs)?;
-    tx.insert(KIND, scope, uid, &name, &profile)
 }
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<AppProfileEntity>) -> ApiResult<Created> {

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{in_use_clusters, ClusterProfile, Template, KIND};
+use crate::domain::cluster_profile::{in_use_clusters, ClusterProfile, Template, KIND};
 use crate::domain::collection;
 use crate::domain::versioned;
 use crate::error::{ApiError, ApiResult};

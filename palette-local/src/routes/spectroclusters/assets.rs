@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::{load, run, Cluster, VirtualCluster};
+use crate::domain::cluster::{load, Cluster, VirtualCluster};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::lifecycle::State as ClusterState;
@@ -59,7 +59,7 @@ fn file_name(cluster: &VirtualCluster, identity: Identity) -> String {
 
 async fn download(app: SharedState, scope: Scope, uid: String, identity: Identity) -> ApiResult<Response> {
     let now = app.now();
-    let (body, file) = run(&app, move |tx| {
+    let (body, file) = app.store.run(move |tx| {
         let unavailable = || ApiError::not_found("kubeconfig of cluster", &uid);
         let Cluster::Virtual(cluster) = load(tx, &uid, &scope, now)?.value else { return Err(unavailable()) };
         if !matches!(cluster.state(now), ClusterState::Running | ClusterState::Deleting) {
@@ -108,7 +108,7 @@ mod tests {
     use crate::config::LifecycleTimings;
     use crate::lifecycle::Lifecycle;
     use crate::model::{MetaInput, ObjectMeta};
-    use crate::routes::spectroclusters::{Access, ApiEndpoint, VirtualClusterSpec};
+    use crate::domain::cluster::{Access, ApiEndpoint, VirtualClusterSpec};
 
     #[test]
     fn kubeconfigs_are_yaml_with_the_endpoint_and_distinct_tokens() {

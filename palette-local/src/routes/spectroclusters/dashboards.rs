@@ -9,9 +9,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::search::{self, SearchSpec};
-use super::views::{self, ViewContext};
-use super::{list_live, load, null_as_default, run, tenant_uid, Cluster, NESTED};
+use crate::domain::cluster::search::{self, SearchSpec};
+use crate::routes::cluster_views::{self, ViewContext};
+use crate::model::null_as_default;
+use crate::domain::cluster::{list_live, load, tenant_uid, Cluster, NESTED};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::FilterString;
@@ -31,14 +32,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/dashboard/spectroclusters/{uid}/overview", get(overview))
 }
 
-/// Filters and sorts `clusters` by `spec` into `v1SpectroClusterSummary` items.
-pub fn search(tx: &Tx<'_>, clusters: Vec<Row<Cluster>>, spec: &SearchSpec, now: Millis) -> ApiResult<Vec<Value>> {
-    let with_facts = clusters.into_iter().map(|row| Ok((views::facts(&row, now)?, row))).collect::<ApiResult<Vec<_>>>()?;
-    let selected = search::select(spec, with_facts)?;
-    let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
-    selected.iter().map(|row| views::summary(&ctx, row)).collect()
-}
-
 /// The live clusters owned by `scope`.
 fn owned(tx: &Tx<'_>, scope: &Scope, now: Millis) -> ApiResult<Vec<Row<Cluster>>> {
     Ok(list_live(tx, now)?.into_iter().filter(|row| &row.owner == scope).collect())
@@ -51,7 +44,7 @@ async fn search_clusters(
     OptionalJsonBody(spec): OptionalJsonBody<SearchSpec>,
 ) -> ApiResult<Json<Value>> {
     let now = app.now();
-    let items = run(&app, move |tx| search(tx, owned(tx, &scope, now)?, &spec, now)).await?;
+    let items = app.store.run(move |tx| cluster_views::search(tx, owned(tx, &scope, now)?, &spec, now)).await?;
     page.respond("items", items)
 }
 
@@ -94,7 +87,7 @@ async fn metadata(State(app): State<SharedState>, scope: Scope, QueryParams(quer
         }
     };
     let items =
-        run(&app, move |tx| owned(tx, &scope, now)?.iter().filter(|row| keep(row)).map(object_meta).collect::<ApiResult<Vec<_>>>()).await?;
+        app.store.run(move |tx| owned(tx, &scope, now)?.iter().filter(|row| keep(row)).map(object_meta).collect::<ApiResult<Vec<_>>>()).await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -131,11 +124,11 @@ async fn metadata_search(
         return Err(ApiError::bad_request(format!("sort: invalid value '{}', expected name", spec.sort)));
     }
     let now = app.now();
-    let items = run(&app, move |tx| {
+    let items = app.store.run(move |tx| {
         let filter = &spec.filter;
         let mut rows = Vec::new();
         for row in owned(tx, &scope, now)? {
-            let facts = views::facts(&row, now)?;
+            let facts = cluster_views::facts(&row, now)?;
             let keep = filter.name.as_ref().is_none_or(|name| name.matches(&facts.name))
                 && (filter.environment.is_empty() || filter.environment == facts.environment)
                 && (filter.include_virtual || facts.environment != NESTED)
@@ -158,9 +151,9 @@ async fn metadata_search(
 /// `GET .../meta`: a top-level array.
 async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Value>> {
     let now = app.now();
-    let items = run(&app, move |tx| {
+    let items = app.store.run(move |tx| {
         let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
-        owned(tx, &scope, now)?.iter().map(|row| views::meta_item(&ctx, row)).collect::<ApiResult<Vec<_>>>()
+        owned(tx, &scope, now)?.iter().map(|row| cluster_views::meta_item(&ctx, row)).collect::<ApiResult<Vec<_>>>()
     })
     .await?;
     Ok(Json(Value::Array(items)))
@@ -168,10 +161,10 @@ async fn meta(State(app): State<SharedState>, scope: Scope) -> ApiResult<Json<Va
 
 async fn overview(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = app.now();
-    let view = run(&app, move |tx| {
+    let view = app.store.run(move |tx| {
         let row = load(tx, &uid, &scope, now)?;
         let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
-        views::overview(&ctx, &row.value)
+        cluster_views::overview(&ctx, &row.value)
     })
     .await?;
     Ok(Json(view))

@@ -12,40 +12,36 @@
 //!
 //! Deleting a deployment takes `--delete-seconds`; one that made its cluster in a
 //! group deletes that cluster with it and is gone when the cluster is. Once its
-//! cluster is gone, a deployment goes too (the next request that meets it removes it).
+//! cluster is gone, a deployment goes too (see [`domain::app_deployment`](crate::domain::app_deployment)).
 
-mod rollout;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::virtual_clusters::{self, VirtualClusterEntity};
-use super::{load_virtual, null_as_default, run, InstanceType, NamedRef, VirtualCluster, KIND};
-use crate::config::LifecycleTimings;
+use crate::domain::app_deployment::rollout::TierPhase;
+use crate::domain::app_deployment::{
+    ensure_not_deleting, insert, live, load, ordered_tiers, plan_rollout, tier_names, prepare, record_references, AppDeployment, DEPLOYMENT_KIND,
+};
+use crate::domain::placement::{self, VirtualClusterEntity};
+use crate::model::null_as_default;
+use crate::domain::cluster::{load_virtual, InstanceType, NamedRef, VirtualCluster};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, OptionalJsonBody, PathParams, QueryParams};
 use crate::filters::{sort_by_specs, FilterArray, FilterString, SortKey, SortSpec};
 use crate::lifecycle::{timestamp_of, Millis, Span, State as ClusterState};
 use crate::listing::PageQuery;
-use crate::model::{require_uid, tags_from_labels, MetaInput, ObjectMeta};
-use crate::routes::appprofiles::{self, AppProfile, AppTier};
+use crate::model::{tags_from_labels, MetaInput};
+use crate::domain::app_profile::{self, AppProfile, AppTier};
 use crate::domain::collection;
-use crate::domain::tier_failures::tier_failures;
 use crate::domain::versioned;
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
 use crate::uid::new_uid;
-use rollout::{Rollout, TierPhase};
 
-pub const DEPLOYMENT_KIND: &str = "appdeployment";
-const LABEL: &str = "app deployment";
-/// The setting holding the injected tier failures (tier name → message).
-const DEPLOYMENT_DELETING: &str = "AppDeploymentDeleting";
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -57,19 +53,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/dashboard/appDeployments", post(search))
 }
 
-/// A stored deployment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppDeployment {
-    pub metadata: ObjectMeta,
-    pub cluster: NamedRef,
-    /// The group the deployment made its cluster in; `None` for a deployment into
-    /// an existing cluster.
-    pub made_in_group: Option<NamedRef>,
-    pub profile: NamedRef,
-    pub rollout: Rollout,
-    pub deletion: Option<Span>,
-}
 
 #[derive(Debug, Deserialize)]
 struct DeploymentEntity<T> {
@@ -121,69 +104,6 @@ struct ClusterLimits {
     storage_gib: i32,
 }
 
-/// The profile's tiers in install order (ties keep their position).
-fn ordered_tiers(profile: &AppProfile) -> Vec<&AppTier> {
-    let mut tiers: Vec<&AppTier> = profile.tiers.iter().collect();
-    tiers.sort_by_key(|tier| tier.install_order);
-    tiers
-}
-
-fn tier_names(profile: &AppProfile) -> Vec<&str> {
-    ordered_tiers(profile).into_iter().map(|tier| tier.name.as_str()).collect()
-}
-
-/// A rollout of `profile` into `cluster`, starting once the cluster runs.
-fn plan_rollout(tx: &Tx<'_>, profile: &AppProfile, cluster: &VirtualCluster, now: Millis, timings: &LifecycleTimings, update: bool) -> ApiResult<Rollout> {
-    let start = now.max(cluster.lifecycle.running_from());
-    Ok(Rollout::plan(start, timings.deploy, update, &tier_names(profile), &tier_failures(tx)?))
-}
-
-/// What a deployment needs before anything is written: a free name and the profile.
-struct Prepared {
-    metadata: MetaInput,
-    name: String,
-    profile: Row<AppProfile>,
-}
-
-fn prepare(tx: &Tx<'_>, scope: &Scope, metadata: MetaInput, profile_uid: &str) -> ApiResult<Prepared> {
-    let name = metadata.required_name()?;
-    if tx.list_named::<AppDeployment>(DEPLOYMENT_KIND, scope, &name)?.iter().any(|row| &row.owner == scope) {
-        return Err(ApiError::duplicate(format!("an app deployment named '{name}' already exists")));
-    }
-    let profile = collection::load::<AppProfile>(tx, profile_uid, scope)?;
-    Ok(Prepared { metadata, name, profile })
-}
-
-fn record_references(tx: &Tx<'_>, deployment: &AppDeployment) -> ApiResult<()> {
-    let uid = &deployment.metadata.uid;
-    tx.set_references(DEPLOYMENT_KIND, uid, &[(KIND, &deployment.cluster.uid), (appprofiles::KIND, &deployment.profile.uid)])
-}
-
-/// Stores a prepared deployment into `cluster` (made for it in `group`, if any).
-fn insert(
-    tx: &Tx<'_>,
-    scope: &Scope,
-    prepared: Prepared,
-    cluster: &VirtualCluster,
-    made_in_group: Option<NamedRef>,
-    now: Millis,
-    timings: &LifecycleTimings,
-) -> ApiResult<String> {
-    let Prepared { metadata, name, profile } = prepared;
-    let uid = new_uid();
-    let deployment = AppDeployment {
-        metadata: ObjectMeta::create(uid.clone(), name.clone(), metadata, scope, &timestamp_of(now)),
-        cluster: NamedRef { uid: cluster.metadata.uid.clone(), name: cluster.metadata.name.clone() },
-        made_in_group,
-        profile: NamedRef { uid: profile.uid.clone(), name: profile.value.metadata.name.clone() },
-        rollout: plan_rollout(tx, &profile.value, cluster, now, timings, false)?,
-        deletion: None,
-    };
-    tx.insert(DEPLOYMENT_KIND, scope, &uid, &name, &deployment)?;
-    record_references(tx, &deployment)?;
-    Ok(uid)
-}
-
 async fn deploy(
     State(app): State<SharedState>,
     scope: Scope,
@@ -191,7 +111,7 @@ async fn deploy(
 ) -> ApiResult<Created> {
     let now = app.now();
     let timings = app.timings;
-    let uid = run(&app, move |tx| {
+    let uid = app.store.run(move |tx| {
         let cluster = load_virtual(tx, &entity.spec.config.target_spec.cluster_uid, &scope, now)?.value;
         cluster.ensure_mutable(now)?;
         let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
@@ -208,7 +128,7 @@ async fn deploy_in_group(
 ) -> ApiResult<Created> {
     let now = app.now();
     let timings = app.timings;
-    let uid = run(&app, move |tx| {
+    let uid = app.store.run(move |tx| {
         let prepared = prepare(tx, &scope, entity.metadata, &entity.spec.profile.app_profile_uid)?;
         let target = entity.spec.config.target_spec;
         let limits = target.cluster_limits;
@@ -219,42 +139,12 @@ async fn deploy_in_group(
             ..InstanceType::default()
         };
         let request = VirtualClusterEntity::in_group(target.cluster_name, target.cluster_group_uid, quota);
-        let cluster = virtual_clusters::insert(tx, &scope, new_uid(), request, now, &timings)?;
+        let cluster = placement::insert(tx, &scope, new_uid(), request, now, &timings)?;
         let group = cluster.spec.placement.cluster_group.clone();
         insert(tx, &scope, prepared, &cluster, group, now, &timings)
     })
     .await?;
     Ok(Created(uid))
-}
-
-/// A live deployment as seen from `scope`, with its cluster. One whose deletion
-/// finished, or whose cluster is gone, is removed and answers 404.
-fn load(tx: &Tx<'_>, uid: &str, scope: &Scope, now: Millis) -> ApiResult<(Row<AppDeployment>, VirtualCluster)> {
-    require_uid(uid)?;
-    let row = tx.get_visible::<AppDeployment>(DEPLOYMENT_KIND, LABEL, uid, scope)?;
-    live(tx, row, now)?.ok_or_else(|| ApiError::not_found(LABEL, uid))
-}
-
-/// `row` with its cluster, or `None` (and the row removed) when it is gone.
-fn live(tx: &Tx<'_>, row: Row<AppDeployment>, now: Millis) -> ApiResult<Option<(Row<AppDeployment>, VirtualCluster)>> {
-    let finished = row.value.made_in_group.is_none() && row.value.deletion.is_some_and(|span| span.is_done(now));
-    let cluster = if finished {
-        None
-    } else {
-        match load_virtual(tx, &row.value.cluster.uid, &row.owner, now) {
-            Ok(cluster) => Some(cluster.value),
-            Err(err) if err.status == StatusCode::NOT_FOUND => None,
-            Err(err) => return Err(err),
-        }
-    };
-    match cluster {
-        Some(cluster) => Ok(Some((row, cluster))),
-        None => {
-            tx.delete(DEPLOYMENT_KIND, &row.uid)?;
-            tx.set_references(DEPLOYMENT_KIND, &row.uid, &[])?;
-            Ok(None)
-        }
-    }
 }
 
 /// Everything the views of one deployment need.
@@ -351,14 +241,14 @@ impl Observed<'_> {
 /// Builds the view `make` asks for of one loaded deployment.
 fn observe<T>(tx: &Tx<'_>, row: &Row<AppDeployment>, cluster: &VirtualCluster, now: Millis, make: impl Fn(&Observed<'_>) -> T) -> ApiResult<T> {
     let profile = tx
-        .get::<AppProfile>(appprofiles::KIND, &row.value.profile.uid)?
+        .get::<AppProfile>(app_profile::KIND, &row.value.profile.uid)?
         .ok_or_else(|| ApiError::internal(format!("the profile of app deployment '{}' is missing", row.value.metadata.name)))?;
     Ok(make(&Observed { deployment: &row.value, cluster, profile: &profile.value, now }))
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = app.now();
-    let view = run(&app, move |tx| {
+    let view = app.store.run(move |tx| {
         let (row, cluster) = load(tx, &uid, &scope, now)?;
         observe(tx, &row, &cluster, now, |o| o.view())
     })
@@ -366,23 +256,13 @@ async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): Pat
     Ok(Json(view))
 }
 
-fn ensure_not_deleting(deployment: &AppDeployment) -> ApiResult<()> {
-    if deployment.deletion.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            DEPLOYMENT_DELETING,
-            format!("app deployment '{}' is being deleted", deployment.metadata.name),
-        ));
-    }
-    Ok(())
-}
 
 /// Starts deleting; a deployment that made its cluster deletes the cluster too.
 /// Deleting again changes nothing.
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
     let now = app.now();
     let timings = app.timings;
-    run(&app, move |tx| {
+    app.store.run(move |tx| {
         let (mut row, mut cluster) = load(tx, &uid, &scope, now)?;
         if row.value.deletion.is_some() {
             return Ok(());
@@ -410,13 +290,13 @@ async fn change_profile(
 ) -> ApiResult<NoContent> {
     let now = app.now();
     let timings = app.timings;
-    run(&app, move |tx| {
+    app.store.run(move |tx| {
         let (mut row, cluster) = load(tx, &uid, &scope, now)?;
         ensure_not_deleting(&row.value)?;
         if body.app_profile_uid == row.value.profile.uid {
             return Ok(());
         }
-        let current = tx.get::<AppProfile>(appprofiles::KIND, &row.value.profile.uid)?;
+        let current = tx.get::<AppProfile>(app_profile::KIND, &row.value.profile.uid)?;
         let wanted = collection::load::<AppProfile>(tx, &body.app_profile_uid, &scope)?;
         let same_profile = current.as_ref().is_some_and(|c| c.owner == wanted.owner && c.value.metadata.name == wanted.value.metadata.name);
         if !same_profile {
@@ -439,12 +319,12 @@ async fn change_profile(
 /// (`availableVersions`, oldest first) and the newest (`latestVersions`).
 async fn profile_versions(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
     let now = app.now();
-    let view = run(&app, move |tx| {
+    let view = app.store.run(move |tx| {
         let (row, _) = load(tx, &uid, &scope, now)?;
         let profile = tx
-            .get::<AppProfile>(appprofiles::KIND, &row.value.profile.uid)?
-            .ok_or_else(|| ApiError::not_found(appprofiles::LABEL, &row.value.profile.uid))?;
-        let versions = versioned::versions::<AppProfile>(tx, appprofiles::KIND, &profile.owner, &profile.value.metadata.name)?;
+            .get::<AppProfile>(app_profile::KIND, &row.value.profile.uid)?
+            .ok_or_else(|| ApiError::not_found(app_profile::LABEL, &row.value.profile.uid))?;
+        let versions = versioned::versions::<AppProfile>(tx, app_profile::KIND, &profile.owner, &profile.value.metadata.name)?;
         let newest = versions.iter().max_by(|a, b| {
             crate::model::compare_versions(a["version"].as_str().unwrap_or(""), b["version"].as_str().unwrap_or(""))
         });
@@ -492,7 +372,7 @@ async fn search(
 ) -> ApiResult<Json<Value>> {
     let now = app.now();
     let AppDeploymentsFilterSpec { filter, sort } = spec;
-    let summaries = run(&app, move |tx| {
+    let summaries = app.store.run(move |tx| {
         let mut found = Vec::new();
         for row in tx.list::<AppDeployment>(DEPLOYMENT_KIND, &scope)? {
             let deployment = &row.value;

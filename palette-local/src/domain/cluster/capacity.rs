@@ -8,10 +8,7 @@ use std::ops::{Add, Sub};
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::{HostCluster, VirtualCluster};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::clustergroups::ClusterGroup;
-use crate::store::Row;
 
 /// Error code of over-commits (our choice; the real code is not documented).
 pub const QUOTA_EXCEEDED: &str = "QuotaExceeded";
@@ -102,33 +99,6 @@ pub fn ensure_fits(holder: Holder<'_>, limits: Limits, used: Resources, requeste
         }
     }
     Ok(())
-}
-
-/// What the live virtual clusters selected by `counts` consume, leaving out `except`.
-pub fn usage(clusters: &[Row<VirtualCluster>], except: Option<&str>, counts: impl Fn(&VirtualCluster) -> bool) -> Resources {
-    clusters
-        .iter()
-        .filter(|row| Some(row.uid.as_str()) != except && counts(&row.value))
-        .fold(Resources::default(), |sum, row| sum + row.value.spec.quota.resources())
-}
-
-/// 400 [`QUOTA_EXCEEDED`] unless `requested` fits on `host` and in `group` next to
-/// the other live virtual clusters (`except` is the cluster being resized).
-pub fn ensure_room(
-    clusters: &[Row<VirtualCluster>],
-    host: &Row<HostCluster>,
-    group: Option<&Row<ClusterGroup>>,
-    requested: Resources,
-    except: Option<&str>,
-) -> ApiResult<()> {
-    if let Some(group) = group {
-        let used = usage(clusters, except, |cluster| cluster.group_uid() == Some(group.uid.as_str()));
-        let holder = Holder { kind: "cluster group", name: &group.value.metadata.name, uid: &group.uid };
-        ensure_fits(holder, group.value.limits(), used, requested)?;
-    }
-    let used = usage(clusters, except, |cluster| cluster.spec.placement.host_cluster.uid == host.uid);
-    let holder = Holder { kind: "host cluster", name: host.value.name(), uid: &host.uid };
-    ensure_fits(holder, Limits::exactly(host.value.capacity()), used, requested)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::null_as_default;
+use crate::model::null_as_default;
 use crate::clock::parse_timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::filters::{sort_by_specs, SortKey, SortSpec};

@@ -6,15 +6,17 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::app_deployments::{AppDeployment, DEPLOYMENT_KIND};
-use super::search::Facts;
-use super::{list_virtual, profiles, Cluster, HostCluster, VirtualCluster, NESTED, UPGRADE_LOCK_ANNOTATION};
+use crate::domain::app_deployment::{AppDeployment, DEPLOYMENT_KIND};
+use crate::domain::cluster::attachment::Attachment;
+use crate::domain::cluster::search::{self, Facts, SearchSpec};
+use crate::domain::cluster::attachment;
+use crate::domain::cluster::{self, find_host, tenant_uid, list_virtual, Cluster, HostCluster, VirtualCluster, NESTED, UPGRADE_LOCK_ANNOTATION};
 use crate::domain::project::{self, Project};
 use crate::error::ApiResult;
 use crate::lifecycle::{timestamp_of, Millis, State};
 use crate::model::{tags_from_labels, ObjectMeta, ZERO_TIME};
-use crate::routes::clustergroups::{self, ClusterGroup};
-use crate::routes::clusterprofiles::Template;
+use crate::domain::cluster_group::{self, ClusterGroup};
+use crate::domain::cluster_profile::Template;
 use crate::scope::Scope;
 use crate::store::{Row, Tx};
 
@@ -38,20 +40,20 @@ impl ViewContext<'_, '_> {
         let Some(group) = &cluster.spec.placement.cluster_group else {
             return Ok(self.reference("", "", "", None));
         };
-        let owner = self.tx.get::<ClusterGroup>(clustergroups::KIND, &group.uid)?.map(|row| row.owner);
+        let owner = self.tx.get::<ClusterGroup>(cluster_group::KIND, &group.uid)?.map(|row| row.owner);
         Ok(self.reference(&group.uid, &group.name, "clustergroup", owner.as_ref()))
     }
 
     fn host_ref(&self, cluster: &VirtualCluster) -> ApiResult<Value> {
         let host = &cluster.spec.placement.host_cluster;
-        let owner = super::find_host(self.tx, &host.uid)?.map(|row| row.owner);
+        let owner = find_host(self.tx, &host.uid)?.map(|row| row.owner);
         Ok(self.reference(&host.uid, &host.name, "spectrocluster", owner.as_ref()))
     }
 
     /// `{uid, name}` of the app deployments into cluster `uid`.
     fn deployments_of(&self, uid: &str) -> ApiResult<Vec<Value>> {
         let mut deployments = Vec::new();
-        for (kind, deployment_uid) in self.tx.referrers(super::KIND, uid)? {
+        for (kind, deployment_uid) in self.tx.referrers(cluster::KIND, uid)? {
             if kind == DEPLOYMENT_KIND {
                 if let Some(row) = self.tx.get::<AppDeployment>(DEPLOYMENT_KIND, &deployment_uid)? {
                     deployments.push(json!({ "uid": row.uid, "name": row.value.metadata.name }));
@@ -70,10 +72,10 @@ impl ViewContext<'_, '_> {
             .collect();
         let group = self
             .tx
-            .referrers(super::KIND, uid)?
+            .referrers(cluster::KIND, uid)?
             .into_iter()
-            .find(|(kind, _)| kind == clustergroups::KIND)
-            .map(|(_, group_uid)| self.tx.get::<ClusterGroup>(clustergroups::KIND, &group_uid))
+            .find(|(kind, _)| kind == cluster_group::KIND)
+            .map(|(_, group_uid)| self.tx.get::<ClusterGroup>(cluster_group::KIND, &group_uid))
             .transpose()?
             .flatten()
             .map_or_else(|| json!({"uid": "", "name": ""}), |row| json!({"uid": row.uid, "name": row.value.metadata.name}));
@@ -202,7 +204,7 @@ fn api_endpoints(cluster: &VirtualCluster, now: Millis) -> Value {
 /// `v1SpectroCluster` of a virtual cluster.
 fn virtual_view(ctx: &ViewContext<'_, '_>, cluster: &VirtualCluster) -> ApiResult<Value> {
     let now = ctx.now;
-    let templates = profiles::templates(ctx.tx, &cluster.spec.profiles)?;
+    let templates = attachment::templates(ctx.tx, &cluster.spec.profiles)?;
     let spec = &cluster.spec;
     let namespace_uids: Vec<Value> = spec.namespaces.iter().map(|ns| json!({ "uid": ns.uid })).collect();
     let rbac_uids: Vec<Value> = spec.rbacs.iter().map(|rbac| json!({ "uid": rbac.uid })).collect();
@@ -325,7 +327,7 @@ fn common(ctx: &ViewContext<'_, '_>, cluster: &Cluster) -> ApiResult<Common> {
             cloud_type: NESTED.to_string(),
             cloud_config_uid: cluster.spec.cloud_config_uid.clone(),
             host_config: placement_view(cluster),
-            templates: profiles::templates(ctx.tx, &cluster.spec.profiles)?,
+            templates: attachment::templates(ctx.tx, &cluster.spec.profiles)?,
             virtual_status: virtual_status(ctx, cluster)?,
             location: serde_json::to_value(&cluster.spec.location)?,
             endpoints: api_endpoints(cluster, ctx.now),
@@ -420,4 +422,27 @@ pub fn meta_item(ctx: &ViewContext<'_, '_>, row: &Row<Cluster>) -> ApiResult<Val
                   "archType": ["amd64"], "tags": tags_from_labels(&labels), "location": common.location },
         "status": { "state": state(&row.value, ctx.now) },
     }))
+}
+
+/// Filters and sorts `clusters` by `spec` into `v1SpectroClusterSummary` items.
+pub fn search(tx: &Tx<'_>, clusters: Vec<Row<Cluster>>, spec: &SearchSpec, now: Millis) -> ApiResult<Vec<Value>> {
+    let with_facts = clusters.into_iter().map(|row| Ok((facts(&row, now)?, row))).collect::<ApiResult<Vec<_>>>()?;
+    let selected = search::select(spec, with_facts)?;
+    let ctx = ViewContext { tx, now, tenant_uid: tenant_uid(tx)? };
+    selected.iter().map(|row| summary(&ctx, row)).collect()
+}
+
+/// `{"profiles": [v1SpectroClusterProfile]}` with `relatedObject` naming the holder.
+pub fn profiles_view(tx: &Tx<'_>, attachments: &[Attachment], related: Value) -> ApiResult<Value> {
+    let profiles: Vec<Value> = attachment::attached(tx, attachments)?
+        .into_iter()
+        .map(|(profile, template)| {
+            json!({
+                "metadata": profile.metadata,
+                "spec": { "cloudType": template.cloud_type, "type": template.profile_type, "version": profile.version,
+                          "packs": template.packs, "relatedObject": related },
+            })
+        })
+        .collect();
+    Ok(json!({ "profiles": profiles }))
 }
