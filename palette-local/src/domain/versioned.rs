@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::domain::collection::{self, Kind};
 use crate::domain::project;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{digest, manifest_kind, non_empty, require_uid, validate_profile_version};
@@ -16,8 +16,12 @@ use crate::store::Tx;
 use crate::uid::new_uid;
 
 /// A stored object that is one version of a named profile.
-pub trait Versioned: DeserializeOwned {
+pub trait Versioned: Kind {
     fn version(&self) -> &str;
+
+    /// The document `GET /v1/<kind>/{uid}` serves; it lists the sibling versions
+    /// and the users, hence the transaction.
+    fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value>;
 }
 
 /// The version a profile gets when a request names none.
@@ -122,6 +126,15 @@ pub fn ensure_unused(tx: &Tx<'_>, kind: &str, label: &str, uid: &str) -> ApiResu
     }
     let names: Vec<String> = users.iter().map(|(kind, uid)| format!("{kind} {uid}")).collect();
     Err(ApiError::in_use(format!("{label} '{uid}' is in use by {}", names.join(", "))).with_details(json!({ "inUseBy": names })))
+}
+
+/// Deletes profile `uid` as seen from `scope`, unless a cluster, group or deployment
+/// uses it (409 `ResourceInUse`).
+pub fn delete_unused<K: Versioned>(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<()> {
+    collection::load::<K>(tx, uid, scope)?;
+    ensure_unused(tx, K::KIND, K::LABEL, uid)?;
+    tx.delete(K::KIND, uid)?;
+    Ok(())
 }
 
 /// The body of a manifest create/update: `{name, content, uid}` (`uid` is ignored).

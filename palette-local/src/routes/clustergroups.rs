@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::cluster_views;
-use super::modify;
+use super::{create_with_new_uid, modify};
 use crate::domain::cluster::attachment::{self, AttachmentsBody};
 use crate::domain::cluster::capacity::{self, Holder, Resources};
 use crate::domain::cluster::search::SearchSpec;
@@ -32,7 +32,6 @@ use crate::model::MetaInput;
 use crate::scope::Scope;
 use crate::state::SharedState;
 use crate::store::{Row, Tx};
-use crate::uid::new_uid;
 
 /// The developer credit of every scope (Palette's default developer quota).
 const DEVELOPER_CREDIT: DeveloperCredit = DeveloperCredit { cpu: 12, memory_gib: 16, storage_gib: 20, virtual_clusters_limit: 2 };
@@ -55,15 +54,7 @@ pub fn routes() -> Router<SharedState> {
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<GroupEntity>) -> ApiResult<Created> {
     let now = app.now();
-    let uid = app
-        .store
-        .run(move |tx| {
-            let uid = new_uid();
-            create_in(tx, &scope, &uid, entity, now)?;
-            Ok(uid)
-        })
-        .await?;
-    Ok(Created(uid))
+    create_with_new_uid(&app, move |tx, uid| create_in(tx, &scope, uid, entity, now)).await
 }
 
 async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {

@@ -37,15 +37,18 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{Json, Router};
+use serde_json::Value;
 
 use super::domain::collection::{self, Kind};
 use super::domain;
+use super::domain::versioned::Versioned;
 use super::error::ApiResult;
-use super::extract::NoContent;
+use super::extract::{Created, NoContent, PathParams};
 use super::scope::Scope;
 use super::state::SharedState;
 use super::store::Tx;
+use super::uid::new_uid;
 
 pub mod appprofiles;
 pub mod cloudconfigs;
@@ -83,6 +86,32 @@ async fn purge_before_writes(State(app): State<SharedState>, req: Request, next:
         }
     }
     next.run(req).await
+}
+
+/// `POST /v1/<kind>`: `work` stores the new object under a fresh UID, in one
+/// transaction; answers 201 `{uid}`.
+pub async fn create_with_new_uid(app: &SharedState, work: impl FnOnce(&Tx<'_>, &str) -> ApiResult<()> + Send + 'static) -> ApiResult<Created> {
+    let uid = new_uid();
+    let created = uid.clone();
+    app.store.run(move |tx| work(tx, &uid)).await?;
+    Ok(Created(created))
+}
+
+/// `GET /v1/<kind>/{uid}` of a profile kind: its [`Versioned::view`] as seen from
+/// the caller's scope.
+pub async fn read_versioned<K: Versioned + 'static>(
+    State(app): State<SharedState>,
+    scope: Scope,
+    PathParams(uid): PathParams<String>,
+) -> ApiResult<Json<Value>> {
+    let view = app
+        .store
+        .run(move |tx| {
+            let row = collection::load::<K>(tx, &uid, &scope)?;
+            row.value.view(tx, &row.owner)
+        })
+        .await?;
+    Ok(Json(view))
 }
 
 /// Loads `uid` as seen from `scope`, lets `edit` change it, stamps and stores it, in

@@ -25,7 +25,6 @@ use tiers::Contents;
 pub const KIND: &str = super::kinds::APP_PROFILE;
 pub const LABEL: &str = "application profile";
 
-
 /// What is stored for one application profile version.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,6 +42,23 @@ impl_kind!(AppProfile, KIND, LABEL);
 impl Versioned for AppProfile {
     fn version(&self) -> &str {
         &self.version
+    }
+
+    /// `v1AppProfile`.
+    fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value> {
+        let tenant_uid = tx.setting(TENANT_UID_SETTING)?.unwrap_or_default();
+        let tiers: Vec<Value> =
+            self.tiers.iter().map(|tier| json!({ "uid": tier.uid, "name": tier.name, "type": tier.tier_type, "version": tier.version })).collect();
+        Ok(json!({
+            "metadata": self.metadata,
+            "spec": {
+                "parentUid": self.parent_uid,
+                "version": self.version,
+                "versions": versioned::versions::<AppProfile>(tx, KIND, owner, &self.metadata.name)?,
+                "template": { "appTiers": tiers, "registryRefs": self.registry_refs(tx)? },
+            },
+            "status": { "inUseApps": versioned::users_of(tx, KIND, &self.metadata.uid, &tenant_uid)? },
+        }))
     }
 }
 
@@ -67,23 +83,6 @@ impl AppProfile {
             }
         }
         Ok(refs)
-    }
-
-    /// `v1AppProfile`.
-    pub fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value> {
-        let tenant_uid = tx.setting(TENANT_UID_SETTING)?.unwrap_or_default();
-        let tiers: Vec<Value> =
-            self.tiers.iter().map(|tier| json!({ "uid": tier.uid, "name": tier.name, "type": tier.tier_type, "version": tier.version })).collect();
-        Ok(json!({
-            "metadata": self.metadata,
-            "spec": {
-                "parentUid": self.parent_uid,
-                "version": self.version,
-                "versions": versioned::versions::<AppProfile>(tx, KIND, owner, &self.metadata.name)?,
-                "template": { "appTiers": tiers, "registryRefs": self.registry_refs(tx)? },
-            },
-            "status": { "inUseApps": versioned::users_of(tx, KIND, &self.metadata.uid, &tenant_uid)? },
-        }))
     }
 
     /// `v1AppProfileSummary`: tiers with the pack they come from.

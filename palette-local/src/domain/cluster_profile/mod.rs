@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::collection::{self, impl_kind};
+use super::collection::impl_kind;
 use super::pack::{PackLayer, PackType};
 use super::user::TENANT_UID_SETTING;
 use super::versioned::{self, ManifestContents, ManifestRef, Versioned};
@@ -30,7 +30,6 @@ pub use variables::Variable;
 
 pub const KIND: &str = super::kinds::CLUSTER_PROFILE;
 pub const LABEL: &str = "cluster profile";
-
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProfileType {
@@ -127,6 +126,30 @@ impl Versioned for ClusterProfile {
     fn version(&self) -> &str {
         &self.version
     }
+
+    /// `v1ClusterProfile` as served by `GET /v1/clusterprofiles/{uid}`.
+    fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value> {
+        let in_use = in_use_clusters(tx, &self.metadata.uid)?;
+        let in_use_uids: Vec<Value> = in_use.iter().map(|user| user["uid"].clone()).collect();
+        Ok(json!({
+            "apiVersion": "v1",
+            "kind": "ClusterProfile",
+            "metadata": self.metadata,
+            "spec": {
+                "version": self.version,
+                "versions": versioned::versions::<ClusterProfile>(tx, KIND, owner, &self.metadata.name)?,
+                "draft": self.draft,
+                "published": self.published,
+            },
+            "status": {
+                "isPublished": self.published.is_some(),
+                "hasUserMacros": !self.variables.is_empty(),
+                "inUseClusters": in_use,
+                "inUseClusterUids": in_use_uids,
+                "inUseClusterTemplates": [],
+            },
+        }))
+    }
 }
 
 impl ClusterProfile {
@@ -186,44 +209,12 @@ impl ClusterProfile {
         Ok(())
     }
 
-    /// `v1ClusterProfile` as served by `GET /v1/clusterprofiles/{uid}`.
-    pub fn view(&self, tx: &Tx<'_>, owner: &Scope) -> ApiResult<Value> {
-        let in_use = in_use_clusters(tx, &self.metadata.uid)?;
-        let in_use_uids: Vec<Value> = in_use.iter().map(|user| user["uid"].clone()).collect();
-        Ok(json!({
-            "apiVersion": "v1",
-            "kind": "ClusterProfile",
-            "metadata": self.metadata,
-            "spec": {
-                "version": self.version,
-                "versions": versioned::versions::<ClusterProfile>(tx, KIND, owner, &self.metadata.name)?,
-                "draft": self.draft,
-                "published": self.published,
-            },
-            "status": {
-                "isPublished": self.published.is_some(),
-                "hasUserMacros": !self.variables.is_empty(),
-                "inUseClusters": in_use,
-                "inUseClusterUids": in_use_uids,
-                "inUseClusterTemplates": [],
-            },
-        }))
-    }
 }
 
 /// The clusters using profile `uid` (`status.inUseClusters`).
 pub fn in_use_clusters(tx: &Tx<'_>, uid: &str) -> ApiResult<Vec<Value>> {
     let tenant_uid = tx.setting(TENANT_UID_SETTING)?.unwrap_or_default();
     versioned::users_of(tx, KIND, uid, &tenant_uid)
-}
-
-
-/// Deletes profile `uid` unless a cluster or group uses it (409 `ResourceInUse`).
-pub fn delete_unused(tx: &Tx<'_>, uid: &str, scope: &Scope) -> ApiResult<()> {
-    collection::load::<ClusterProfile>(tx, uid, scope)?;
-    versioned::ensure_unused(tx, KIND, LABEL, uid)?;
-    tx.delete(KIND, uid)?;
-    Ok(())
 }
 
 
@@ -247,14 +238,14 @@ mod tests {
                 tx.insert(KIND, &Scope::Tenant, &uid, "p", &stored_profile(&uid))?;
                 tx.insert("spectrocluster", &Scope::Project("p1".into()), "c1", "vc-1", &json!({"metadata": {"name": "vc-1"}}))?;
                 tx.set_references("spectrocluster", "c1", &[(KIND, &uid)])?;
-                let err = delete_unused(tx, &uid, &Scope::Tenant).unwrap_err();
+                let err = versioned::delete_unused::<ClusterProfile>(tx, &uid, &Scope::Tenant).unwrap_err();
                 assert_eq!((err.status.as_u16(), err.code), (409, "ResourceInUse"));
                 let view = tx.get::<ClusterProfile>(KIND, &uid)?.unwrap().value.view(tx, &Scope::Tenant)?;
                 assert_eq!(view["status"]["inUseClusters"][0]["name"], "vc-1");
                 assert_eq!(view["status"]["inUseClusters"][0]["projectUid"], "p1");
                 assert_eq!(view["status"]["inUseClusterUids"], json!(["c1"]));
                 tx.delete("spectrocluster", "c1")?;
-                delete_unused(tx, &uid, &Scope::Tenant)?;
+                versioned::delete_unused::<ClusterProfile>(tx, &uid, &Scope::Tenant)?;
                 assert!(!tx.exists(KIND, &uid)?);
                 Ok(())
             })

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::modify;
+use super::{create_with_new_uid, modify, read_versioned};
 use crate::domain::app_profile::{create_in, set_tiers, AppProfile, AppProfileEntity, KIND, LABEL};
 use crate::domain::collection::{self};
 use crate::domain::versioned::{self, CloneTarget};
@@ -28,7 +28,7 @@ use crate::uid::new_uid;
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/v1/appProfiles", post(create))
-        .route("/v1/appProfiles/{uid}", get(read).put(update).delete(remove))
+        .route("/v1/appProfiles/{uid}", get(read_versioned::<AppProfile>).put(update).delete(remove))
         .route("/v1/appProfiles/{uid}/metadata", patch(update_metadata))
         .route("/v1/appProfiles/{uid}/clone", post(clone))
         .route("/v1/dashboard/appProfiles", post(dashboard))
@@ -38,26 +38,7 @@ pub fn routes() -> Router<SharedState> {
 
 async fn create(State(app): State<SharedState>, scope: Scope, JsonBody(entity): JsonBody<AppProfileEntity>) -> ApiResult<Created> {
     let now = app.timestamp();
-    let uid = app
-        .store
-        .run(move |tx| {
-            let uid = new_uid();
-            create_in(tx, &scope, &uid, entity, &now)?;
-            Ok(uid)
-        })
-        .await?;
-    Ok(Created(uid))
-}
-
-async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let view = app
-        .store
-        .run(move |tx| {
-            let row = collection::load::<AppProfile>(tx, &uid, &scope)?;
-            row.value.view(tx, &row.owner)
-        })
-        .await?;
-    Ok(Json(view))
+    create_with_new_uid(&app, move |tx, uid| create_in(tx, &scope, uid, entity, &now)).await
 }
 
 /// PUT replaces metadata and tiers; the name cannot change, a new version renames
@@ -110,13 +91,7 @@ async fn update_metadata(
 }
 
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    app.store
-        .run(move |tx| {
-            collection::load::<AppProfile>(tx, &uid, &scope)?;
-            versioned::ensure_unused(tx, KIND, LABEL, &uid)?;
-            tx.delete(KIND, &uid).map(|_| ())
-        })
-        .await?;
+    app.store.run(move |tx| versioned::delete_unused::<AppProfile>(tx, &uid, &scope)).await?;
     Ok(NoContent)
 }
 

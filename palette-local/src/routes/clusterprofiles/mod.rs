@@ -19,11 +19,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::modify;
+use super::{create_with_new_uid, modify, read_versioned};
 use crate::domain::cluster_profile::packs::resolve_all;
 use crate::domain::cluster_profile::variables::validate as validate_variables;
 use crate::domain::cluster_profile::entity::{create_in, ProfileEntity};
-use crate::domain::cluster_profile::{delete_unused, ClusterProfile, ProfileType, Template, KIND, LABEL};
+use crate::domain::cluster_profile::{ClusterProfile, ProfileType, Template, KIND, LABEL};
 use crate::domain::collection::{self};
 use crate::domain::versioned::{self, CloneTarget};
 use crate::error::{ApiError, ApiResult};
@@ -39,7 +39,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/v1/clusterprofiles", post(create))
         .route("/v1/clusterprofiles/bulk", delete(bulk_delete))
         .route("/v1/clusterprofiles/validate/name", get(validate_name))
-        .route("/v1/clusterprofiles/{uid}", get(read).put(update).delete(remove))
+        .route("/v1/clusterprofiles/{uid}", get(read_versioned::<ClusterProfile>).put(update).delete(remove))
         .route("/v1/clusterprofiles/{uid}/metadata", patch(update_metadata))
         .route("/v1/clusterprofiles/{uid}/publish", patch(publish))
         .route("/v1/clusterprofiles/{uid}/clone", post(clone))
@@ -62,26 +62,7 @@ async fn create(
     JsonBody(entity): JsonBody<ProfileEntity>,
 ) -> ApiResult<Created> {
     let now = app.timestamp();
-    let uid = app
-        .store
-        .run(move |tx| {
-            let uid = new_uid();
-            create_in(tx, &scope, &uid, entity, query.publish.unwrap_or(false), &now)?;
-            Ok(uid)
-        })
-        .await?;
-    Ok(Created(uid))
-}
-
-async fn read(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<Json<Value>> {
-    let view = app
-        .store
-        .run(move |tx| {
-            let row = collection::load::<ClusterProfile>(tx, &uid, &scope)?;
-            row.value.view(tx, &row.owner)
-        })
-        .await?;
-    Ok(Json(view))
+    create_with_new_uid(&app, move |tx, uid| create_in(tx, &scope, uid, entity, query.publish.unwrap_or(false), &now)).await
 }
 
 /// PUT writes the draft: the whole pack list, metadata, and a new version renames
@@ -167,7 +148,7 @@ async fn publish(State(app): State<SharedState>, scope: Scope, PathParams(uid): 
 
 
 async fn remove(State(app): State<SharedState>, scope: Scope, PathParams(uid): PathParams<String>) -> ApiResult<NoContent> {
-    app.store.run(move |tx| delete_unused(tx, &uid, &scope)).await?;
+    app.store.run(move |tx| versioned::delete_unused::<ClusterProfile>(tx, &uid, &scope)).await?;
     Ok(NoContent)
 }
 
@@ -185,7 +166,7 @@ async fn bulk_delete(State(app): State<SharedState>, scope: Scope, JsonBody(body
             let mut failures = Vec::new();
             for uid in &body.uids {
                 let name = tx.get::<ClusterProfile>(KIND, uid)?.map(|row| row.value.metadata.name).unwrap_or_default();
-                match delete_unused(tx, uid, &scope) {
+                match versioned::delete_unused::<ClusterProfile>(tx, uid, &scope) {
                     Ok(()) => deleted += 1,
                     Err(err) if err.status.is_server_error() => return Err(err),
                     Err(err) => failures.push(json!({ "uid": uid, "name": name, "errMsg": err.message })),
