@@ -1,22 +1,23 @@
 //! palette-local: a local, stateful implementation of the part of the Spectro Cloud
 //! Palette v1 REST API that the provider uses.
 //!
-//! Layout, from the top down (a module imports only those below it, except among
-//! the cluster and cluster group routes, which still share types):
-//! - [`server`]: opens the [`state`], builds the router with its request guard (auth,
-//!   faults, stats), runs the accept loop and shutdown; [`config`]: command line flags.
+//! Layout, from the top down (a module imports only those below it; there is no
+//! import circle):
+//! - [`server`]: opens the [`state`], builds the router with its [`layers`] (stats,
+//!   faults and latency, authentication; then the [`rate_limit`]), runs the accept
+//!   loop and shutdown; [`config`]: command line flags.
 //! - [`admin`]: the `/__admin` API; [`seed`]: loads a [`seed_file`] into an empty database.
-//! - [`routes`]: the `/v1` handlers, one module per object kind; see its docs for how a
-//!   module plugs in.
+//! - [`http`]: the `/v1` handlers, one module per object kind, thin over [`domain`];
+//!   see its docs for how a module plugs in.
 //! - [`state`]: what every handler reaches; [`extract`]: extractors (the request's
 //!   [`scope::Scope`] among them) and responses.
-//! - [`domain`]: the stored kinds and their rules, over the store through one typed
-//!   collection (`domain::collection`).
+//! - [`domain`]: the stored kinds and their rules (names, versions, capacity, what is
+//!   in use), over the store through one typed collection (`domain::collection`).
+//!   Finished deletions are purged on writes and clock advances, never on reads.
 //! - [`store`]: the SQLite document store every object lives in.
 //! - [`error`], [`model`], [`uid`], [`scope`], [`listing`], [`filters`], [`query`],
-//!   [`version_tags`], [`lifecycle`], [`clock`]: the building blocks.
-//! - [`rate_limit`]: Palette's rate limit, a tower layer of its own; [`faults`],
-//!   [`stats`], [`auth`]: the other cross-cutting services.
+//!   [`version_tags`], [`lifecycle`], [`clock`]: the building blocks;
+//!   [`faults`], [`stats`], [`auth`]: the settings and counters the layers use.
 //!
 //! The behaviour, flags and every choice made where the reference is silent are
 //! documented in `docs/palette-local.md`.
@@ -36,7 +37,8 @@ pub mod model;
 pub mod query;
 pub mod rate_limit;
 pub mod ready;
-pub mod routes;
+pub mod http;
+pub mod layers;
 pub mod scope;
 pub mod seed;
 pub mod seed_file;

@@ -1,8 +1,8 @@
-//! Opening the shared state, the router with its request guard, and the accept loop.
+//! Opening the shared state, the router with its layers, and the accept loop.
 //!
 //! The accept loop is our own (hyper-util's connection builder) rather than
 //! `axum::serve`, because fault injection must be able to drop a connection before
-//! any response: the guard flags the connection, the connection task drops it, and
+//! any response: the fault layer flags the connection, the connection task drops it, and
 //! the socket is closed with a zero linger so the client sees a reset.
 
 use std::future::Future;
@@ -15,33 +15,33 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::Request;
 use axum::handler::Handler;
 use axum::http::{Method, StatusCode, Uri};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tower::ServiceExt;
+use tower::{ServiceBuilder, ServiceExt};
 
 use super::auth::Auth;
 use super::clock::Clock;
 use super::config::Config;
 use super::error::{codes, ApiError};
-use super::faults::{Fault, FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
+use super::faults::{FaultSettings, Faults, DEFAULT_RETRY_AFTER_SECONDS};
 use super::rate_limit::{ClientAddr, RateLimitLayer, RateLimits};
 use super::seed;
 use super::seed_file::SeedFile;
 use super::state::{AppState, SharedState};
 use super::stats::Stats;
 use super::store::Store;
-use super::{admin, routes};
+use super::layers::{self, ConnectionControl};
+use super::{admin, http};
 
 /// How long shutdown waits for in-flight requests before dropping connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -94,20 +94,6 @@ impl AppState {
 
 }
 
-/// Lets the request guard drop the connection a request arrived on.
-#[derive(Clone, Default)]
-pub struct ConnectionControl {
-    reset: Arc<AtomicBool>,
-    dropped: Arc<Notify>,
-}
-
-impl ConnectionControl {
-    fn reset(&self) {
-        self.reset.store(true, Ordering::SeqCst);
-        self.dropped.notify_one();
-    }
-}
-
 /// A TCP stream that closes with a zero linger (RST) when its connection was reset.
 struct ResettableStream {
     stream: TcpStream,
@@ -156,52 +142,6 @@ impl AsyncWrite for ResettableStream {
     }
 }
 
-/// The request key used by the stats: `METHOD /route/{template}`.
-fn route_key(req: &Request) -> String {
-    let template = req.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
-    format!("{} {}", req.method(), template)
-}
-
-const PUBLIC_ROUTES: &[&str] = &["POST /v1/auth/authenticate"];
-
-/// Runs on every request: fault injection, latency and stats for the API (not for
-/// `/__admin`), then authentication. The rate limit runs inside it, so its 429s
-/// are counted too.
-async fn guard(State(app): State<SharedState>, req: Request, next: Next) -> Response {
-    let route = route_key(&req);
-    let is_api = !req.uri().path().starts_with("/__admin");
-    if is_api {
-        let decision = app.faults.decide(&route);
-        if !decision.latency.is_zero() {
-            tokio::time::sleep(decision.latency).await;
-        }
-        match decision.fault.or(app.faults.route_fault(&route)) {
-            Some(Fault::Reset) => {
-                app.stats.record(&route, "reset");
-                let Some(control) = req.extensions().get::<ConnectionControl>() else {
-                    return ApiError::internal("connection reset requested outside a served connection").into_response();
-                };
-                control.reset();
-                return std::future::pending().await;
-            }
-            Some(Fault::Status(status)) => {
-                app.stats.record(&route, status.as_str());
-                return app.faults.respond(status);
-            }
-            None => {}
-        }
-    }
-    let response = if PUBLIC_ROUTES.contains(&route.as_str()) || app.auth.allows(req.headers(), app.clock.now()) {
-        next.run(req).await
-    } else {
-        ApiError::unauthorized().into_response()
-    };
-    if is_api {
-        app.stats.record(&route, response.status().as_str());
-    }
-    response
-}
-
 async fn unknown_route(method: Method, uri: Uri) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, format!("no such endpoint: {method} {}", uri.path()))
 }
@@ -214,19 +154,24 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     )
 }
 
-/// The complete application: API routes, admin routes, guard and fallbacks.
+/// The complete application: API routes, admin routes, the cross-cutting layers
+/// and fallbacks. From the outside in: stats, faults and latency, authentication,
+/// then (on routes) the rate limit, so its 429s are counted like any answer.
 pub fn router(state: SharedState) -> Router {
-    let guard_layer = middleware::from_fn_with_state(state.clone(), guard);
-    routes::router(state.clone())
+    let api_layers = ServiceBuilder::new()
+        .layer(middleware::from_fn_with_state(state.clone(), layers::record_stats))
+        .layer(middleware::from_fn_with_state(state.clone(), layers::inject_faults))
+        .layer(middleware::from_fn_with_state(state.clone(), layers::authenticate));
+    http::router(state.clone())
         .merge(admin::router())
         .route_layer(RateLimitLayer::new(state.rate_limits.clone()))
-        .route_layer(guard_layer.clone())
-        .method_not_allowed_fallback(method_not_allowed.layer(guard_layer.clone()))
-        .fallback(unknown_route.layer(guard_layer))
+        .route_layer(api_layers.clone())
+        .method_not_allowed_fallback(method_not_allowed.layer(api_layers.clone()))
+        .fallback(unknown_route.layer(api_layers))
         .with_state(state)
 }
 
-/// Serves one connection until it ends, is reset by the guard, or shutdown begins
+/// Serves one connection until it ends, is reset by the fault layer, or shutdown begins
 /// (then in-flight requests finish and the connection closes).
 async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router, mut shutdown: watch::Receiver<bool>) {
     let control = ConnectionControl::default();

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::domain::cluster::capacity::{self};
 use crate::domain::cluster::{self, attachment, settings};
 use crate::domain::placement::{insert, plan, VirtualClusterEntity};
-use crate::routes::cluster_views::{self, ViewContext};
+use crate::http::cluster_views::{self, ViewContext};
 use super::modify;
 use crate::domain::cluster::{ensure_unique_name, load, tenant_uid, validate_name, Cluster, KIND};
 use crate::domain::collection;

@@ -15,7 +15,7 @@ use crate::domain::versioned::{self, content_view, ManifestBody, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::scope::Scope;
-use crate::routes::modify_returning;
+use crate::http::modify_returning;
 use crate::state::SharedState;
 
 pub fn routes() -> Router<SharedState> {

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::modify;
 use crate::model::null_as_default;
-use crate::routes::cluster_views::profiles_view;
+use crate::http::cluster_views::profiles_view;
 use crate::domain::cluster::attachment::{
     attached, check_variables, ensure_distinct_packs, resolve, resolve_all, Attachment, AttachmentInput, AttachmentsBody, NameValue,
 };

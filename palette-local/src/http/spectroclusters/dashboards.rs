@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::domain::cluster::search::{self, SearchSpec};
-use crate::routes::cluster_views::{self, ViewContext};
+use crate::http::cluster_views::{self, ViewContext};
 use crate::model::null_as_default;
 use crate::domain::cluster::{list_live, load, tenant_uid, Cluster, NESTED};
 use crate::error::{ApiError, ApiResult};

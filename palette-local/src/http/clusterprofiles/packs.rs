@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::model::non_empty;
 use crate::scope::Scope;
-use crate::routes::modify_returning;
+use crate::http::modify_returning;
 use crate::state::SharedState;
 use crate::store::Tx;
 use crate::uid::is_uid;

@@ -1,13 +1,13 @@
 //! The `/v1` API, one module per object kind.
 //!
 //! # Adding a route module
-//! 1. Create `routes/<kind>.rs` with a `pub fn routes() -> Router<SharedState>` that
+//! 1. Create `http/<kind>.rs` with a `pub fn routes() -> Router<SharedState>` that
 //!    registers its paths exactly as the API reference spells them (`{uid}`-style
 //!    placeholders; the stats report these templates). The kind's stored types and
 //!    rules go in [`domain`](crate::domain), with an `impl Kind` naming its rows.
 //! 2. Add `pub mod <kind>;` and one `.merge(<kind>::routes())` line below.
 //!
-//! The request guard in `server.rs` already applies authentication, fault injection,
+//! The layers in `layers.rs` already apply authentication, fault injection,
 //! latency and stats to every route; handlers only do their own work.
 //!
 //! # Writing a handler

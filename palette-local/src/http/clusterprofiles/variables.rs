@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::domain::cluster_profile::variables::{validate, VariableInput};
 use crate::domain::cluster_profile::ClusterProfile;
 use crate::domain::collection;
-use crate::routes::modify;
+use crate::http::modify;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, NoContent, PathParams};
 use crate::scope::Scope;
