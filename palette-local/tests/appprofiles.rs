@@ -17,7 +17,7 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
-    let local = Local::start();
+    let local = Local::in_process();
     let project = local.default_project().await;
     let public = local.registry_uid("Public Repo").await;
     let bitnami = local.registry_uid("Bitnami").await;

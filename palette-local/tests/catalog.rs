@@ -11,7 +11,7 @@ fn items(body: &Value) -> &Vec<Value> {
 
 #[tokio::test]
 async fn registry_lookups() {
-    let local = Local::start();
+    let local = Local::in_process();
     let metadata = local.get("/v1/registries/metadata?scope=").send().await.ok(200).body;
     assert_eq!(items(&metadata).len(), 4);
     let public = items(&metadata).iter().find(|r| r["name"] == "Public Repo").unwrap();
@@ -58,7 +58,7 @@ async fn registry_lookups() {
 
 #[tokio::test]
 async fn pack_list_filters_fields_and_order() {
-    let local = Local::start();
+    let local = Local::in_process();
     let k8s = local.get("/v1/packs?filters=spec.name=kubernetes").send().await.ok(200).body;
     assert_eq!(items(&k8s).len(), 5, "five Kubernetes versions");
     let pack = &k8s["items"][0];
@@ -108,7 +108,7 @@ async fn pack_list_filters_fields_and_order() {
 
 #[tokio::test]
 async fn versions_of_a_pack_in_a_registry() {
-    let local = Local::start();
+    let local = Local::in_process();
     let public = local.registry_uid("Public Repo").await;
     let entity = local.get(&format!("/v1/packs/kubernetes/registries/{public}?cloudType=all")).send().await.ok(200).body;
     assert_eq!(entity["name"], "kubernetes");
@@ -142,7 +142,7 @@ async fn versions_of_a_pack_in_a_registry() {
 
 #[tokio::test]
 async fn pack_search() {
-    let local = Local::start();
+    let local = Local::in_process();
     let nginx = local
         .post("/v1/packs/search", json!({"filter": {"name": {"eq": "nginx"}}, "sort": [{"field": "type", "order": "desc"}]}))
         .send()
@@ -187,7 +187,7 @@ fn tag_entry<'a>(entity: &'a Value, tag: &str) -> &'a Value {
 
 #[tokio::test]
 async fn version_tags_float_to_the_newest_matching_version() {
-    let local = Local::start();
+    let local = Local::in_process();
     let public = local.registry_uid("Public Repo").await;
     let k8s = local.get(&format!("/v1/packs/kubernetes/registries/{public}")).send().await.ok(200).body;
     // Range tags are derived from the versions; each names the newest match.
@@ -212,7 +212,7 @@ async fn version_tags_float_to_the_newest_matching_version() {
 
 #[tokio::test]
 async fn profile_packs_resolve_tags_and_keep_them_as_written() {
-    let local = Local::start();
+    let local = Local::in_process();
     let project = local.default_project().await;
     let public = local.registry_uid("Public Repo").await;
     let (k8s_old, k8s_newest) = (local.pack_uid("kubernetes", "1.29.8").await, local.pack_uid("kubernetes", "1.29.10").await);
@@ -267,7 +267,7 @@ async fn profile_packs_resolve_tags_and_keep_them_as_written() {
 
 #[tokio::test]
 async fn app_tiers_take_a_version_tag() {
-    let local = Local::start();
+    let local = Local::in_process();
     let project = local.default_project().await;
     let redis = local.pack_uid("redis-operator", "6.2.18-1").await;
     let tier = |version: Value| json!({"name": "cache", "type": "operator-instance", "sourceAppTierUid": redis, "version": version});
@@ -287,7 +287,7 @@ async fn app_tiers_take_a_version_tag() {
 
 #[tokio::test]
 async fn pack_search_filters_on_source_fips_and_add_on_type() {
-    let local = Local::start();
+    let local = Local::in_process();
     let names = |body: &Value| {
         let mut names: Vec<String> = items(body).iter().map(|p| p["spec"]["name"].as_str().unwrap().to_string()).collect();
         names.sort();

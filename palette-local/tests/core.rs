@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn every_request_needs_a_valid_key() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.anonymous(Method::GET, "/v1/dashboard/projects/metadata").send().await.error(401, "Unauthorized");
     local
         .anonymous(Method::GET, "/v1/dashboard/projects/metadata")
@@ -25,14 +25,14 @@ async fn every_request_needs_a_valid_key() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_with_v1_errors() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.get("/v1/no/such/path").send().await.error(404, "ResourceNotFound");
     local.call(Method::PATCH, "/v1/projects").send().await.error(405, "MethodNotAllowed");
 }
 
 #[tokio::test]
 async fn login_gives_a_session_token() {
-    let local = Local::start();
+    let local = Local::in_process();
     let login = local
         .anonymous(Method::POST, "/v1/auth/authenticate?setCookie=true")
         .json(json!({"emailId": "admin@palette.local", "password": "palette-local", "org": "palette-local"}))
@@ -61,7 +61,7 @@ async fn login_gives_a_session_token() {
 
 #[tokio::test]
 async fn identity_endpoints() {
-    let local = Local::start();
+    let local = Local::in_process();
     let info = local.get("/v1/users/info").send().await.ok(200).body;
     assert_eq!(info["orgName"], "palette-local");
     assert!(is_uid(info["tenantUid"].as_str().unwrap()) && is_uid(info["userUid"].as_str().unwrap()));
@@ -80,7 +80,7 @@ async fn identity_endpoints() {
 
 #[tokio::test]
 async fn scope_must_name_an_existing_project() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.get("/v1/dashboard/clusterprofiles/metadata").project("0123456789abcdef01234567").send().await.error(404, "ResourceNotFound");
     local.get("/v1/dashboard/clusterprofiles/metadata").project("not-a-uid").send().await.error(400, "BadRequest");
     let project = local.default_project().await;
@@ -90,7 +90,7 @@ async fn scope_must_name_an_existing_project() {
 
 #[tokio::test]
 async fn malformed_requests_are_rejected_and_change_nothing() {
-    let local = Local::start();
+    let local = Local::in_process();
     let before = local.get("/v1/dashboard/projects/metadata").send().await.ok(200).body;
     for body in [
         "{",
@@ -115,7 +115,7 @@ async fn malformed_requests_are_rejected_and_change_nothing() {
 
 #[tokio::test]
 async fn oversized_and_non_json_bodies_are_refused_with_v1_errors_and_change_nothing() {
-    let local = Local::start();
+    let local = Local::in_process();
     let before = local.get("/v1/dashboard/projects/metadata").send().await.ok(200).body;
     let project = |name: &str| json!({"metadata": {"name": name}}).to_string();
     // 10 MB: far over the 2 MiB limit, whatever the content type says.
@@ -142,7 +142,7 @@ async fn oversized_and_non_json_bodies_are_refused_with_v1_errors_and_change_not
 
 #[tokio::test]
 async fn creates_return_uid_and_audit_header_with_server_fields() {
-    let local = Local::start();
+    let local = Local::in_process();
     let created = local
         .post(
             "/v1/projects",
@@ -238,7 +238,7 @@ async fn an_invalid_seed_stops_the_start() {
 
 #[tokio::test]
 async fn stats_count_routes_by_template_and_status() {
-    let local = Local::start();
+    let local = Local::in_process();
     let project = local.default_project().await;
     local.post("/__admin/stats/reset", json!({})).send().await.ok(204);
     local.get(&format!("/v1/projects/{project}")).send().await.ok(200);
@@ -256,7 +256,7 @@ async fn stats_count_routes_by_template_and_status() {
 
 #[tokio::test]
 async fn admin_reset_reseeds_and_time_advances() {
-    let local = Local::start();
+    let local = Local::in_process();
     let extra = local.create_project("temporary").await;
     local.post("/__admin/time/advance", json!({"seconds": 120})).send().await.ok(200);
     local.post("/__admin/reset", json!({})).send().await.ok(204);

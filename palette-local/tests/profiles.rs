@@ -35,7 +35,7 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
-    let local = Local::start();
+    let local = Local::in_process();
     let project = local.default_project().await;
     let registry = local.registry_uid("Public Repo").await;
     Fixture { local, project, registry }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn project_crud() {
-    let local = Local::start();
+    let local = Local::in_process();
     let uid = local
         .post("/v1/projects", json!({"metadata": {"name": "team-a", "labels": {"env": "dev"}, "annotations": {"description": "first"}},
                                      "spec": {"teams": [{"teamId": "t1", "roles": ["r1"]}]}}))
@@ -50,7 +50,7 @@ async fn project_crud() {
 
 #[tokio::test]
 async fn project_names_are_unique() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.post("/v1/projects", json!({"metadata": {"name": "Default"}})).send().await.error(409, "DuplicateName");
     let uid = local.create_project("other").await;
     local.put(&format!("/v1/projects/{uid}"), json!({"metadata": {"name": "Default"}})).send().await.error(409, "DuplicateName");
@@ -62,7 +62,7 @@ async fn project_names_are_unique() {
 
 #[tokio::test]
 async fn delete_removes_the_project_contents_but_not_its_clusters() {
-    let local = Local::start();
+    let local = Local::in_process();
     let uid = local.create_project("doomed").await;
     let profile = local
         .post("/v1/clusterprofiles", json!({"metadata": {"name": "p"}, "spec": {"template": {"type": "add-on"}}}))
@@ -83,7 +83,7 @@ async fn delete_removes_the_project_contents_but_not_its_clusters() {
 
 #[tokio::test]
 async fn metadata_lookup_by_name() {
-    let local = Local::start();
+    let local = Local::in_process();
     let uid = local.create_project("lookup").await;
     let all = local.get("/v1/dashboard/projects/metadata").send().await.ok(200).body;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
@@ -101,7 +101,7 @@ fn names(page: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn dashboard_pages_filters_and_sorts() {
-    let local = Local::start();
+    let local = Local::in_process();
     for index in 0..57 {
         local.create_project(&format!("p-{index:02}")).await;
     }
@@ -151,7 +151,7 @@ async fn dashboard_pages_filters_and_sorts() {
 
 #[tokio::test]
 async fn sixteen_concurrent_clients_leave_a_consistent_database() {
-    let local = Arc::new(Local::start());
+    let local = Arc::new(Local::in_process());
     let mut workers = Vec::new();
     for worker in 0..16 {
         let local = local.clone();

@@ -1,5 +1,7 @@
-//! Shared helpers of the palette-local integration tests: a spawned server on a free
-//! loopback port that dies with the test, and a small JSON client.
+//! Shared helpers of the palette-local integration tests: a server, either the whole
+//! router in process over an in-memory store (route-level tests) or a spawned binary
+//! on a free loopback port that dies with the test (restarts, signals, resets, real
+//! concurrent clients), and a small JSON client that drives both the same way.
 // Each test binary includes this module and uses a different part of it.
 #![allow(dead_code)]
 
@@ -8,7 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
 use reqwest::header::HeaderMap;
+use axum::body::Body;
+use axum::Router;
+use clap::Parser;
+use palette_local::config::Config;
+use palette_local::server;
+use palette_local::state::AppState;
 use reqwest::{Method, RequestBuilder};
+use tower::ServiceExt;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -17,8 +26,9 @@ pub const API_KEY: &str = "palette-local-dev-key";
 /// A running `palette-local`. Dropping it kills the process; it also exits by itself
 /// when this test process dies (its stdin closes).
 pub struct Local {
-    child: Child,
+    child: Option<Child>,
     stdin: Option<ChildStdin>,
+    router: Option<Router>,
     pub url: String,
     pub db: PathBuf,
     client: reqwest::Client,
@@ -26,6 +36,23 @@ pub struct Local {
 }
 
 impl Local {
+    /// The complete router (every layer included) over an in-memory store with the
+    /// built-in seed, called without a socket. Its `url` is not reachable: tests
+    /// that need a real connection start the binary.
+    pub fn in_process() -> Local {
+        let config = Config::parse_from(["palette-local", "--db", ":memory:"]);
+        let state = AppState::open(&config).expect("opening an in-memory palette-local");
+        Local {
+            child: None,
+            stdin: None,
+            router: Some(server::router(state)),
+            url: "http://in-process.invalid".to_string(),
+            db: PathBuf::from(":memory:"),
+            client: reqwest::Client::new(),
+            _dir: None,
+        }
+    }
+
     /// A server on a fresh database in a temporary directory, with the built-in seed.
     pub fn start() -> Local {
         Self::start_args(&[])
@@ -56,30 +83,43 @@ impl Local {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("read the startup line");
         let url = palette_local::ready::url(&line).unwrap_or_else(|| panic!("unexpected startup line {line:?}")).to_string();
-        Local { stdin: child.stdin.take(), child, url, db: db.to_path_buf(), client: reqwest::Client::new(), _dir: None }
+        Local {
+            stdin: child.stdin.take(),
+            child: Some(child),
+            router: None,
+            url,
+            db: db.to_path_buf(),
+            client: reqwest::Client::new(),
+            _dir: None,
+        }
     }
 
     /// Stops the server the graceful way (stdin closed) and waits for it.
     pub fn stop(mut self) -> std::process::ExitStatus {
         drop(self.stdin.take());
-        self.child.wait().expect("wait for palette-local")
+        self.process().wait().expect("wait for palette-local")
+    }
+
+    fn process(&mut self) -> &mut Child {
+        self.child.as_mut().expect("a spawned palette-local (this one runs in process)")
     }
 
     /// Sends `signal` (e.g. `TERM`) to the server process and waits for it to exit.
     pub fn signal_and_wait(mut self, signal: &str) -> std::process::ExitStatus {
-        let status = Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().expect("run kill");
+        let pid = self.process().id();
+        let status = Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().expect("run kill");
         assert!(status.success(), "kill -{signal} failed");
-        self.child.wait().expect("wait for palette-local")
+        self.process().wait().expect("wait for palette-local")
     }
 
     /// A request with the default API key.
     pub fn call(&self, method: Method, path: &str) -> Call {
-        Call { builder: self.client.request(method, format!("{}{path}", self.url)).header("ApiKey", API_KEY) }
+        self.anonymous(method, path).header("ApiKey", API_KEY)
     }
 
     /// A request without credentials.
     pub fn anonymous(&self, method: Method, path: &str) -> Call {
-        Call { builder: self.client.request(method, format!("{}{path}", self.url)) }
+        Call { builder: self.client.request(method, format!("{}{path}", self.url)), router: self.router.clone() }
     }
 
     pub fn get(&self, path: &str) -> Call {
@@ -142,42 +182,66 @@ impl Local {
 
 impl Drop for Local {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
 pub struct Call {
     builder: RequestBuilder,
+    router: Option<Router>,
 }
 
 impl Call {
     pub fn project(self, uid: &str) -> Call {
-        Call { builder: self.builder.header("ProjectUid", uid) }
+        Call { builder: self.builder.header("ProjectUid", uid), router: self.router }
     }
 
     pub fn header(self, name: &str, value: &str) -> Call {
-        Call { builder: self.builder.header(name, value) }
+        Call { builder: self.builder.header(name, value), router: self.router }
     }
 
     pub fn json(self, body: Value) -> Call {
-        Call { builder: self.builder.json(&body) }
+        Call { builder: self.builder.json(&body), router: self.router }
     }
 
     pub fn raw(self, body: &str) -> Call {
-        Call { builder: self.builder.header("Content-Type", "application/json").body(body.to_string()) }
+        Call { builder: self.builder.header("Content-Type", "application/json").body(body.to_string()), router: self.router }
     }
 
     /// A body sent as it is, with whatever `Content-Type` the call sets (none by default).
     pub fn body(self, body: &str) -> Call {
-        Call { builder: self.builder.body(body.to_string()) }
+        Call { builder: self.builder.body(body.to_string()), router: self.router }
     }
 
     pub async fn send(self) -> Reply {
+        if let Some(router) = self.router {
+            return Self::send_in_process(router, self.builder).await;
+        }
         let response = self.builder.send().await.expect("request failed");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.expect("response body");
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::Null) };
+        Reply { status, headers, body, text }
+    }
+}
+
+impl Call {
+    async fn send_in_process(router: Router, builder: RequestBuilder) -> Reply {
+        let request = builder.build().expect("a well-formed request");
+        let body = request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec).unwrap_or_default();
+        let mut http_request = axum::http::Request::builder().method(request.method().clone()).uri(request.url().as_str());
+        for (name, value) in request.headers() {
+            http_request = http_request.header(name, value);
+        }
+        let response = router.oneshot(http_request.body(Body::from(body)).expect("a request")).await.expect("the router answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("response body");
+        let text = String::from_utf8(bytes.to_vec()).expect("a UTF-8 body");
         let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::Null) };
         Reply { status, headers, body, text }
     }
