@@ -29,13 +29,16 @@ impl ConnectionControl {
     }
 }
 
-/// Requests that need no credentials.
-const PUBLIC_ROUTES: &[&str] = &["POST /v1/auth/authenticate"];
+/// Requests that need no credentials, as (method, route template).
+const PUBLIC_ROUTES: &[(&str, &str)] = &[("POST", "/v1/auth/authenticate")];
+
+fn route_template(req: &Request) -> &str {
+    req.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str)
+}
 
 /// The request key used by the stats and the fault routes: `METHOD /route/{template}`.
 fn route_key(req: &Request) -> String {
-    let template = req.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
-    format!("{} {}", req.method(), template)
+    format!("{} {}", req.method(), route_template(req))
 }
 
 fn is_api(req: &Request) -> bool {
@@ -80,7 +83,8 @@ pub async fn inject_faults(State(app): State<SharedState>, req: Request, next: N
 
 /// Lets through public routes and requests carrying a valid API key or session token.
 pub async fn authenticate(State(app): State<SharedState>, req: Request, next: Next) -> Response {
-    if PUBLIC_ROUTES.contains(&route_key(&req).as_str()) || app.auth.allows(req.headers(), app.clock.now()) {
+    let public = PUBLIC_ROUTES.contains(&(req.method().as_str(), route_template(&req)));
+    if public || app.auth.allows(req.headers(), app.clock.now()) {
         next.run(req).await
     } else {
         ApiError::unauthorized().into_response()

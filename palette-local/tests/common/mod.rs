@@ -231,13 +231,8 @@ impl Call {
 
 impl Call {
     async fn send_in_process(router: Router, builder: RequestBuilder) -> Reply {
-        let request = builder.build().expect("a well-formed request");
-        let body = request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec).unwrap_or_default();
-        let mut http_request = axum::http::Request::builder().method(request.method().clone()).uri(request.url().as_str());
-        for (name, value) in request.headers() {
-            http_request = http_request.header(name, value);
-        }
-        let response = router.oneshot(http_request.body(Body::from(body)).expect("a request")).await.expect("the router answers");
+        let request = axum::http::Request::try_from(builder.build().expect("a well-formed request")).expect("an HTTP request");
+        let response = router.oneshot(request.map(Body::new)).await.expect("the router answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("response body");
