@@ -1,12 +1,11 @@
-//! Shared helpers of the palette-local integration tests: a server, either the whole
+//! Shared helpers of the palette-local HTTP tests: a server, either the whole
 //! router in process over an in-memory store (route-level tests) or a spawned binary
-//! on a free loopback port that dies with the test (restarts, signals, resets, real
-//! concurrent clients), and a small JSON client that drives both the same way.
-// Each test binary includes this module and uses a different part of it.
-#![allow(dead_code)]
+//! on a free loopback port that dies with the test (restarts, signals, resets,
+//! latency seen over a socket, reading the database file), and a small JSON client
+//! that drives both the same way.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 
 use reqwest::header::HeaderMap;
@@ -30,7 +29,6 @@ pub struct Local {
     stdin: Option<ChildStdin>,
     router: Option<Router>,
     pub url: String,
-    pub db: PathBuf,
     client: reqwest::Client,
     _dir: Option<TempDir>,
 }
@@ -40,14 +38,19 @@ impl Local {
     /// built-in seed, called without a socket. Its `url` is not reachable: tests
     /// that need a real connection start the binary.
     pub fn in_process() -> Local {
-        let config = Config::parse_from(["palette-local", "--db", ":memory:"]);
+        Self::in_process_args(&[])
+    }
+
+    /// Like [`Local::in_process`] with the binary's command line flags (`--seed`,
+    /// lifecycle timings, faults, rate limits), parsed as the binary parses them.
+    pub fn in_process_args(args: &[&str]) -> Local {
+        let config = Config::parse_from(["palette-local", "--db", ":memory:"].into_iter().chain(args.iter().copied()));
         let state = AppState::open(&config).expect("opening an in-memory palette-local");
         Local {
             child: None,
             stdin: None,
             router: Some(server::router(state)),
             url: "http://in-process.invalid".to_string(),
-            db: PathBuf::from(":memory:"),
             client: reqwest::Client::new(),
             _dir: None,
         }
@@ -88,7 +91,6 @@ impl Local {
             child: Some(child),
             router: None,
             url,
-            db: db.to_path_buf(),
             client: reqwest::Client::new(),
             _dir: None,
         }

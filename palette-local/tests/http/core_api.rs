@@ -1,9 +1,8 @@
-//! palette-local core behaviour over real HTTP: start-up, auth, errors, scope,
-//! validation, persistence, seeds and the admin API.
+//! palette-local's core behaviour over the HTTP API (the module is not called `core`,
+//! the name of the standard crate): start-up, auth, errors, scope, validation,
+//! persistence, seeds and the admin API.
 
-mod common;
-
-use common::{is_uid, Local, API_KEY};
+use crate::common::{is_uid, Local, API_KEY};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -209,7 +208,7 @@ async fn a_seed_file_replaces_the_builtin_seed() {
         .to_string(),
     )
     .unwrap();
-    let local = Local::start_args(&["--seed", seed.to_str().unwrap()]);
+    let local = Local::in_process_args(&["--seed", seed.to_str().unwrap()]);
     local.get("/v1/users/info").send().await.error(401, "Unauthorized");
     let projects = local.anonymous(Method::GET, "/v1/dashboard/projects/metadata").header("ApiKey", "key-b").send().await.ok(200).body;
     assert_eq!(projects["items"].as_array().unwrap().len(), 1);

@@ -1,9 +1,7 @@
-//! Application profiles over real HTTP: typed tiers, tier manifests, metadata,
+//! Application profiles over the HTTP API: typed tiers, tier manifests, metadata,
 //! clone, dashboards, scoping and validation.
 
-mod common;
-
-use common::{is_uid, Local};
+use crate::common::{is_uid, Local};
 use serde_json::{json, Value};
 
 struct Fixture {

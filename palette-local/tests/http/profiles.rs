@@ -1,9 +1,7 @@
-//! Cluster profiles over real HTTP: draft/publish, versions, clone, packs and
+//! Cluster profiles over the HTTP API: draft/publish, versions, clone, packs and
 //! manifests, variables, dashboards, scoping and validation.
 
-mod common;
-
-use common::{is_uid, Local};
+use crate::common::{is_uid, Local};
 use serde_json::{json, Value};
 
 const CONFIG_MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\ndata:\n  a: b\n";

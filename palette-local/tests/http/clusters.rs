@@ -1,12 +1,11 @@
-//! palette-local's cluster side over real HTTP against the spawned binary: cluster
-//! groups, virtual clusters and their lifecycles, quotas, profiles, day-2 settings,
-//! kubeconfigs, cloud configs, dashboards and persistence across a restart.
-
-mod common;
+//! palette-local's cluster side: cluster groups, virtual clusters and their
+//! lifecycles, quotas, profiles, day-2 settings, kubeconfigs, cloud configs,
+//! dashboards and persistence across a restart. Tests run on the router in process;
+//! the restart and the test reading the database file spawn the binary.
 
 use std::path::{Path, PathBuf};
 
-use common::{Local, Reply, API_KEY};
+use crate::common::{self, Local, Reply, API_KEY};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -28,7 +27,7 @@ fn seed() -> Value {
     })
 }
 
-/// A `palette-local` on the database in `dir` with [`seed`], and the two projects.
+/// A `palette-local` with [`seed`], and the two projects.
 struct Server {
     local: Local,
     project: String,
@@ -44,21 +43,20 @@ struct Timings {
 const QUICK: Timings = Timings { provision: 10, delete: 4, pause: 2 };
 
 impl Server {
+    /// The router in process over an in-memory store.
+    async fn in_process(timings: &Timings) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = flags(dir.path(), timings);
+        Self::around(Local::in_process_args(&flags.iter().map(String::as_str).collect::<Vec<_>>())).await
+    }
+
+    /// The spawned binary on the database in `dir` (kept after it stops).
     async fn start(dir: &Path, timings: &Timings) -> Server {
-        let seed_path = dir.join("seed.json");
-        std::fs::write(&seed_path, seed().to_string()).unwrap();
-        let (provision, delete, pause) = (timings.provision.to_string(), timings.delete.to_string(), timings.pause.to_string());
-        let args = [
-            "--seed",
-            seed_path.to_str().unwrap(),
-            "--provision-seconds",
-            &provision,
-            "--delete-seconds",
-            &delete,
-            "--pause-seconds",
-            &pause,
-        ];
-        let local = Local::start_on(&dir.join("palette.db"), &args);
+        let flags = flags(dir, timings);
+        Self::around(Local::start_on(&dir.join("palette.db"), &flags.iter().map(String::as_str).collect::<Vec<_>>())).await
+    }
+
+    async fn around(local: Local) -> Server {
         let project = local.default_project().await;
         let other_project = local.project_uid("Other").await;
         Server { local, project, other_project }
@@ -153,6 +151,25 @@ impl Server {
     }
 }
 
+/// The flags giving [`seed`] (written into `dir`) and `timings`.
+fn flags(dir: &Path, timings: &Timings) -> Vec<String> {
+    let seed_path = dir.join("seed.json");
+    std::fs::write(&seed_path, seed().to_string()).unwrap();
+    let seed_path = seed_path.to_str().unwrap().to_string();
+    [
+        "--seed",
+        &seed_path,
+        "--provision-seconds",
+        &timings.provision.to_string(),
+        "--delete-seconds",
+        &timings.delete.to_string(),
+        "--pause-seconds",
+        &timings.pause.to_string(),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 fn virtual_body(name: &str, group: &str, host: &str, cpu: i64) -> Value {
     json!({ "metadata": { "name": name, "labels": { "env": "dev" }, "annotations": { "description": "test" } },
             "spec": {
@@ -179,8 +196,7 @@ fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &s
 
 #[tokio::test]
 async fn cluster_groups_crud_lookups_and_errors() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, host2) = server.hosts().await;
     let limits = json!({ "cpuMilliCore": 6000, "memoryMiB": 8192, "storageGiB": 50, "overSubscription": 120 });
     let group = server.group("cg-dev", &[&host1, &host2], limits.clone()).await;
@@ -310,8 +326,7 @@ async fn cluster_groups_crud_lookups_and_errors() {
 
 #[tokio::test]
 async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, host2) = server.hosts().await;
     let group = server.group("cg", &[&host1, &host2], json!({})).await;
     let created = server
@@ -430,8 +445,7 @@ async fn virtual_cluster_provisions_over_the_clock_and_serves_kubeconfigs() {
 
 #[tokio::test]
 async fn pause_resume_and_delete_follow_the_clock() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({})).await;
     let uid = server.virtual_cluster("vc-1", &group, 2).await;
@@ -518,8 +532,7 @@ async fn finished_deletions_are_absent_to_reads_and_removed_by_the_next_write() 
 
 #[tokio::test]
 async fn quotas_bind_creates_and_resizes() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, host2) = server.hosts().await;
     // 5000 millicores at 120% = 6 CPU in the group; host-2 has 8 CPU.
     let group = server.group("cg", &[&host2], json!({ "cpuMilliCore": 5000, "overSubscription": 120 })).await;
@@ -601,8 +614,7 @@ async fn provisioning_continues_across_a_restart() {
 
 #[tokio::test]
 async fn attached_profiles_variables_and_apply_status() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({})).await;
     let variables = json!([{ "name": "replicas", "format": "number", "defaultValue": "1" }, { "name": "secret", "isSensitive": true }]);
@@ -701,8 +713,7 @@ async fn attached_profiles_variables_and_apply_status() {
 
 #[tokio::test]
 async fn day_two_settings_round_trip() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &Timings { provision: 0, delete: 0, pause: 0 }).await;
+    let server = Server::in_process(&Timings { provision: 0, delete: 0, pause: 0 }).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({})).await;
     let mut body = virtual_body("vc-1", &group, "", 4);
@@ -835,8 +846,7 @@ async fn listed_uid(server: &Server, path: &str) -> Value {
 
 #[tokio::test]
 async fn dashboards_search_filter_sort_and_page() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &Timings { provision: 0, delete: 0, pause: 0 }).await;
+    let server = Server::in_process(&Timings { provision: 0, delete: 0, pause: 0 }).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({})).await;
     for name in ["vc-c", "vc-a", "vc-b", "other"] {
@@ -921,8 +931,7 @@ async fn dashboards_search_filter_sort_and_page() {
 
 #[tokio::test]
 async fn app_deployments_follow_their_cluster() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({ "cpuMilliCore": 4000 })).await;
     let app = json!({ "metadata": { "name": "shop" }, "spec": { "version": "1.0.0", "template": { "appTiers": [
@@ -994,8 +1003,7 @@ async fn app_deployments_follow_their_cluster() {
 
 #[tokio::test]
 async fn app_deployments_roll_out_tiers_change_versions_fail_on_demand_and_are_found_by_name() {
-    let (_dir, path) = temp();
-    let server = Server::start(&path, &QUICK).await;
+    let server = Server::in_process(&QUICK).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({})).await;
     let cluster = server.virtual_cluster("vc-apps", &group, 2).await;

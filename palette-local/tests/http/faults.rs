@@ -1,11 +1,11 @@
-//! Fault injection over real HTTP: reproducible sequences, connection resets,
-//! runtime control and latency.
-
-mod common;
+//! Fault injection and the rate limit: reproducible sequences, connection resets,
+//! runtime control, latency, injected statuses and Palette's rate limit. The layers
+//! are in the router, so tests run it in process; connection resets and latency
+//! (measured by a client over a socket) spawn the binary.
 
 use std::time::{Duration, Instant};
 
-use common::Local;
+use crate::common::{self, Local};
 use reqwest::Method;
 use serde_json::json;
 
@@ -39,7 +39,7 @@ async fn a_fixed_seed_gives_the_same_faults() {
 
 #[tokio::test]
 async fn faults_are_switched_at_runtime_and_spare_the_admin_api() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.get("/v1/users/info").send().await.ok(200);
     let settings = local.post("/__admin/faults", json!({"rate": 1.0, "seed": 3})).send().await.ok(200).body;
     assert_eq!(settings["rate"], 1.0);
@@ -97,7 +97,7 @@ async fn latency_is_added_to_api_responses() {
 
 #[tokio::test]
 async fn invalid_fault_settings_are_rejected() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.post("/__admin/faults", json!({"rate": 1.5})).send().await.error(400, "BadRequest");
     local.post("/__admin/faults", json!({"reset_rate": 0.5})).send().await.error(400, "BadRequest");
     local.call(Method::POST, "/__admin/faults").raw("{").send().await.error(400, "BadRequest");
@@ -119,7 +119,7 @@ async fn burst(local: &Local, path: &str, count: usize) -> Vec<u16> {
 
 #[tokio::test]
 async fn the_rate_limit_answers_429_too_many_requests_beyond_rate_times_burst() {
-    let local = Local::start_args(&["--rate-limit", "1", "--rate-burst", "6"]);
+    let local = Local::in_process_args(&["--rate-limit", "1", "--rate-burst", "6"]);
     local.post("/__admin/stats/reset", json!({})).send().await.ok(204);
     let statuses = burst(&local, "/v1/users/info", 10).await;
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 6, "rate 1 × burst 6: {statuses:?}");
@@ -139,7 +139,7 @@ async fn the_rate_limit_answers_429_too_many_requests_beyond_rate_times_burst() 
 
 #[tokio::test]
 async fn the_rate_limit_is_off_by_default_and_set_through_the_admin_api() {
-    let local = Local::start();
+    let local = Local::in_process();
     assert!(burst(&local, "/v1/users/info", 60).await.iter().all(|s| *s == 200));
     let settings = local.get("/__admin/rate-limit").send().await.ok(200).body;
     assert_eq!(settings["rate"], 0.0);
@@ -164,7 +164,7 @@ async fn the_rate_limit_is_off_by_default_and_set_through_the_admin_api() {
 
 #[tokio::test]
 async fn rate_limit_flags_take_per_prefix_overrides() {
-    let local = Local::start_args(&["--rate-limit", "10", "--rate-limit-path", "/v1/users=1/2", "--rate-limit-path", "/v1/cloudconfigs=20"]);
+    let local = Local::in_process_args(&["--rate-limit", "10", "--rate-limit-path", "/v1/users=1/2", "--rate-limit-path", "/v1/cloudconfigs=20"]);
     let settings = local.get("/__admin/rate-limit").send().await.ok(200).body;
     assert_eq!(settings["paths"]["/v1/users"], json!({"rate": 1.0, "burst": 2.0}));
     assert_eq!(settings["paths"]["/v1/cloudconfigs"], json!({"rate": 20.0, "burst": 5.0}));
@@ -182,7 +182,7 @@ async fn rate_limit_flags_take_per_prefix_overrides() {
 
 #[tokio::test]
 async fn failing_routes_fail_every_time_with_their_status() {
-    let local = Local::start();
+    let local = Local::in_process();
     local.post("/__admin/faults", json!({"failRoutes": {"POST /v1/dashboard/projects": 500}})).send().await.ok(200);
     for _ in 0..3 {
         local.post("/v1/dashboard/projects", json!({})).send().await.error(500, "InternalError");

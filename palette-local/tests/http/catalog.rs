@@ -1,8 +1,6 @@
-//! Registries and packs over real HTTP: every lookup form the provider uses.
+//! Registries and packs over the HTTP API: every lookup form the provider uses.
 
-mod common;
-
-use common::{is_uid, Local};
+use crate::common::{is_uid, Local};
 use serde_json::{json, Value};
 
 fn items(body: &Value) -> &Vec<Value> {

@@ -1,11 +1,9 @@
-//! Projects over real HTTP: CRUD, names, lookups, paging and concurrent clients.
-
-mod common;
+//! Projects over the HTTP API: CRUD, names, lookups, paging and concurrent clients.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::Local;
+use crate::common::Local;
 use serde_json::{json, Value};
 
 #[tokio::test]
