@@ -6,16 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::cluster_profiles::effective_version;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::not_empty;
-use terraform_plugin::protocol::value::{Type, Value};
+use terraform_plugin::protocol::value::Type;
 use crate::provider::{call, Palette};
 use crate::domain::packs::compare_versions;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct AppProfileLookup {
+pub struct AppProfileLookup {
     id: Option<String>,
     name: String,
     version: Option<String>,
@@ -25,6 +24,8 @@ pub struct ApplicationProfileDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for ApplicationProfileDataSource {
+    type Model = AppProfileLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_application_profile"
     }
@@ -40,8 +41,7 @@ impl DataSource<Palette> for ApplicationProfileDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: AppProfileLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: AppProfileLookup) -> Result<AppProfileLookup, ResourceError> {
         let profiles = ctx.data().client.list_app_profiles(&call(ctx), &ctx.data().project_scope()).await?;
         let mut versions: Vec<(String, String)> = profiles
             .iter()
@@ -55,6 +55,6 @@ impl DataSource<Palette> for ApplicationProfileDataSource {
         })?;
         lookup.id = Some(uid);
         lookup.version = Some(version);
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

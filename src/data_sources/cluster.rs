@@ -5,7 +5,6 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{not_empty, one_of};
@@ -13,7 +12,7 @@ use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct ClusterLookup {
+pub struct ClusterLookup {
     id: Option<String>,
     name: String,
     context: Option<String>,
@@ -30,6 +29,8 @@ pub struct ClusterDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for ClusterDataSource {
+    type Model = ClusterLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_cluster"
     }
@@ -57,8 +58,7 @@ impl DataSource<Palette> for ClusterDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: ClusterLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: ClusterLookup) -> Result<ClusterLookup, ResourceError> {
         let context = lookup.context.clone().unwrap_or_else(|| "project".to_string());
         let scope = ctx.data().scope(&context);
         let client = &ctx.data().client;
@@ -91,6 +91,6 @@ impl DataSource<Palette> for ClusterDataSource {
         lookup.cluster_timezone = Some(cluster.spec.cluster_config.as_ref().map(|c| c.timezone.clone()).unwrap_or_default());
         lookup.id = Some(uid);
         lookup.context = Some(context);
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

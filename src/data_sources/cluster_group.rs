@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::conventions::context_for_scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{not_empty, one_of};
@@ -13,7 +12,7 @@ use terraform_plugin::protocol::value::{Type, Value};
 use crate::provider::{call, Palette};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct GroupLookup {
+pub struct GroupLookup {
     id: Option<String>,
     name: String,
     context: Option<String>,
@@ -23,6 +22,8 @@ pub struct ClusterGroupDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for ClusterGroupDataSource {
+    type Model = GroupLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_cluster_group"
     }
@@ -43,8 +44,7 @@ impl DataSource<Palette> for ClusterGroupDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: GroupLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: GroupLookup) -> Result<GroupLookup, ResourceError> {
         let context = lookup.context.clone().unwrap_or_else(|| "tenant".to_string());
         let client = &ctx.data().client;
         // Tenant and system groups are listed by the metadata listing without a
@@ -64,6 +64,6 @@ impl DataSource<Palette> for ClusterGroupDataSource {
         })?;
         lookup.id = Some(uid);
         lookup.context = Some(context);
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

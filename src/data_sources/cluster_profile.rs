@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::conventions::scope_annotation;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{exactly_one_of, one_of};
@@ -35,7 +34,7 @@ struct PackOut {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct ProfileLookup {
+pub struct ProfileLookup {
     id: Option<String>,
     name: Option<String>,
     version: Option<String>,
@@ -64,6 +63,8 @@ pub struct ClusterProfileDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for ClusterProfileDataSource {
+    type Model = ProfileLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_cluster_profile"
     }
@@ -82,8 +83,7 @@ impl DataSource<Palette> for ClusterProfileDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: ProfileLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: ProfileLookup) -> Result<ProfileLookup, ResourceError> {
         let context = lookup.context.clone().unwrap_or_else(|| "project".into());
         let client = &ctx.data().client;
         let call = call(ctx);
@@ -146,6 +146,6 @@ impl DataSource<Palette> for ClusterProfileDataSource {
         lookup.name = Some(profile.metadata.name.clone());
         lookup.version = Some(profile.version().to_string());
         lookup.pack = packs;
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

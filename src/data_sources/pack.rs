@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::packs::{FilterString, PackSearch, PackSearchFilter};
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use terraform_plugin::framework::validators::{conflicts_with, one_of};
@@ -25,7 +24,7 @@ struct AdvanceFilters {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct PackLookup {
+pub struct PackLookup {
     id: Option<String>,
     filters: Option<String>,
     advance_filters: Vec<AdvanceFilters>,
@@ -46,6 +45,8 @@ fn set_of(name: &str, allowed: &[&str], what: &str) -> Attribute {
 
 #[async_trait]
 impl DataSource<Palette> for PackDataSource {
+    type Model = PackLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_pack"
     }
@@ -87,8 +88,7 @@ impl DataSource<Palette> for PackDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: PackLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: PackLookup) -> Result<PackLookup, ResourceError> {
         let client = &ctx.data().client;
         let call = call(ctx);
         let scope = ctx.data().project_scope();
@@ -142,6 +142,6 @@ impl DataSource<Palette> for PackDataSource {
         lookup.pack_type = Some(pack.spec.pack_type);
         lookup.cloud = Some(pack.spec.cloud_types);
         lookup.values = Some(pack.spec.values);
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::packs::PackTagQuery;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{not_empty, one_of};
@@ -15,7 +14,7 @@ use crate::provider::{call, Palette};
 use crate::domain::packs::{compare_versions, lookup_name, select_tag, MANIFEST_PACK_UID};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct SimpleLookup {
+pub struct SimpleLookup {
     id: Option<String>,
     name: String,
     version: Option<String>,
@@ -30,6 +29,8 @@ pub struct PackSimpleDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for PackSimpleDataSource {
+    type Model = SimpleLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_pack_simple"
     }
@@ -49,12 +50,11 @@ impl DataSource<Palette> for PackSimpleDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: SimpleLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: SimpleLookup) -> Result<SimpleLookup, ResourceError> {
         if lookup.pack_type == "manifest" {
             lookup.id = Some(MANIFEST_PACK_UID.to_string());
             lookup.values = Some(String::new());
-            return ctx.state(&lookup);
+            return Ok(lookup);
         }
         let Some(registry_uid) = lookup.registry_uid.clone() else {
             return Err(ResourceError::new("registry_uid required", format!("A {} pack is looked up in one registry: set registry_uid (e.g. from spectrocloud_registry).", lookup.pack_type)));
@@ -86,6 +86,6 @@ impl DataSource<Palette> for PackSimpleDataSource {
         // A tag is kept as written; the id is the version it selects.
         lookup.version = Some(lookup.version.clone().unwrap_or_else(|| tag.version.clone()));
         lookup.id = Some(tag.pack_uid.clone());
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

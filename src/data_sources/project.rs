@@ -4,15 +4,14 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{exactly_one_of, not_empty};
-use terraform_plugin::protocol::value::{Type, Value};
+use terraform_plugin::protocol::value::Type;
 use crate::provider::{call, Palette};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct ProjectLookup {
+pub struct ProjectLookup {
     id: Option<String>,
     name: Option<String>,
 }
@@ -21,6 +20,8 @@ pub struct ProjectDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for ProjectDataSource {
+    type Model = ProjectLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_project"
     }
@@ -36,8 +37,7 @@ impl DataSource<Palette> for ProjectDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let lookup: ProjectLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, lookup: ProjectLookup) -> Result<ProjectLookup, ResourceError> {
         let client = &ctx.data().client;
         let found = match (&lookup.id, &lookup.name) {
             (Some(uid), _) => client.get_project(&call(ctx), uid).await?.map(|p| ProjectLookup { id: Some(p.metadata.uid), name: Some(p.metadata.name) }),
@@ -48,6 +48,6 @@ impl DataSource<Palette> for ProjectDataSource {
             let what = lookup.id.as_ref().map(|id| format!("with UID {id:?}")).or(lookup.name.as_ref().map(|n| format!("named {n:?}"))).unwrap_or_default();
             ResourceError::new(format!("Project {what} not found"), "No project the API key can see matches.")
         })?;
-        ctx.state(&found)
+        Ok(found)
     }
 }

@@ -5,16 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::registries::RegistryKind;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::resource::DataSource;
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::validators::{not_empty, one_of};
-use terraform_plugin::protocol::value::{Type, Value};
+use terraform_plugin::protocol::value::Type;
 use crate::provider::{call, Palette};
 use crate::domain::packs::Resolver;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct RegistryLookup {
+pub struct RegistryLookup {
     id: Option<String>,
     name: String,
     #[serde(rename = "type")]
@@ -26,6 +25,8 @@ pub struct RegistryDataSource;
 
 #[async_trait]
 impl DataSource<Palette> for RegistryDataSource {
+    type Model = RegistryLookup;
+
     fn type_name(&self) -> &str {
         "spectrocloud_registry"
     }
@@ -47,8 +48,7 @@ impl DataSource<Palette> for RegistryDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Context<Palette>, config: &Value) -> Result<Value, ResourceError> {
-        let mut lookup: RegistryLookup = from_value(config)?;
+    async fn read(&self, ctx: &Context<Palette>, mut lookup: RegistryLookup) -> Result<RegistryLookup, ResourceError> {
         let call = call(ctx);
         let scope = ctx.data().project_scope();
         let mut resolver = Resolver::new(&ctx.data().client, &call, scope.clone());
@@ -66,6 +66,6 @@ impl DataSource<Palette> for RegistryDataSource {
             lookup.sync_status = Some(status.status);
         }
         lookup.id = Some(uid);
-        ctx.state(&lookup)
+        Ok(lookup)
     }
 }

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value as Yaml;
 
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::framework::private::PrivateState;
 use terraform_plugin::framework::resource::{EphemeralResource, Opened};
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
@@ -21,7 +20,7 @@ use crate::provider::{call, Palette};
 pub const TYPE_NAME: &str = "spectrocloud_cluster_kubeconfig";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct KubeconfigModel {
+pub struct KubeconfigModel {
     cluster_uid: Option<String>,
     cluster_name: Option<String>,
     context: Option<String>,
@@ -105,6 +104,8 @@ impl ClusterKubeconfigEphemeralResource {
 
 #[async_trait]
 impl EphemeralResource<Palette> for ClusterKubeconfigEphemeralResource {
+    type Model = KubeconfigModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -156,8 +157,7 @@ impl EphemeralResource<Palette> for ClusterKubeconfigEphemeralResource {
         )
     }
 
-    async fn open(&self, ctx: &Context<Palette>, config: &Value, _private: &mut PrivateState) -> Result<Opened, ResourceError> {
-        let mut model: KubeconfigModel = from_value(config)?;
+    async fn open(&self, ctx: &Context<Palette>, mut model: KubeconfigModel, _private: &mut PrivateState) -> Result<Opened<KubeconfigModel>, ResourceError> {
         let context = model.context.clone().unwrap_or_else(|| "project".to_string());
         let scope = ctx.data().scope(&context);
         let uid = match (&model.cluster_uid, &model.cluster_name) {
@@ -187,7 +187,7 @@ impl EphemeralResource<Palette> for ClusterKubeconfigEphemeralResource {
         model.token = Some(credentials.token);
         model.client_certificate = Some(credentials.client_certificate);
         model.client_key = Some(credentials.client_key);
-        Ok(Opened { result: ctx.state(&model)?, renew_at: None })
+        Ok(Opened { result: model, renew_at: None })
     }
 }
 

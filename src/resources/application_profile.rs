@@ -13,7 +13,6 @@ use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppPro
 use crate::client::models::{ManifestDocument, ManifestInput, NameValue};
 use crate::client::Scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
 use terraform_plugin::framework::modifiers::{requires_replace, semantic_equality, use_state_while_unchanged, PlanKind};
 use terraform_plugin::framework::private::PrivateState;
@@ -55,7 +54,7 @@ struct TierModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct AppProfileModel {
+pub struct AppProfileModel {
     id: Option<String>,
     name: String,
     version: Option<String>,
@@ -241,9 +240,9 @@ impl ApplicationProfileResource {
         }
     }
 
-    async fn reread(&self, ctx: &Context<Palette>, model: &AppProfileModel) -> Result<Value, ResourceError> {
+    async fn reread(&self, ctx: &Context<Palette>, model: &AppProfileModel) -> Result<AppProfileModel, ResourceError> {
         match self.read_model(ctx, model).await? {
-            Some(read) => ctx.state(&read),
+            Some(read) => Ok(read),
             None => Err(ResourceError::new("Application profile vanished", "The application profile disappeared right after it was written.")),
         }
     }
@@ -251,6 +250,8 @@ impl ApplicationProfileResource {
 
 #[async_trait]
 impl Resource<Palette> for ApplicationProfileResource {
+    type Model = AppProfileModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -357,8 +358,8 @@ impl Resource<Palette> for ApplicationProfileResource {
         Ok(())
     }
 
-    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let mut model: AppProfileModel = from_planned(request.planned)?;
+    async fn create(&self, ctx: &Context<Palette>, request: CreateRequest<'_, AppProfileModel>, _private: &mut PrivateState) -> Result<AppProfileModel, ResourceError> {
+        let mut model = request.planned;
         let call = call(ctx);
         let scope = self.scope(ctx, &model);
         let mut resolver = Resolver::new(&ctx.data().client, &call, scope.clone());
@@ -371,25 +372,21 @@ impl Resource<Palette> for ApplicationProfileResource {
             spec: AppProfileEntitySpec { version: model.version.clone().unwrap_or_default(), template: AppProfileTemplateEntity { app_tiers } },
         };
         model.id = Some(ctx.data().client.create_app_profile(&call, &scope, &entity).await?);
-        self.reread(ctx, &model).await.map_err(|e| e.with_partial_state(ctx.state(&model).unwrap_or(Value::Null)))
+        self.reread(ctx, &model).await.map_err(|e| ctx.with_partial(e, &model))
     }
 
-    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-        let prior: AppProfileModel = from_value(state)?;
-        match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(ctx.state(&model)?)),
-            None => Ok(None),
-        }
+    async fn read(&self, ctx: &Context<Palette>, prior: AppProfileModel, _private: &mut PrivateState) -> Result<Option<AppProfileModel>, ResourceError> {
+        self.read_model(ctx, &prior).await
     }
 
-    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let model: AppProfileModel = from_planned(request.planned)?;
-        let prior: AppProfileModel = from_value(request.prior)?;
+    async fn update(&self, ctx: &Context<Palette>, request: UpdateRequest<'_, AppProfileModel>, _private: &mut PrivateState) -> Result<AppProfileModel, ResourceError> {
+        let model = request.planned;
+        let prior = request.prior;
         let uid = model.id.clone().unwrap_or_default();
         let client = &ctx.data().client;
         let call = call(ctx);
         let scope = self.scope(ctx, &model);
-        let failed = |e: ResourceError| e.with_partial_state(request.prior.clone());
+        let failed = |e: ResourceError| ctx.with_partial(e, &prior);
         let mut resolver = Resolver::new(client, &call, scope.clone());
         if model.pack != prior.pack {
             let existing = client.list_app_profile_tiers(&call, &scope, &uid).await?;
@@ -432,13 +429,12 @@ impl Resource<Palette> for ApplicationProfileResource {
         self.reread(ctx, &model).await
     }
 
-    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-        let model: AppProfileModel = from_value(state)?;
+    async fn delete(&self, ctx: &Context<Palette>, model: AppProfileModel, _private: &PrivateState) -> Result<(), ResourceError> {
         ctx.data().client.delete_app_profile(&call(ctx), &self.scope(ctx, &model), model.id.as_deref().unwrap_or_default()).await?;
         Ok(())
     }
 
-    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<AppProfileModel, ResourceError> {
         let parts: Vec<&str> = id.split(':').collect();
         let context = parts.get(1).copied().unwrap_or("project");
         if parts.len() > 3 || parts[0].is_empty() || !["project", "tenant", "system"].contains(&context) {
@@ -471,7 +467,7 @@ impl Resource<Palette> for ApplicationProfileResource {
             }
         };
         let uid = found.ok_or_else(|| ResourceError::new(format!("Cannot import application profile {id:?}"), "No application profile matches this UID or name (and version) in that context."))?;
-        ctx.state(&AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() })
+        Ok(AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() })
     }
 }
 

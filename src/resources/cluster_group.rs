@@ -16,7 +16,6 @@ use crate::client::cluster_groups::{
 use crate::client::conventions::SCOPE_ANNOTATION;
 use crate::client::models::ProfileAttachments;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::protocol::diagnostics::AttributePath;
 use terraform_plugin::framework::modifiers::{requires_replace, use_state_for_unknown};
 use terraform_plugin::framework::private::PrivateState;
@@ -34,7 +33,7 @@ const DEFAULT_ENDPOINT_TYPE: &str = "Ingress";
 const DEFAULT_DISTRIBUTION: &str = "vcluster-generic";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct GroupModel {
+pub struct GroupModel {
     id: Option<String>,
     name: String,
     context: Option<String>,
@@ -172,9 +171,9 @@ pub struct ClusterGroupResource;
 impl ClusterGroupResource {
     /// The group as read back after a write (values Palette picked, such as
     /// a host left unset, included).
-    async fn state_after_write(&self, ctx: &Context<Palette>, model: &GroupModel) -> Result<Value, ResourceError> {
+    async fn state_after_write(&self, ctx: &Context<Palette>, model: &GroupModel) -> Result<GroupModel, ResourceError> {
         match self.read_model(ctx, model).await? {
-            Some(read) => ctx.state(&read),
+            Some(read) => Ok(read),
             None => Err(ResourceError::new("Cluster group vanished", "The cluster group disappeared right after it was written.")),
         }
     }
@@ -189,6 +188,8 @@ impl ClusterGroupResource {
 
 #[async_trait]
 impl Resource<Palette> for ClusterGroupResource {
+    type Model = GroupModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -249,26 +250,21 @@ impl Resource<Palette> for ClusterGroupResource {
         Timeouts::uniform(Duration::from_secs(60 * 60))
     }
 
-    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let mut model: GroupModel = from_planned(request.planned)?;
+    async fn create(&self, ctx: &Context<Palette>, request: CreateRequest<'_, GroupModel>, _private: &mut PrivateState) -> Result<GroupModel, ResourceError> {
+        let mut model = request.planned;
         let scope = ctx.data().scope(model.context());
         let uid = ctx.data().client.create_cluster_group(&call(ctx), &scope, &model.entity()).await?;
         model.id = Some(uid);
-        let partial = ctx.state(&model)?;
-        self.state_after_write(ctx, &model).await.map_err(|e| e.with_partial_state(partial))
+        self.state_after_write(ctx, &model).await.map_err(|e| ctx.with_partial(e, &model))
     }
 
-    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-        let prior: GroupModel = from_value(state)?;
-        match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(ctx.state(&model)?)),
-            None => Ok(None),
-        }
+    async fn read(&self, ctx: &Context<Palette>, prior: GroupModel, _private: &mut PrivateState) -> Result<Option<GroupModel>, ResourceError> {
+        self.read_model(ctx, &prior).await
     }
 
-    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let prior: GroupModel = from_value(request.prior)?;
-        let model: GroupModel = from_planned(request.planned)?;
+    async fn update(&self, ctx: &Context<Palette>, request: UpdateRequest<'_, GroupModel>, _private: &mut PrivateState) -> Result<GroupModel, ResourceError> {
+        let prior = request.prior;
+        let model = request.planned;
         let client = &ctx.data().client;
         let scope = ctx.data().scope(model.context());
         let uid = model.id.clone().unwrap_or_default();
@@ -290,14 +286,13 @@ impl Resource<Palette> for ClusterGroupResource {
         self.state_after_write(ctx, &model).await
     }
 
-    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-        let model: GroupModel = from_value(state)?;
+    async fn delete(&self, ctx: &Context<Palette>, model: GroupModel, _private: &PrivateState) -> Result<(), ResourceError> {
         let scope = ctx.data().scope(model.context());
         ctx.data().client.delete_cluster_group(&call(ctx), &scope, model.id.as_deref().unwrap_or_default()).await?;
         Ok(())
     }
 
-    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<GroupModel, ResourceError> {
         let (wanted, context) = split_import_id(id, &["project", "tenant"]);
         let contexts: Vec<&str> = match context {
             Some(context) => vec![context],
@@ -312,7 +307,7 @@ impl Resource<Palette> for ClusterGroupResource {
                 None => client.find_cluster_group(&call(ctx), &scope, wanted).await?,
             };
             if let Some(uid) = found {
-                return ctx.state(&GroupModel { id: Some(uid), context: Some(context.to_string()), ..GroupModel::default() });
+                return Ok(GroupModel { id: Some(uid), context: Some(context.to_string()), ..GroupModel::default() });
             }
         }
         Err(ResourceError::new(

@@ -10,19 +10,18 @@ use super::common::{description_attribute, id_attribute, looks_like_uid, object_
 use crate::client::models::ObjectMeta;
 use crate::client::projects::ProjectEntity;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::framework::private::PrivateState;
 use terraform_plugin::framework::resource::{CreateRequest, Resource, UpdateRequest};
 use terraform_plugin::framework::schema::{Attribute, Block, Schema};
 use terraform_plugin::framework::timeouts::{self, Operation, Timeouts};
 use terraform_plugin::framework::validators::not_empty;
-use terraform_plugin::protocol::value::{Type, Value};
+use terraform_plugin::protocol::value::Type;
 use crate::provider::{call, Palette};
 
 pub const TYPE_NAME: &str = "spectrocloud_project";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct ProjectModel {
+pub struct ProjectModel {
     id: Option<String>,
     name: String,
     description: Option<String>,
@@ -58,6 +57,8 @@ impl ProjectResource {
 
 #[async_trait]
 impl Resource<Palette> for ProjectResource {
+    type Model = ProjectModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -79,38 +80,32 @@ impl Resource<Palette> for ProjectResource {
         Timeouts::uniform(Duration::from_secs(600))
     }
 
-    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let mut model: ProjectModel = from_planned(request.planned)?;
+    async fn create(&self, ctx: &Context<Palette>, request: CreateRequest<'_, ProjectModel>, _private: &mut PrivateState) -> Result<ProjectModel, ResourceError> {
+        let mut model = request.planned;
         let uid = ctx.data().client.create_project(&call(ctx), &model.entity()).await?;
         model.id = Some(uid);
-        ctx.state(&model)
+        Ok(model)
     }
 
-    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-        let prior: ProjectModel = from_value(state)?;
-        let uid = prior.id.clone().unwrap_or_default();
-        match self.read_model(ctx, &uid).await? {
-            Some(model) => Ok(Some(ctx.state(&model)?)),
-            None => Ok(None),
-        }
+    async fn read(&self, ctx: &Context<Palette>, state: ProjectModel, _private: &mut PrivateState) -> Result<Option<ProjectModel>, ResourceError> {
+        self.read_model(ctx, state.id.as_deref().unwrap_or_default()).await
     }
 
-    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let model: ProjectModel = from_planned(request.planned)?;
+    async fn update(&self, ctx: &Context<Palette>, request: UpdateRequest<'_, ProjectModel>, _private: &mut PrivateState) -> Result<ProjectModel, ResourceError> {
+        let model = request.planned;
         let uid = model.id.clone().unwrap_or_default();
         // The metadata endpoint changes name, labels and annotations while
         // keeping the project's teams and users.
         ctx.data().client.update_project_meta(&call(ctx), &uid, &model.entity().metadata).await?;
-        ctx.state(&model)
+        Ok(model)
     }
 
-    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-        let model: ProjectModel = from_value(state)?;
-        ctx.data().client.delete_project(&call(ctx), model.id.as_deref().unwrap_or_default()).await?;
+    async fn delete(&self, ctx: &Context<Palette>, state: ProjectModel, _private: &PrivateState) -> Result<(), ResourceError> {
+        ctx.data().client.delete_project(&call(ctx), state.id.as_deref().unwrap_or_default()).await?;
         Ok(())
     }
 
-    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<ProjectModel, ResourceError> {
         let client = &ctx.data().client;
         let by_uid = if looks_like_uid(id) { client.get_project(&call(ctx), id).await?.map(|p| p.metadata.uid) } else { None };
         let uid = match by_uid {
@@ -119,7 +114,7 @@ impl Resource<Palette> for ProjectResource {
                 ResourceError::new(format!("Cannot import project {id:?}"), "No project has this UID or name. The import ID is a project UID or name.")
             })?,
         };
-        ctx.state(&ProjectModel { id: Some(uid), ..ProjectModel::default() })
+        Ok(ProjectModel { id: Some(uid), ..ProjectModel::default() })
     }
 }
 

@@ -25,7 +25,7 @@ use crate::client::conventions::tags_to_labels;
 use crate::client::models::ObjectMeta;
 use crate::client::{ClientError, Scope};
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::{from_planned, from_value};
+use terraform_plugin::framework::convert::from_value;
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use terraform_plugin::framework::modifiers::{requires_replace, requires_replace_if, use_state_for_unknown, PlanKind};
 use terraform_plugin::framework::private::PrivateState;
@@ -48,7 +48,7 @@ const SKIP_WAIT_TAG: &str = "skip_apps";
 const QUOTA_EXCEEDED: &str = "QuotaExceeded";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct ApplicationModel {
+pub struct ApplicationModel {
     id: Option<String>,
     name: String,
     tags: Option<BTreeSet<String>>,
@@ -199,12 +199,10 @@ impl ApplicationResource {
         }))
     }
 
-    async fn settled_state(&self, ctx: &Context<Palette>, model: &ApplicationModel) -> Result<Value, ResourceError> {
-        let read = self
-            .read_model(ctx, model)
+    async fn settled_state(&self, ctx: &Context<Palette>, model: &ApplicationModel) -> Result<ApplicationModel, ResourceError> {
+        self.read_model(ctx, model)
             .await?
-            .ok_or_else(|| ResourceError::new("The application deployment disappeared", "It was deleted while being changed."))?;
-        ctx.state(&read)
+            .ok_or_else(|| ResourceError::new("The application deployment disappeared", "It was deleted while being changed."))
     }
 
     /// Waits until the deployment runs, unless the `skip_apps` tag says not to.
@@ -280,6 +278,8 @@ impl ApplicationResource {
 
 #[async_trait]
 impl Resource<Palette> for ApplicationResource {
+    type Model = ApplicationModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -410,32 +410,25 @@ impl Resource<Palette> for ApplicationResource {
         Ok(())
     }
 
-    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let mut model: ApplicationModel = from_planned(request.planned)?;
+    async fn create(&self, ctx: &Context<Palette>, request: CreateRequest<'_, ApplicationModel>, _private: &mut PrivateState) -> Result<ApplicationModel, ResourceError> {
+        let mut model = request.planned;
         let scope = ctx.data().scope(&model.context());
         let uid = self.create_deployment(ctx, &scope, &model).await?;
         model.id = Some(uid.clone());
         if let Err(error) = self.wait_deployed(ctx, &scope, &uid, &model, "create").await {
             // The deployment exists: Terraform must record it (tainted) rather than lose it.
-            return Err(error.with_partial_state(ctx.state(&model)?));
+            return Err(ctx.with_partial(error, &model));
         }
-        match self.settled_state(ctx, &model).await {
-            Ok(state) => Ok(state),
-            Err(error) => Err(error.with_partial_state(ctx.state(&model)?)),
-        }
+        self.settled_state(ctx, &model).await.map_err(|error| ctx.with_partial(error, &model))
     }
 
-    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-        let prior: ApplicationModel = from_value(state)?;
-        match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(ctx.state(&model)?)),
-            None => Ok(None),
-        }
+    async fn read(&self, ctx: &Context<Palette>, prior: ApplicationModel, _private: &mut PrivateState) -> Result<Option<ApplicationModel>, ResourceError> {
+        self.read_model(ctx, &prior).await
     }
 
-    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let prior: ApplicationModel = from_value(request.prior)?;
-        let model: ApplicationModel = from_planned(request.planned)?;
+    async fn update(&self, ctx: &Context<Palette>, request: UpdateRequest<'_, ApplicationModel>, _private: &mut PrivateState) -> Result<ApplicationModel, ResourceError> {
+        let prior = request.prior;
+        let model = request.planned;
         let uid = prior.id.clone().unwrap_or_default();
         let found = self.find(ctx, &uid, &prior.context()).await?.ok_or_else(|| {
             ResourceError::new("The application deployment disappeared", "It was deleted before it could be changed; the next plan re-creates it.")
@@ -455,8 +448,7 @@ impl Resource<Palette> for ApplicationResource {
         self.settled_state(ctx, &model).await
     }
 
-    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-        let model: ApplicationModel = from_value(state)?;
+    async fn delete(&self, ctx: &Context<Palette>, model: ApplicationModel, _private: &PrivateState) -> Result<(), ResourceError> {
         let uid = model.id.clone().unwrap_or_default();
         let Some(found) = self.find(ctx, &uid, &model.context()).await? else { return Ok(()) };
         let client = &ctx.data().client;
@@ -479,7 +471,7 @@ impl Resource<Palette> for ApplicationResource {
         cluster_wait::wait_for(ctx, &found.scope, cluster_uid, cluster_wait::Target::Gone).await.map_err(|e| stopped(e, "application's virtual cluster", "Cannot read the application's virtual cluster while waiting"))
     }
 
-    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<ApplicationModel, ResourceError> {
         let (wanted, context) = split_import_id(id, &CONTEXTS);
         let contexts: Vec<&str> = match context {
             Some(context) => vec![context],
@@ -494,7 +486,7 @@ impl Resource<Palette> for ApplicationResource {
             };
             if let Some(uid) = uid {
                 let config = ConfigBlock { cluster_context: context.to_string(), ..ConfigBlock::default() };
-                return ctx.state(&ApplicationModel { id: Some(uid), config: Some(vec![config]), ..ApplicationModel::default() });
+                return Ok(ApplicationModel { id: Some(uid), config: Some(vec![config]), ..ApplicationModel::default() });
             }
         }
         Err(ResourceError::new(

@@ -20,7 +20,6 @@ use crate::client::cluster_profiles::{
 use crate::client::conventions::scope_annotation;
 use crate::client::Scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
 use terraform_plugin::framework::modifiers::PlanKind;
 use terraform_plugin::framework::private::PrivateState;
@@ -273,9 +272,9 @@ impl ClusterProfileResource {
         }
     }
 
-    async fn state_after_write(&self, ctx: &Context<Palette>, model: &ProfileModel, private: &PrivateState) -> Result<Value, ResourceError> {
+    async fn state_after_write(&self, ctx: &Context<Palette>, model: &ProfileModel, private: &PrivateState) -> Result<ProfileModel, ResourceError> {
         match self.read_model(ctx, model, private).await? {
-            Some(read) => ctx.state(&read),
+            Some(read) => Ok(read),
             None => Err(ResourceError::new("Cluster profile vanished", format!("Cluster profile {} disappeared right after it was written.", model.id.as_deref().unwrap_or("")))),
         }
     }
@@ -324,7 +323,7 @@ impl ClusterProfileResource {
         let clone = CloneEntity { metadata: CloneMeta { name: model.name.clone(), version: model.version().to_string(), target: None } };
         let uid = client.clone_cluster_profile(&call, &scope, &source.metadata.uid, &clone).await?;
         let partial = ProfileModel { id: Some(uid.clone()), ..model.clone() };
-        let fail = |e: ResourceError| e.with_partial_state(ctx.state(&partial).unwrap_or(Value::Null));
+        let fail = |e: ResourceError| ctx.with_partial(e, &partial);
         // New variables first (the old content keeps its own), then the new
         // content, then exactly the configured set.
         let variables = model.variables();
@@ -343,6 +342,8 @@ impl ClusterProfileResource {
 
 #[async_trait]
 impl Resource<Palette> for ClusterProfileResource {
+    type Model = ProfileModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -392,8 +393,8 @@ impl Resource<Palette> for ClusterProfileResource {
         Ok(())
     }
 
-    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let mut model: ProfileModel = from_planned(request.planned)?;
+    async fn create(&self, ctx: &Context<Palette>, request: CreateRequest<'_, ProfileModel>, private: &mut PrivateState) -> Result<ProfileModel, ResourceError> {
+        let mut model = request.planned;
         let uid = match self.immutable(ctx) {
             true => self.create_version(ctx, &model, private).await?,
             false => None,
@@ -418,20 +419,16 @@ impl Resource<Palette> for ClusterProfileResource {
             }
         };
         model.id = Some(uid);
-        self.state_after_write(ctx, &model, private).await.map_err(|e| e.with_partial_state(ctx.state(&model).unwrap_or(Value::Null)))
+        self.state_after_write(ctx, &model, private).await.map_err(|e| ctx.with_partial(e, &model))
     }
 
-    async fn read(&self, ctx: &Context<Palette>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-        let prior: ProfileModel = from_value(state)?;
-        match self.read_model(ctx, &prior, private).await? {
-            Some(model) => Ok(Some(ctx.state(&model)?)),
-            None => Ok(None),
-        }
+    async fn read(&self, ctx: &Context<Palette>, prior: ProfileModel, private: &mut PrivateState) -> Result<Option<ProfileModel>, ResourceError> {
+        self.read_model(ctx, &prior, private).await
     }
 
-    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let model: ProfileModel = from_planned(request.planned)?;
-        let prior: ProfileModel = from_value(request.prior)?;
+    async fn update(&self, ctx: &Context<Palette>, request: UpdateRequest<'_, ProfileModel>, private: &mut PrivateState) -> Result<ProfileModel, ResourceError> {
+        let model = request.planned;
+        let prior = request.prior;
         let uid = model.id.clone().unwrap_or_default();
         let client = &ctx.data().client;
         // Variables go first: new pack values may reference new variables.
@@ -439,13 +436,12 @@ impl Resource<Palette> for ClusterProfileResource {
             client.put_cluster_profile_variables(&call(ctx), &self.scope(ctx, &model), &uid, &model.variables()).await?;
         }
         if model.content() != prior.content() {
-            self.write_content(ctx, &uid, &model, private).await.map_err(|e| e.with_partial_state(request.prior.clone()))?;
+            self.write_content(ctx, &uid, &model, private).await.map_err(|e| ctx.with_partial(e, &prior))?;
         }
         self.state_after_write(ctx, &model, private).await
     }
 
-    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-        let model: ProfileModel = from_value(state)?;
+    async fn delete(&self, ctx: &Context<Palette>, model: ProfileModel, _private: &PrivateState) -> Result<(), ResourceError> {
         if model.skip_destroy == Some(true) {
             return Ok(());
         }
@@ -453,7 +449,7 @@ impl Resource<Palette> for ClusterProfileResource {
         Ok(())
     }
 
-    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<ProfileModel, ResourceError> {
         let (key, context, version) = parse_import_id(id)?;
         let contexts: Vec<&str> = match context {
             Some(context) => vec![context],
@@ -468,7 +464,7 @@ impl Resource<Palette> for ClusterProfileResource {
             if looks_like_uid(key) {
                 if let Some(profile) = client.get_cluster_profile(&call, &scope, key).await? {
                     if matches_scope(&profile) && version.is_none_or(|v| profile.version() == v) {
-                        return ctx.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
+                        return Ok(ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
                     }
                 }
             }
@@ -482,7 +478,7 @@ impl Resource<Palette> for ClusterProfileResource {
             for candidate in candidates {
                 if let Some(profile) = client.get_cluster_profile(&call, &scope, &candidate.metadata.uid).await? {
                     if matches_scope(&profile) {
-                        return ctx.state(&ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
+                        return Ok(ProfileModel { id: Some(profile.metadata.uid), context: Some(context.to_string()), ..ProfileModel::default() });
                     }
                 }
             }

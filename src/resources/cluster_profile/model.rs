@@ -60,7 +60,7 @@ pub(super) struct VariablesModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(super) struct ProfileModel {
+pub struct ProfileModel {
     pub(super) id: Option<String>,
     pub(super) name: String,
     pub(super) version: Option<String>,

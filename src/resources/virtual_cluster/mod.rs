@@ -22,7 +22,6 @@ use wait::{wait_for, Target};
 use crate::client::models::ProfileAttachments;
 use crate::client::{ClientError, Scope};
 use terraform_plugin::framework::context::{Context, ResourceError};
-use terraform_plugin::framework::convert::{from_planned, from_value};
 use terraform_plugin::protocol::diagnostics::AttributePath;
 use terraform_plugin::framework::private::PrivateState;
 use terraform_plugin::framework::resource::{CreateRequest, Resource, StateUpgrader, UpdateRequest};
@@ -135,7 +134,7 @@ impl VirtualClusterResource {
 
     /// The state after a write: what the API reports, keeping the planned
     /// values (Terraform requires them) and config-only attributes.
-    async fn settled_state(&self, ctx: &Context<Palette>, planned: &ClusterModel) -> Result<Value, ResourceError> {
+    async fn settled_state(&self, ctx: &Context<Palette>, planned: &ClusterModel) -> Result<ClusterModel, ResourceError> {
         let read = self.read_model(ctx, planned).await?.ok_or_else(|| ResourceError::new("The virtual cluster disappeared", "It was deleted while being changed."))?;
         let merged = ClusterModel {
             kubeconfig: read.kubeconfig,
@@ -145,7 +144,7 @@ impl VirtualClusterResource {
             id: read.id,
             ..planned.clone()
         };
-        ctx.state(&merged)
+        Ok(merged)
     }
 
     /// Waits and turns a failed wait into an error naming what was awaited.
@@ -267,6 +266,8 @@ impl VirtualClusterResource {
 }
 #[async_trait]
 impl Resource<Palette> for VirtualClusterResource {
+    type Model = ClusterModel;
+
     fn type_name(&self) -> &str {
         TYPE_NAME
     }
@@ -279,40 +280,32 @@ impl Resource<Palette> for VirtualClusterResource {
         Timeouts::uniform(Duration::from_secs(60 * 60))
     }
 
-    async fn create(&self, ctx: &Context<Palette>, request: &CreateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let mut model: ClusterModel = from_planned(request.planned)?;
+    async fn create(&self, ctx: &Context<Palette>, request: CreateRequest<'_, ClusterModel>, _private: &mut PrivateState) -> Result<ClusterModel, ResourceError> {
+        let mut model = request.planned;
         let scope = ctx.data().project_scope();
         let uid = ctx.data().client.create_virtual_cluster(&call(ctx), &scope, &model.entity()).await.map_err(|e| api_error("Cannot create the virtual cluster", e))?;
         model.id = Some(uid.clone());
         if let Err(error) = self.complete_create(ctx, &uid, &model).await {
             // The cluster exists: Terraform must record it (tainted) rather than lose it.
-            return Err(error.with_partial_state(ctx.state(&model)?));
+            return Err(ctx.with_partial(error, &model));
         }
-        match self.settled_state(ctx, &model).await {
-            Ok(state) => Ok(state),
-            Err(error) => Err(error.with_partial_state(ctx.state(&model)?)),
-        }
+        self.settled_state(ctx, &model).await.map_err(|error| ctx.with_partial(error, &model))
     }
 
-    async fn read(&self, ctx: &Context<Palette>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-        let prior: ClusterModel = from_value(state)?;
-        match self.read_model(ctx, &prior).await? {
-            Some(model) => Ok(Some(ctx.state(&model)?)),
-            None => Ok(None),
-        }
+    async fn read(&self, ctx: &Context<Palette>, prior: ClusterModel, _private: &mut PrivateState) -> Result<Option<ClusterModel>, ResourceError> {
+        self.read_model(ctx, &prior).await
     }
 
-    async fn update(&self, ctx: &Context<Palette>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let prior: ClusterModel = from_value(request.prior)?;
-        let model: ClusterModel = from_planned(request.planned)?;
+    async fn update(&self, ctx: &Context<Palette>, request: UpdateRequest<'_, ClusterModel>, _private: &mut PrivateState) -> Result<ClusterModel, ResourceError> {
+        let prior = request.prior;
+        let model = request.planned;
         let uid = prior.id.clone().unwrap_or_default();
         self.apply_changes(ctx, &uid, &prior, &model).await?;
         self.settled_state(ctx, &ClusterModel { cloud_config_id: model.cloud_config_id.clone().or(prior.cloud_config_id.clone()), ..model })
             .await
     }
 
-    async fn delete(&self, ctx: &Context<Palette>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-        let model: ClusterModel = from_value(state)?;
+    async fn delete(&self, ctx: &Context<Palette>, model: ClusterModel, _private: &PrivateState) -> Result<(), ResourceError> {
         let uid = model.id.clone().unwrap_or_default();
         let client = &ctx.data().client;
         let scope = ctx.data().project_scope();
@@ -341,7 +334,7 @@ impl Resource<Palette> for VirtualClusterResource {
         }
     }
 
-    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<ClusterModel, ResourceError> {
         let (wanted, context) = split_import_id(id, &["project", "cluster"]);
         let client = &ctx.data().client;
         let scope = ctx.data().project_scope();
@@ -362,7 +355,7 @@ impl Resource<Palette> for VirtualClusterResource {
                 }
             }
         };
-        ctx.state(&ClusterModel { id: Some(uid), context: Some(context.unwrap_or("project").to_string()), ..ClusterModel::default() })
+        Ok(ClusterModel { id: Some(uid), context: Some(context.unwrap_or("project").to_string()), ..ClusterModel::default() })
     }
 
     fn state_upgraders(&self) -> Vec<StateUpgrader> {

@@ -17,7 +17,7 @@ use crate::client::clusters::{
 use crate::client::models::{ApplySettings, ObjectMeta, ObjectRef};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(super) struct ClusterModel {
+pub struct ClusterModel {
     pub(super) id: Option<String>,
     pub(super) name: String,
     pub(super) context: Option<String>,

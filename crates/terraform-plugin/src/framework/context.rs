@@ -8,9 +8,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use serde::Serialize;
-
-use super::convert::to_value;
+use super::convert::Model;
 use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::protocol::value::{Type, Value};
 
@@ -49,13 +47,29 @@ impl<D> Context<D> {
         self
     }
 
-    /// Turns a typed model into the operation's object (a resource's state,
-    /// a data source's result) with the schema type the framework cached.
-    pub fn state<T: Serialize>(&self, model: &T) -> Result<Value, ResourceError> {
+    /// Turns a model into the operation's object (a resource's state, a data
+    /// source's result) with the schema type the framework cached; the
+    /// framework does this with what an operation returns, a resource with
+    /// the object it attaches to an error (`with_partial_state`).
+    pub fn state<M: Model>(&self, model: &M) -> Result<Value, ResourceError> {
         let state_type = self.state_type.as_deref().ok_or_else(|| {
             ResourceError::new("No schema for this operation", "The operation's context carries no state type. This is a bug in the provider.")
         })?;
-        Ok(to_value(model, state_type)?)
+        Ok(model.to_state(state_type)?)
+    }
+
+    /// `error` with `model` attached as the object that exists after the
+    /// failure (see [`ResourceError::with_partial_state`]); should the model
+    /// not fit the schema type (a provider bug), the error says that too.
+    pub fn with_partial<M: Model>(&self, error: ResourceError, model: &M) -> ResourceError {
+        match self.state(model) {
+            Ok(state) => error.with_partial_state(state),
+            Err(problem) => {
+                let mut error = error;
+                error.diagnostics.extend(problem.diagnostics);
+                error
+            }
+        }
     }
 
     /// The provider's configured data (e.g. the API client).
@@ -212,7 +226,7 @@ mod tests {
 
     #[test]
     fn models_become_values_of_the_cached_type() {
-        #[derive(Serialize)]
+        #[derive(serde::Serialize, serde::Deserialize)]
         struct Model {
             id: String,
         }

@@ -1,6 +1,8 @@
-//! Typed models for resources: [`from_value`] reads a [`Value`] into any
-//! `Deserialize` type and [`to_value`] turns a `Serialize` type into a value
-//! of a schema type.
+//! Typed models: [`from_value`] reads a [`Value`] into any `Deserialize`
+//! type and [`to_value`] turns a `Serialize` type into a value of a schema
+//! type. The framework uses them through [`Model`] to hand resources their
+//! state, plan and configuration typed; implementations use them directly for
+//! the whole values a plan hook or a configuration check sees.
 //!
 //! Reading: null becomes `None` for options and the type's empty value
 //! otherwise (`""`, `0`, `false`, empty collections, a struct of defaults);
@@ -97,6 +99,48 @@ fn unknowns_as_null(value: &Value) -> Value {
         Value::Object(items) => Value::Object(items.iter().map(|(k, v)| (k.clone(), unknowns_as_null(v))).collect()),
         Value::Dynamic(ty, inner) => Value::Dynamic(ty.clone(), Box::new(unknowns_as_null(inner))),
         other => other.clone(),
+    }
+}
+
+/// What a resource, data source or ephemeral resource works with: the
+/// framework reads requests into it and turns what the implementation returns
+/// back into a value of the schema's type. Every serde type is a model (read
+/// with [`from_value`] and [`from_planned`], written with [`to_value`]); so is
+/// [`Value`] itself, for implementations that need the raw object (a plan's
+/// unknowns, a partial result).
+pub trait Model: Sized + Send + Sync + 'static {
+    /// From a state or a configuration (wholly known).
+    fn from_state(value: &Value) -> Result<Self, ConvertError>;
+    /// From a planned object: values still unknown read as null.
+    fn from_plan(planned: &Value) -> Result<Self, ConvertError>;
+    fn to_state(&self, ty: &Type) -> Result<Value, ConvertError>;
+}
+
+impl<T: Serialize + DeserializeOwned + Send + Sync + 'static> Model for T {
+    fn from_state(value: &Value) -> Result<Self, ConvertError> {
+        from_value(value)
+    }
+
+    fn from_plan(planned: &Value) -> Result<Self, ConvertError> {
+        from_planned(planned)
+    }
+
+    fn to_state(&self, ty: &Type) -> Result<Value, ConvertError> {
+        to_value(self, ty)
+    }
+}
+
+impl Model for Value {
+    fn from_state(value: &Value) -> Result<Self, ConvertError> {
+        Ok(value.clone())
+    }
+
+    fn from_plan(planned: &Value) -> Result<Self, ConvertError> {
+        Ok(planned.clone())
+    }
+
+    fn to_state(&self, _ty: &Type) -> Result<Value, ConvertError> {
+        Ok(self.clone())
     }
 }
 

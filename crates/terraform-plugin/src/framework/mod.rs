@@ -16,6 +16,7 @@ mod plan;
 pub mod private;
 pub mod resource;
 pub mod schema;
+mod served;
 pub mod server;
 pub mod timeouts;
 mod validation;
@@ -24,6 +25,7 @@ pub mod wait;
 
 pub use async_trait::async_trait;
 pub use context::{Context, ResourceError};
+pub use convert::Model;
 pub use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity};
 pub use modifiers::PlanKind;
 pub use private::PrivateState;

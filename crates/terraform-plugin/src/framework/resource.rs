@@ -2,10 +2,13 @@
 //! [`DataSource`] and [`EphemeralResource`], generic over the provider's
 //! configured data `D`.
 //!
-//! Values in and out are whole objects of the schema's type ([`Value`]); use
-//! [`convert`](super::convert) to work with typed models. The framework makes
-//! every returned value conform to the schema and to Terraform's rules, so a
-//! resource only has to say what exists.
+//! Each implementation names its [`Model`]: the framework reads the request's
+//! state, plan or configuration into it with the schema type it holds, and
+//! turns the returned model back into an object of that type (a serde struct,
+//! or [`Value`] for the raw object). Configuration checks and plan hooks see
+//! whole values, since those may hold unknowns. The framework makes every
+//! returned object conform to the schema and to Terraform's rules, so an
+//! implementation only has to say what exists.
 
 use std::time::SystemTime;
 
@@ -13,6 +16,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::context::{Context, ResourceError};
+use super::convert::Model;
 use crate::protocol::diagnostics::{AttributePath, Diagnostics};
 use super::modifiers::PlanKind;
 use super::private::PrivateState;
@@ -68,15 +72,16 @@ pub struct Plan {
     pub private: PrivateState,
 }
 
-pub struct CreateRequest<'a> {
+pub struct CreateRequest<'a, M> {
     pub config: &'a Value,
-    /// The planned object; unknown values are the ones to fill in.
-    pub planned: &'a Value,
+    /// The planned object; its unknown values (read as null) are the ones to fill in.
+    pub planned: M,
 }
 
-pub struct UpdateRequest<'a> {
-    pub prior: &'a Value,
-    pub planned: &'a Value,
+pub struct UpdateRequest<'a, M> {
+    pub prior: M,
+    /// The planned object; unknown values read as null.
+    pub planned: M,
     pub config: &'a Value,
 }
 
@@ -87,6 +92,9 @@ pub struct UpdateRequest<'a> {
 /// records it (tainted) instead of losing track of it.
 #[async_trait]
 pub trait Resource<D>: Send + Sync + 'static {
+    /// The state as the resource works with it.
+    type Model: Model;
+
     /// The full type name, e.g. `hello_greeting`.
     fn type_name(&self) -> &str;
 
@@ -110,19 +118,19 @@ pub trait Resource<D>: Send + Sync + 'static {
 
     /// Creates the object and returns it. Every attribute that was unknown in
     /// the plan must be filled in; known planned values are kept regardless.
-    async fn create(&self, ctx: &Context<D>, request: &CreateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError>;
+    async fn create(&self, ctx: &Context<D>, request: CreateRequest<'_, Self::Model>, private: &mut PrivateState) -> Result<Self::Model, ResourceError>;
 
     /// The object as it exists now, or `None` when it is gone.
-    async fn read(&self, ctx: &Context<D>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError>;
+    async fn read(&self, ctx: &Context<D>, state: Self::Model, private: &mut PrivateState) -> Result<Option<Self::Model>, ResourceError>;
 
-    async fn update(&self, ctx: &Context<D>, request: &UpdateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError>;
+    async fn update(&self, ctx: &Context<D>, request: UpdateRequest<'_, Self::Model>, private: &mut PrivateState) -> Result<Self::Model, ResourceError>;
 
-    async fn delete(&self, ctx: &Context<D>, state: &Value, private: &PrivateState) -> Result<(), ResourceError>;
+    async fn delete(&self, ctx: &Context<D>, state: Self::Model, private: &PrivateState) -> Result<(), ResourceError>;
 
     /// Turns an import ID into a partial object (at least what `read` needs,
     /// usually `id`). The framework completes it with nulls, defaults and
     /// empty collections; Terraform then calls `read`.
-    async fn import(&self, _ctx: &Context<D>, _id: &str, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn import(&self, _ctx: &Context<D>, _id: &str, _private: &mut PrivateState) -> Result<Self::Model, ResourceError> {
         Err(ResourceError::new("Import not supported", format!("The resource type {} cannot be imported.", self.type_name())))
     }
 
@@ -148,6 +156,9 @@ pub struct StateUpgrader {
 /// A data source type.
 #[async_trait]
 pub trait DataSource<D>: Send + Sync + 'static {
+    /// The configuration and the result as the data source works with them.
+    type Model: Model;
+
     fn type_name(&self) -> &str;
 
     fn schema(&self) -> Schema;
@@ -161,15 +172,15 @@ pub trait DataSource<D>: Send + Sync + 'static {
 
     /// The whole object for `config` (computed attributes filled in).
     /// Configured values are kept by the framework whatever is returned.
-    async fn read(&self, ctx: &Context<D>, config: &Value) -> Result<Value, ResourceError>;
+    async fn read(&self, ctx: &Context<D>, config: Self::Model) -> Result<Self::Model, ResourceError>;
 }
 
 /// What [`EphemeralResource::open`] produces.
 #[derive(Debug, Clone)]
-pub struct Opened {
+pub struct Opened<M> {
     /// The whole object: configured values are kept by the framework,
     /// computed ones come from here.
-    pub result: Value,
+    pub result: M,
     /// When the value stops being valid and Terraform should call
     /// [`EphemeralResource::renew`]; `None` for values that do not expire.
     pub renew_at: Option<SystemTime>,
@@ -181,6 +192,9 @@ pub struct Opened {
 /// renew it while the run lasts, and closes it at the end.
 #[async_trait]
 pub trait EphemeralResource<D>: Send + Sync + 'static {
+    /// The configuration and the opened value as the resource works with them.
+    type Model: Model;
+
     fn type_name(&self) -> &str;
 
     fn schema(&self) -> Schema;
@@ -196,7 +210,7 @@ pub trait EphemeralResource<D>: Send + Sync + 'static {
     /// Opens the value for `config` (wholly known, defaults applied). What
     /// `renew` and `close` need goes into `private`, which Terraform keeps in
     /// memory only.
-    async fn open(&self, ctx: &Context<D>, config: &Value, private: &mut PrivateState) -> Result<Opened, ResourceError>;
+    async fn open(&self, ctx: &Context<D>, config: Self::Model, private: &mut PrivateState) -> Result<Opened<Self::Model>, ResourceError>;
 
     /// Extends the value's validity and returns when to renew next. Called
     /// only after `open` (or an earlier renewal) gave a `renew_at`.

@@ -17,10 +17,8 @@ use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use super::modifiers::PlanKind;
 use super::plan;
 use super::private::PrivateState;
-use super::resource::{
-    ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, StateUpgrader,
-    UpdateRequest,
-};
+use super::resource::{ConfigureRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, StateUpgrader, UpdateRequest};
+use super::served::{ServedDataSource, ServedEphemeral, ServedResource};
 use super::schema::{Block, Schema};
 use crate::protocol::service::*;
 use super::schema::TIMEOUTS_BLOCK as TIMEOUTS;
@@ -44,12 +42,12 @@ impl<T: ?Sized> Registered<T> {
 
 pub struct Framework<D> {
     provider: Box<dyn ProviderDefinition<D>>,
-    resources: BTreeMap<String, Registered<dyn Resource<D>>>,
+    resources: BTreeMap<String, Registered<dyn ServedResource<D>>>,
     /// Each resource's state upgraders, asked for the first time a state of an
     /// older version arrives (building them may build a schema; most runs never need them).
     state_upgraders: BTreeMap<String, OnceLock<Vec<StateUpgrader>>>,
-    data_sources: BTreeMap<String, Registered<dyn DataSource<D>>>,
-    ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource<D>>>,
+    data_sources: BTreeMap<String, Registered<dyn ServedDataSource<D>>>,
+    ephemeral_resources: BTreeMap<String, Registered<dyn ServedEphemeral<D>>>,
     schemas: ProviderSchemas<Schema>,
     /// The wire form of `schemas`, built once on first request (after registration).
     wire_schemas: OnceLock<ProviderSchemas>,
@@ -158,15 +156,15 @@ impl<D: Send + Sync + 'static> Framework<D> {
         }
     }
 
-    fn resource_entry(&self, type_name: &str) -> Result<&Registered<dyn Resource<D>>, Diagnostics> {
+    fn resource_entry(&self, type_name: &str) -> Result<&Registered<dyn ServedResource<D>>, Diagnostics> {
         self.resources.get(type_name).ok_or_else(|| unknown_type("resource", type_name))
     }
 
-    fn data_source_entry(&self, type_name: &str) -> Result<&Registered<dyn DataSource<D>>, Diagnostics> {
+    fn data_source_entry(&self, type_name: &str) -> Result<&Registered<dyn ServedDataSource<D>>, Diagnostics> {
         self.data_sources.get(type_name).ok_or_else(|| unknown_type("data source", type_name))
     }
 
-    fn ephemeral_entry(&self, type_name: &str) -> Result<&Registered<dyn EphemeralResource<D>>, Diagnostics> {
+    fn ephemeral_entry(&self, type_name: &str) -> Result<&Registered<dyn ServedEphemeral<D>>, Diagnostics> {
         self.ephemeral_resources.get(type_name).ok_or_else(|| unknown_type("ephemeral resource", type_name))
     }
 
@@ -461,11 +459,10 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             };
         }
         let result = if creating {
-            let create = CreateRequest { config: &request.config, planned: &request.planned_state };
-            implementation.create(&ctx, &create, &mut private).await
+            implementation.create(&ctx, &request.config, &request.planned_state, &mut private).await
         } else {
             let update = UpdateRequest { prior: &request.prior_state, planned: &request.planned_state, config: &request.config };
-            implementation.update(&ctx, &update, &mut private).await
+            implementation.update(&ctx, update, &mut private).await
         };
         match result {
             Ok(object) => {

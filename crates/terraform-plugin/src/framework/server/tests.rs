@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
 use crate::framework::modifiers::{requires_replace, use_state_for_unknown};
+use crate::framework::resource::{CreateRequest, UpdateRequest};
 use crate::framework::schema::{Attribute, NestedBlock, Nesting};
 use crate::framework::timeouts::{self, Timeouts};
 use crate::framework::validators::one_of;
@@ -78,6 +79,9 @@ fn string_set() -> Type {
 
 #[async_trait]
 impl Resource<Api> for Thing {
+    // Raw objects: the tests return partial ones and unknowns on purpose.
+    type Model = Value;
+
     fn type_name(&self) -> &str {
         "test_thing"
     }
@@ -111,7 +115,7 @@ impl Resource<Api> for Thing {
         Ok(())
     }
 
-    async fn create(&self, ctx: &Context<Api>, request: &CreateRequest<'_>, private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn create(&self, ctx: &Context<Api>, request: CreateRequest<'_, Value>, private: &mut PrivateState) -> Result<Value, ResourceError> {
         *ctx.data().remaining_at_create.lock().unwrap() = Some(ctx.remaining());
         let name = request.planned.get("name").as_str().unwrap_or_default().to_string();
         if name == "wait-forever" {
@@ -139,7 +143,7 @@ impl Resource<Api> for Thing {
         Ok(obj(&[("id", s(&id)), ("name", object.get("name").clone()), ("status", object.get("status").clone())]))
     }
 
-    async fn read(&self, ctx: &Context<Api>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
+    async fn read(&self, ctx: &Context<Api>, state: Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
         private.set("read", &true).map_err(|e| ResourceError::from_error("private", &e))?;
         let id = state.get("id").as_str().unwrap_or_default();
         Ok(ctx.data().stored(id).map(|mut o| {
@@ -148,7 +152,7 @@ impl Resource<Api> for Thing {
         }))
     }
 
-    async fn update(&self, ctx: &Context<Api>, request: &UpdateRequest<'_>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
+    async fn update(&self, ctx: &Context<Api>, request: UpdateRequest<'_, Value>, _private: &mut PrivateState) -> Result<Value, ResourceError> {
         let id = request.prior.get("id").as_str().unwrap_or_default().to_string();
         let mut object = request.planned.clone();
         object.set("status", s("updated"));
@@ -159,7 +163,7 @@ impl Resource<Api> for Thing {
         Ok(object)
     }
 
-    async fn delete(&self, ctx: &Context<Api>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
+    async fn delete(&self, ctx: &Context<Api>, state: Value, _private: &PrivateState) -> Result<(), ResourceError> {
         let id = state.get("id").as_str().unwrap_or_default();
         match ctx.data().objects.lock().unwrap().remove(id) {
             Some(_) => Ok(()),
@@ -185,6 +189,8 @@ struct Lookup;
 
 #[async_trait]
 impl DataSource<Api> for Lookup {
+    type Model = Value;
+
     fn type_name(&self) -> &str {
         "test_lookup"
     }
@@ -199,7 +205,7 @@ impl DataSource<Api> for Lookup {
         )
     }
 
-    async fn read(&self, ctx: &Context<Api>, config: &Value) -> Result<Value, ResourceError> {
+    async fn read(&self, ctx: &Context<Api>, config: Value) -> Result<Value, ResourceError> {
         let name = config.get("name");
         let objects = ctx.data().objects.lock().unwrap();
         let found = objects.values().find(|o| o.get("name") == name).cloned();
@@ -617,12 +623,12 @@ async fn a_timeouts_only_change_touches_nothing_remote() {
 }
 
 /// The shape the report recommends for real resources: a typed model read
-/// with `from_planned`/`from_value` and written with `to_value`.
+/// by the framework from the request and written back with the schema type.
 mod typed_model {
     use serde::{Deserialize, Serialize};
 
     use super::*;
-    use crate::framework::convert::{from_planned, from_value, to_value};
+    use crate::framework::convert::{from_value, to_value};
     use crate::framework::validators::{key_value_tags, not_empty};
 
     #[derive(Debug, Serialize, Deserialize)]
@@ -647,15 +653,17 @@ mod typed_model {
         )
     }
 
-    fn save(ctx: &Context<Api>, model: &ProjectModel) -> Result<Value, ResourceError> {
-        let value = to_value(model, &project_schema().block.implied_type())?;
+    fn save(ctx: &Context<Api>, model: ProjectModel) -> Result<ProjectModel, ResourceError> {
+        let value = to_value(&model, &project_schema().block.implied_type())?;
         let id = model.id.clone().unwrap_or_default();
-        ctx.data().objects.lock().unwrap().insert(id, value.clone());
-        Ok(value)
+        ctx.data().objects.lock().unwrap().insert(id, value);
+        Ok(model)
     }
 
     #[async_trait]
     impl Resource<Api> for Project {
+        type Model = ProjectModel;
+
         fn type_name(&self) -> &str {
             "test_project"
         }
@@ -667,31 +675,32 @@ mod typed_model {
         async fn create(
             &self,
             ctx: &Context<Api>,
-            request: &CreateRequest<'_>,
+            request: CreateRequest<'_, ProjectModel>,
             _private: &mut PrivateState,
-        ) -> Result<Value, ResourceError> {
-            let mut model: ProjectModel = from_planned(request.planned)?;
+        ) -> Result<ProjectModel, ResourceError> {
+            let mut model = request.planned;
             model.id = Some(format!("p-{}", model.name));
-            save(ctx, &model)
+            save(ctx, model)
         }
 
-        async fn read(&self, ctx: &Context<Api>, state: &Value, _private: &mut PrivateState) -> Result<Option<Value>, ResourceError> {
-            let model: ProjectModel = from_value(state)?;
-            Ok(ctx.data().stored(&model.id.unwrap_or_default()))
+        async fn read(&self, ctx: &Context<Api>, state: ProjectModel, _private: &mut PrivateState) -> Result<Option<ProjectModel>, ResourceError> {
+            match ctx.data().stored(&state.id.unwrap_or_default()) {
+                Some(stored) => Ok(Some(from_value(&stored)?)),
+                None => Ok(None),
+            }
         }
 
         async fn update(
             &self,
             ctx: &Context<Api>,
-            request: &UpdateRequest<'_>,
+            request: UpdateRequest<'_, ProjectModel>,
             _private: &mut PrivateState,
-        ) -> Result<Value, ResourceError> {
-            save(ctx, &from_planned(request.planned)?)
+        ) -> Result<ProjectModel, ResourceError> {
+            save(ctx, request.planned)
         }
 
-        async fn delete(&self, ctx: &Context<Api>, state: &Value, _private: &PrivateState) -> Result<(), ResourceError> {
-            let model: ProjectModel = from_value(state)?;
-            ctx.data().objects.lock().unwrap().remove(&model.id.unwrap_or_default());
+        async fn delete(&self, ctx: &Context<Api>, state: ProjectModel, _private: &PrivateState) -> Result<(), ResourceError> {
+            ctx.data().objects.lock().unwrap().remove(&state.id.unwrap_or_default());
             Ok(())
         }
     }
