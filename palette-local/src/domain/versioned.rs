@@ -193,36 +193,79 @@ pub fn find_manifest<'m>(manifests: &'m [ManifestRef], uid: &str) -> ApiResult<&
     manifests.iter().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))
 }
 
-/// Appends manifest `name` to the manifests of `holder` (409 when the name is taken);
-/// returns its new UID. The caller stores `content`.
-pub fn add_manifest(manifests: &mut Vec<ManifestRef>, holder: &str, name: String, content: &str) -> ApiResult<String> {
-    if manifests.iter().any(|m| m.name == name) {
-        return Err(ApiError::duplicate(format!("{holder} already has a manifest named '{name}'")));
-    }
-    let uid = new_uid();
-    manifests.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(content) });
-    Ok(uid)
+/// Where the contents of a layer's manifests are kept, by manifest UID: an
+/// application profile keeps them in one map, a cluster profile per template.
+pub trait ContentStore {
+    fn store(&mut self, uid: &str, content: String);
+    fn discard(&mut self, uid: &str);
 }
 
-/// Renames manifest `uid` of `holder` and, given new content, takes its kind
-/// (409 when another manifest has the name, 404 when `uid` is absent).
-pub fn update_manifest(manifests: &mut [ManifestRef], holder: &str, uid: &str, name: String, content: Option<&str>) -> ApiResult<()> {
-    if manifests.iter().any(|m| m.name == name && m.uid != uid) {
-        return Err(ApiError::duplicate(format!("{holder} already has a manifest named '{name}'")));
+impl ContentStore for BTreeMap<String, String> {
+    fn store(&mut self, uid: &str, content: String) {
+        self.insert(uid.to_string(), content);
     }
-    let manifest = manifests.iter_mut().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
-    manifest.name = name;
-    if let Some(content) = content {
-        manifest.kind = manifest_kind(content);
+
+    fn discard(&mut self, uid: &str) {
+        self.remove(uid);
     }
-    Ok(())
 }
 
-/// Drops manifest `uid` (404 when absent).
-pub fn remove_manifest(manifests: &mut Vec<ManifestRef>, uid: &str) -> ApiResult<()> {
-    let position = manifests.iter().position(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
-    manifests.remove(position);
-    Ok(())
+/// A cluster profile's manifests are edited in its draft.
+impl ContentStore for ManifestContents {
+    fn store(&mut self, uid: &str, content: String) {
+        self.set_draft(uid, content);
+    }
+
+    fn discard(&mut self, uid: &str) {
+        self.remove_draft(uid);
+    }
+}
+
+/// The manifests of one layer (an application tier, a profile's pack) with
+/// the store of their contents: the one place manifests are added, changed
+/// and removed, so the list and the contents never disagree.
+pub struct ManifestLayer<'a, C: ContentStore> {
+    /// Names the layer in errors, e.g. `tier 'web'`.
+    pub holder: String,
+    pub manifests: &'a mut Vec<ManifestRef>,
+    pub contents: &'a mut C,
+}
+
+impl<C: ContentStore> ManifestLayer<'_, C> {
+    /// Adds manifest `name` (409 when the name is taken); returns its new UID.
+    pub fn add(self, name: String, content: Option<String>) -> ApiResult<String> {
+        if self.manifests.iter().any(|m| m.name == name) {
+            return Err(ApiError::duplicate(format!("{} already has a manifest named '{name}'", self.holder)));
+        }
+        let content = content.unwrap_or_default();
+        let uid = new_uid();
+        self.manifests.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(&content) });
+        self.contents.store(&uid, content);
+        Ok(uid)
+    }
+
+    /// Renames manifest `uid` and, given new content, stores it and takes its
+    /// kind (409 when another manifest has the name, 404 when `uid` is absent).
+    pub fn update(self, uid: &str, name: String, content: Option<String>) -> ApiResult<()> {
+        if self.manifests.iter().any(|m| m.name == name && m.uid != uid) {
+            return Err(ApiError::duplicate(format!("{} already has a manifest named '{name}'", self.holder)));
+        }
+        let manifest = self.manifests.iter_mut().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
+        manifest.name = name;
+        if let Some(content) = content {
+            manifest.kind = manifest_kind(&content);
+            self.contents.store(uid, content);
+        }
+        Ok(())
+    }
+
+    /// Drops manifest `uid` and its content (404 when absent).
+    pub fn remove(self, uid: &str) -> ApiResult<()> {
+        let position = self.manifests.iter().position(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
+        self.manifests.remove(position);
+        self.contents.discard(uid);
+        Ok(())
+    }
 }
 
 /// Manifest contents of a profile, by manifest UID, for its draft and published
@@ -315,17 +358,22 @@ mod tests {
     }
 
     #[test]
-    fn manifest_names_stay_unique_within_their_holder() {
-        let mut manifests = Vec::new();
-        let first = add_manifest(&mut manifests, "tier 'web'", "a".into(), "kind: ConfigMap").unwrap();
-        let second = add_manifest(&mut manifests, "tier 'web'", "b".into(), "").unwrap();
-        let taken = add_manifest(&mut manifests, "tier 'web'", "a".into(), "").unwrap_err();
+    fn manifest_names_stay_unique_within_their_layer_and_contents_follow() {
+        fn layer<'a>(manifests: &'a mut Vec<ManifestRef>, contents: &'a mut BTreeMap<String, String>) -> ManifestLayer<'a, BTreeMap<String, String>> {
+            ManifestLayer { holder: "tier 'web'".to_string(), manifests, contents }
+        }
+        let (mut manifests, mut contents) = (Vec::new(), BTreeMap::new());
+        let first = layer(&mut manifests, &mut contents).add("a".into(), Some("kind: ConfigMap".into())).unwrap();
+        let second = layer(&mut manifests, &mut contents).add("b".into(), None).unwrap();
+        let taken = layer(&mut manifests, &mut contents).add("a".into(), None).unwrap_err();
         assert_eq!(taken.message, "tier 'web' already has a manifest named 'a'");
-        assert!(update_manifest(&mut manifests, "tier 'web'", &second, "a".into(), None).is_err());
-        update_manifest(&mut manifests, "tier 'web'", &first, "c".into(), Some("kind: Secret")).unwrap();
+        assert!(layer(&mut manifests, &mut contents).update(&second, "a".into(), None).is_err());
+        layer(&mut manifests, &mut contents).update(&first, "c".into(), Some("kind: Secret".into())).unwrap();
+        layer(&mut manifests, &mut contents).remove(&second).unwrap();
+        assert!(layer(&mut manifests, &mut contents).remove(&second).is_err());
         assert_eq!(find_manifest(&manifests, &first).unwrap().kind, "Secret");
-        remove_manifest(&mut manifests, &first).unwrap();
-        assert!(find_manifest(&manifests, &first).is_err() && remove_manifest(&mut manifests, &first).is_err());
+        assert!(find_manifest(&manifests, &second).is_err());
+        assert_eq!(contents, BTreeMap::from([(first.clone(), "kind: Secret".to_string())]));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::domain::app_profile::{add_tier, store_contents, AppProfile, AppTier, TierInput};
 use crate::domain::collection;
-use crate::domain::versioned::{self, content_view, ManifestBody, ManifestRef};
+use crate::domain::versioned::{self, content_view, ManifestBody, ManifestLayer, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams};
 use crate::scope::Scope;
@@ -113,6 +113,13 @@ async fn remove(State(app): State<SharedState>, scope: Scope, PathParams((uid, t
     Ok(NoContent)
 }
 
+/// The manifests of tier `tier_uid`, with the profile's contents map.
+fn tier_manifests<'p>(profile: &'p mut AppProfile, tier_uid: &str) -> ApiResult<ManifestLayer<'p, BTreeMap<String, String>>> {
+    let index = tier_index(profile, tier_uid)?;
+    let tier = &mut profile.tiers[index];
+    Ok(ManifestLayer { holder: format!("tier '{}'", tier.name), manifests: &mut tier.manifests, contents: &mut profile.manifests })
+}
+
 fn manifest_view(contents: &BTreeMap<String, String>, manifest: &ManifestRef) -> Value {
     json!({
         "metadata": { "uid": manifest.uid, "name": manifest.name, "labels": {}, "annotations": { "kind": manifest.kind } },
@@ -148,14 +155,7 @@ async fn add_manifest(
     JsonBody(body): JsonBody<ManifestBody>,
 ) -> ApiResult<Created> {
     let name = body.name()?;
-    let manifest_uid = modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
-        let index = tier_index(profile, &tier_uid)?;
-        let tier = &mut profile.tiers[index];
-        let content = body.content.unwrap_or_default();
-        let manifest_uid = versioned::add_manifest(&mut tier.manifests, &format!("tier '{}'", tier.name), name, &content)?;
-        profile.manifests.insert(manifest_uid.clone(), content);
-        Ok(manifest_uid)
-    })
+    let manifest_uid = modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| tier_manifests(profile, &tier_uid)?.add(name, body.content))
     .await?;
     Ok(Created(manifest_uid))
 }
@@ -167,15 +167,7 @@ async fn update_manifest(
     JsonBody(body): JsonBody<ManifestBody>,
 ) -> ApiResult<NoContent> {
     let name = body.name()?;
-    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
-        let index = tier_index(profile, &tier_uid)?;
-        let tier = &mut profile.tiers[index];
-        versioned::update_manifest(&mut tier.manifests, &format!("tier '{}'", tier.name), &manifest_uid, name, body.content.as_deref())?;
-        if let Some(content) = body.content {
-            profile.manifests.insert(manifest_uid, content);
-        }
-        Ok(())
-    })
+    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| tier_manifests(profile, &tier_uid)?.update(&manifest_uid, name, body.content))
     .await?;
     Ok(NoContent)
 }
@@ -185,12 +177,7 @@ async fn remove_manifest(
     scope: Scope,
     PathParams((uid, tier_uid, manifest_uid)): PathParams<(String, String, String)>,
 ) -> ApiResult<NoContent> {
-    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| {
-        let index = tier_index(profile, &tier_uid)?;
-        versioned::remove_manifest(&mut profile.tiers[index].manifests, &manifest_uid)?;
-        profile.manifests.remove(&manifest_uid);
-        Ok(())
-    })
+    modify_returning::<AppProfile, _>(&app, uid, scope, move |_, _, profile| tier_manifests(profile, &tier_uid)?.remove(&manifest_uid))
     .await?;
     Ok(NoContent)
 }

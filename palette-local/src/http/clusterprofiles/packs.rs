@@ -13,7 +13,7 @@ use crate::domain::cluster_profile::{ClusterProfile, PackRef, Template};
 use crate::domain::collection;
 use crate::domain::pack::{self as catalog};
 use crate::domain::registry::{self, Registry};
-use crate::domain::versioned::{self, ManifestBody, ManifestContents, ManifestRef};
+use crate::domain::versioned::{self, ManifestBody, ManifestContents, ManifestLayer, ManifestRef};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Created, JsonBody, NoContent, PathParams, QueryParams};
 use crate::model::non_empty;
@@ -244,8 +244,10 @@ async fn read_manifest(
     Ok(Json(view))
 }
 
-fn pack_in_draft<'t>(draft: &'t mut Template, name: &str) -> ApiResult<&'t mut PackRef> {
-    draft.packs.iter_mut().find(|pack| pack.name == name).ok_or_else(|| ApiError::not_found("pack", name))
+/// The manifests of the draft's pack `name`, with the profile's draft contents.
+fn pack_manifests<'t>(draft: &'t mut Template, contents: &'t mut ManifestContents, name: &str) -> ApiResult<ManifestLayer<'t, ManifestContents>> {
+    let pack = draft.packs.iter_mut().find(|pack| pack.name == name).ok_or_else(|| ApiError::not_found("pack", name))?;
+    Ok(ManifestLayer { holder: format!("pack '{name}'"), manifests: &mut pack.manifests, contents })
 }
 
 async fn add_manifest(
@@ -255,13 +257,8 @@ async fn add_manifest(
     JsonBody(body): JsonBody<ManifestBody>,
 ) -> ApiResult<Created> {
     let manifest_name = body.name()?;
-    let manifest_uid = edit_draft(&app, uid, scope, move |_, _, _, draft, manifests| {
-        let pack = pack_in_draft(draft, &name)?;
-        let content = body.content.unwrap_or_default();
-        let manifest_uid = versioned::add_manifest(&mut pack.manifests, &format!("pack '{name}'"), manifest_name, &content)?;
-        manifests.set_draft(&manifest_uid, content);
-        Ok(manifest_uid)
-    })
+    let manifest_uid =
+        edit_draft(&app, uid, scope, move |_, _, _, draft, contents| pack_manifests(draft, contents, &name)?.add(manifest_name, body.content))
     .await?;
     Ok(Created(manifest_uid))
 }
@@ -273,13 +270,8 @@ async fn update_manifest(
     JsonBody(body): JsonBody<ManifestBody>,
 ) -> ApiResult<NoContent> {
     let manifest_name = body.name()?;
-    edit_draft(&app, uid, scope, move |_, _, _, draft, manifests| {
-        let pack = pack_in_draft(draft, &name)?;
-        versioned::update_manifest(&mut pack.manifests, &format!("pack '{name}'"), &manifest_uid, manifest_name, body.content.as_deref())?;
-        if let Some(content) = body.content {
-            manifests.set_draft(&manifest_uid, content);
-        }
-        Ok(())
+    edit_draft(&app, uid, scope, move |_, _, _, draft, contents| {
+        pack_manifests(draft, contents, &name)?.update(&manifest_uid, manifest_name, body.content)
     })
     .await?;
     Ok(NoContent)
@@ -290,11 +282,7 @@ async fn remove_manifest(
     scope: Scope,
     PathParams((uid, name, manifest_uid)): PathParams<(String, String, String)>,
 ) -> ApiResult<NoContent> {
-    edit_draft(&app, uid, scope, move |_, _, _, draft, manifests| {
-        versioned::remove_manifest(&mut pack_in_draft(draft, &name)?.manifests, &manifest_uid)?;
-        manifests.remove_draft(&manifest_uid);
-        Ok(())
-    })
+    edit_draft(&app, uid, scope, move |_, _, _, draft, contents| pack_manifests(draft, contents, &name)?.remove(&manifest_uid))
     .await?;
     Ok(NoContent)
 }
