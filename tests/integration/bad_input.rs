@@ -8,11 +8,9 @@
 //! resource type (the App Mode `spectrocloud_application`, say) are added the
 //! same way.
 
-mod support;
-
 use std::sync::Mutex;
 
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 
 struct Case {
     resource: &'static str,

@@ -1,8 +1,6 @@
 //! `spectrocloud_cluster_profile` end to end against palette-local.
 
-mod support;
-
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 use serde_json::json;
 
 const FULL_PROFILE: &str = r#"

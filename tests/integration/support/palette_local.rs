@@ -101,10 +101,6 @@ impl PaletteLocal {
         self.spawn();
     }
 
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("palette-local.log")).unwrap_or_default()
-    }
-
     /// Sends a request and returns the status and the JSON body (`Null` when empty).
     pub fn request(&self, method: &str, path: &str, project_uid: Option<&str>, body: Option<Json>) -> (u16, Json) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();

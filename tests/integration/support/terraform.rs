@@ -132,10 +132,6 @@ impl Terraform {
         self.env.push((key.to_string(), value.to_string()));
     }
 
-    pub fn remove_env(&mut self, key: &str) {
-        self.env.retain(|(k, _)| k != key);
-    }
-
     /// Writes `main.tf`: the provider requirement, an empty provider block
     /// unless `body` has its own (settings come from the environment), and `body`.
     pub fn config(&self, body: &str) {

@@ -8,13 +8,11 @@
 //! ("Example Usage" and "Import"); the objects behind the official-state test
 //! are created with the bodies the official provider sends.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use support::{eventually, supports_import_blocks, terraform_version, terraform_version_text, PaletteLocal, Terraform, PROVIDER_ADDRESS};
+use crate::support::{eventually, supports_import_blocks, terraform_version, terraform_version_text, PaletteLocal, Terraform, PROVIDER_ADDRESS};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.

@@ -1,9 +1,7 @@
 //! `spectrocloud_cluster_group` updates and the `spectrocloud_cluster_group` and
 //! `spectrocloud_cluster` data sources, end to end against palette-local.
 
-mod support;
-
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 
 fn host_uid(palette: &PaletteLocal, name: &str, project: Option<&str>) -> String {
     let (status, body) = palette.request("GET", "/v1/dashboard/spectroclusters/metadata?quickFilter=hostclusters", project, None);

@@ -2,9 +2,7 @@
 //! `spectrocloud_registry`, `spectrocloud_cluster_profile`,
 //! `spectrocloud_application_profile`) against palette-local's seeded catalog.
 
-mod support;
-
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 use serde_json::Value as Json;
 
 /// The UID of a seeded registry, from the API.

@@ -1,10 +1,7 @@
-//! Integration-test support, one module every test binary shares:
+//! Integration-test support, shared by every test module:
 //! [`PaletteLocal`] (a real `palette-local` on a free loopback port with its own
 //! SQLite file) and [`Terraform`] (the real `terraform` binary driving the real
 //! provider binary, or the protocol probe, through a CLI config of its own).
-//!
-//! Every test binary uses a different subset of these helpers.
-#![allow(dead_code)]
 
 mod palette_local;
 mod terraform;

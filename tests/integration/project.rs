@@ -1,10 +1,8 @@
 //! `spectrocloud_project` end to end: real terraform, real provider, real palette-local.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::{eventually, interrupt, supports_import_blocks, wait_with_limit, PaletteLocal, Terraform};
+use crate::support::{eventually, interrupt, supports_import_blocks, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::json;
 
 fn user_projects(palette: &PaletteLocal) -> Vec<String> {
@@ -257,5 +255,5 @@ fn trace_logs_show_provider_lines_and_never_the_api_key() {
     tf.config(r#"resource "spectrocloud_project" "p" { name = "logged" }"#);
     let out = tf.apply();
     assert!(out.stderr.contains("provider.terraform-provider-spectrocloud"), "provider log lines are shown");
-    assert!(!out.combined().contains(support::API_KEY), "the API key never appears in logs");
+    assert!(!out.combined().contains(crate::support::API_KEY), "the API key never appears in logs");
 }

@@ -2,9 +2,7 @@
 //! rate limit: real terraform, the real provider, palette-local enforcing the
 //! limit and counting every answer.
 
-mod support;
-
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 use serde_json::json;
 
 /// Answers with status `status` in palette-local's stats.

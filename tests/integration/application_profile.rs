@@ -1,8 +1,6 @@
 //! `spectrocloud_application_profile` end to end against palette-local.
 
-mod support;
-
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 use serde_json::json;
 
 /// Every tier type, each made from the seeded catalog.

@@ -1,11 +1,9 @@
 //! `spectrocloud_cluster_group` and `spectrocloud_virtual_cluster` end to end:
 //! real terraform, real provider, real palette-local with short lifecycles.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::{eventually, finish_on_clock, interrupt, wait_with_limit, PaletteLocal, Terraform};
+use crate::support::{eventually, finish_on_clock, interrupt, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.

@@ -4,14 +4,12 @@
 //! consistency, diagnostics with attribute paths, large messages, state
 //! upgrade, import, logging, and prompt shutdown.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use support::{probe_binary, Terraform, PROVIDER_ADDRESS};
+use crate::support::{probe_binary, Terraform, PROVIDER_ADDRESS};
 
 const COOKIE: (&str, &str) =
     ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2");

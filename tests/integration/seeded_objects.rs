@@ -2,9 +2,7 @@
 //! profiles, cluster groups and clusters runs offline against a palette-local
 //! seeded with those objects.
 
-mod support;
-
-use support::{PaletteLocal, Terraform};
+use crate::support::{PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 const PROJECT: &str = "5f1000000000000000000001";

@@ -2,11 +2,9 @@
 //! `spectrocloud_cluster_kubeconfig`, with real terraform, the real provider and
 //! a real palette-local on short lifecycles.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::{eventually, finish_on_clock, interrupt, probe_binary, saved_plan_contents, terraform_version, wait_with_limit, PaletteLocal, Terraform};
+use crate::support::{eventually, finish_on_clock, interrupt, probe_binary, saved_plan_contents, terraform_version, wait_with_limit, PaletteLocal, Terraform};
 use serde_json::{json, Value as Json};
 
 /// Lifecycle flags that keep every wait to a second or two.

@@ -1,11 +1,9 @@
 //! Every example under `examples/` applies against palette-local, plans clean
 //! afterwards, and destroys cleanly.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
-use support::{example_path, terraform_version, PaletteLocal, Terraform};
+use crate::support::{example_path, terraform_version, PaletteLocal, Terraform};
 
 /// Ephemeral resources need Terraform 1.10.
 const EPHEMERAL_RESOURCES: (u32, u32, u32) = (1, 10, 0);
