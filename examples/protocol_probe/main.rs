@@ -1,6 +1,6 @@
 //! A tiny provider ("spectrocloud_probe") for exercising the protocol layer
 //! with a real Terraform, independent of the real provider's resources.
-//! `tests/protocol_terraform.rs` runs it; `--debug` works as for the real one.
+//! `tests/integration/protocol_terraform.rs` runs it; `--debug` works as for the real one.
 
 mod service;
 
