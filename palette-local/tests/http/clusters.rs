@@ -50,6 +50,13 @@ impl Server {
         Self::around(Local::in_process_args(&flags.iter().map(String::as_str).collect::<Vec<_>>())).await
     }
 
+    /// The router in process over the database file in `dir`.
+    async fn in_process_on(dir: &Path, timings: &Timings) -> Server {
+        let flags = flags(dir, timings);
+        let db = dir.join("palette.db");
+        Self::around(Local::in_process_on(db.to_str().unwrap(), &flags.iter().map(String::as_str).collect::<Vec<_>>())).await
+    }
+
     /// The spawned binary on the database in `dir` (kept after it stops).
     async fn start(dir: &Path, timings: &Timings) -> Server {
         let flags = flags(dir, timings);
@@ -506,7 +513,7 @@ fn cluster_row_exists(dir: &Path, uid: &str) -> bool {
 #[tokio::test]
 async fn finished_deletions_are_absent_to_reads_and_removed_by_the_next_write() {
     let (_dir, path) = temp();
-    let server = Server::start(&path, &Timings { provision: 0, delete: 1, pause: 0 }).await;
+    let server = Server::in_process_on(&path, &Timings { provision: 0, delete: 1, pause: 0 }).await;
     let (host1, _) = server.hosts().await;
     let group = server.group("cg", &[&host1], json!({})).await;
     let uid = server.virtual_cluster("vc-1", &group, 2).await;

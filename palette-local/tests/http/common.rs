@@ -1,8 +1,8 @@
 //! Shared helpers of the palette-local HTTP tests: a server, either the whole
-//! router in process over an in-memory store (route-level tests) or a spawned binary
-//! on a free loopback port that dies with the test (restarts, signals, resets,
-//! latency seen over a socket, reading the database file), and a small JSON client
-//! that drives both the same way.
+//! router in process over an in-memory store or a database file (route-level tests)
+//! or a spawned binary on a free loopback port that dies with the test (restarts,
+//! signals, start-up failures, connection resets), and a small JSON client that
+//! drives both the same way.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -44,7 +44,13 @@ impl Local {
     /// Like [`Local::in_process`] with the binary's command line flags (`--seed`,
     /// lifecycle timings, faults, rate limits), parsed as the binary parses them.
     pub fn in_process_args(args: &[&str]) -> Local {
-        let config = Config::parse_from(["palette-local", "--db", ":memory:"].into_iter().chain(args.iter().copied()));
+        Self::in_process_on(":memory:", args)
+    }
+
+    /// Like [`Local::in_process_args`] over the database file `db` (which a test
+    /// may open to check what the server wrote).
+    pub fn in_process_on(db: &str, args: &[&str]) -> Local {
+        let config = Config::parse_from(["palette-local", "--db", db].into_iter().chain(args.iter().copied()));
         let state = AppState::open(&config).expect("opening an in-memory palette-local");
         Local {
             child: None,

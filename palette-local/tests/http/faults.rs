@@ -85,7 +85,7 @@ async fn resets_drop_the_connection_and_are_counted() {
 
 #[tokio::test]
 async fn latency_is_added_to_api_responses() {
-    let local = Local::start_args(&["--latency-ms", "150"]);
+    let local = Local::in_process_args(&["--latency-ms", "150"]);
     let started = Instant::now();
     local.get("/v1/users/info").send().await.ok(200);
     assert!(started.elapsed() >= Duration::from_millis(150));
