@@ -28,7 +28,7 @@ pub(super) trait ServedResource<D>: Send + Sync {
     fn timeouts(&self) -> Timeouts;
     fn validate_config(&self, config: &Value, diags: &mut Diagnostics);
     async fn modify_plan(&self, ctx: &Context<D>, request: &PlanRequest<'_>, plan: &mut Plan) -> Result<(), ResourceError>;
-    async fn create(&self, ctx: &Context<D>, config: &Value, planned: &Value, private: &mut PrivateState) -> Result<Value, ResourceError>;
+    async fn create(&self, ctx: &Context<D>, request: CreateRequest<'_, &Value>, private: &mut PrivateState) -> Result<Value, ResourceError>;
     async fn read(&self, ctx: &Context<D>, state: &Value, private: &mut PrivateState) -> Result<Option<Value>, ResourceError>;
     async fn update(&self, ctx: &Context<D>, request: UpdateRequest<'_, &Value>, private: &mut PrivateState) -> Result<Value, ResourceError>;
     async fn delete(&self, ctx: &Context<D>, state: &Value, private: &PrivateState) -> Result<(), ResourceError>;
@@ -50,9 +50,9 @@ impl<D: Send + Sync + 'static, R: Resource<D>> ServedResource<D> for R {
         Resource::modify_plan(self, ctx, request, plan).await
     }
 
-    async fn create(&self, ctx: &Context<D>, config: &Value, planned: &Value, private: &mut PrivateState) -> Result<Value, ResourceError> {
-        let planned = R::Model::from_plan(planned).map_err(unreadable)?;
-        let created = Resource::create(self, ctx, CreateRequest { config, planned }, private).await?;
+    async fn create(&self, ctx: &Context<D>, request: CreateRequest<'_, &Value>, private: &mut PrivateState) -> Result<Value, ResourceError> {
+        let typed = CreateRequest { config: request.config, planned: R::Model::from_plan(request.planned).map_err(unreadable)? };
+        let created = Resource::create(self, ctx, typed, private).await?;
         ctx.state(&created)
     }
 

@@ -17,7 +17,7 @@ use crate::protocol::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use super::modifiers::PlanKind;
 use super::plan;
 use super::private::PrivateState;
-use super::resource::{ConfigureRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, StateUpgrader, UpdateRequest};
+use super::resource::{ConfigureRequest, CreateRequest, DataSource, EphemeralResource, Plan, PlanRequest, ProviderDefinition, Resource, StateUpgrader, UpdateRequest};
 use super::served::{ServedDataSource, ServedEphemeral, ServedResource};
 use super::schema::{Block, Schema};
 use crate::protocol::service::*;
@@ -459,7 +459,8 @@ impl<D: Send + Sync + 'static> ProviderService for Framework<D> {
             };
         }
         let result = if creating {
-            implementation.create(&ctx, &request.config, &request.planned_state, &mut private).await
+            let create = CreateRequest { config: &request.config, planned: &request.planned_state };
+            implementation.create(&ctx, create, &mut private).await
         } else {
             let update = UpdateRequest { prior: &request.prior_state, planned: &request.planned_state, config: &request.config };
             implementation.update(&ctx, update, &mut private).await
