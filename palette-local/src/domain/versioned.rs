@@ -232,11 +232,17 @@ pub struct ManifestLayer<'a, C: ContentStore> {
 }
 
 impl<C: ContentStore> ManifestLayer<'_, C> {
-    /// Adds manifest `name` (409 when the name is taken); returns its new UID.
-    pub fn add(self, name: String, content: Option<String>) -> ApiResult<String> {
-        if self.manifests.iter().any(|m| m.name == name) {
+    /// 409 when a manifest other than `except` is named `name`.
+    fn check_name_free(&self, name: &str, except: Option<&str>) -> ApiResult<()> {
+        if self.manifests.iter().any(|m| m.name == name && Some(m.uid.as_str()) != except) {
             return Err(ApiError::duplicate(format!("{} already has a manifest named '{name}'", self.holder)));
         }
+        Ok(())
+    }
+
+    /// Adds manifest `name` (409 when the name is taken); returns its new UID.
+    pub fn add(self, name: String, content: Option<String>) -> ApiResult<String> {
+        self.check_name_free(&name, None)?;
         let content = content.unwrap_or_default();
         let uid = new_uid();
         self.manifests.push(ManifestRef { uid: uid.clone(), name, kind: manifest_kind(&content) });
@@ -247,9 +253,7 @@ impl<C: ContentStore> ManifestLayer<'_, C> {
     /// Renames manifest `uid` and, given new content, stores it and takes its
     /// kind (409 when another manifest has the name, 404 when `uid` is absent).
     pub fn update(self, uid: &str, name: String, content: Option<String>) -> ApiResult<()> {
-        if self.manifests.iter().any(|m| m.name == name && m.uid != uid) {
-            return Err(ApiError::duplicate(format!("{} already has a manifest named '{name}'", self.holder)));
-        }
+        self.check_name_free(&name, Some(uid))?;
         let manifest = self.manifests.iter_mut().find(|m| m.uid == uid).ok_or_else(|| ApiError::not_found("manifest", uid))?;
         manifest.name = name;
         if let Some(content) = content {

@@ -53,8 +53,7 @@ impl Server {
     /// The router in process over the database file in `dir`.
     async fn in_process_on(dir: &Path, timings: &Timings) -> Server {
         let flags = flags(dir, timings);
-        let db = dir.join("palette.db");
-        Self::around(Local::in_process_on(db.to_str().unwrap(), &flags.iter().map(String::as_str).collect::<Vec<_>>())).await
+        Self::around(Local::in_process_on(&dir.join("palette.db"), &flags.iter().map(String::as_str).collect::<Vec<_>>())).await
     }
 
     /// The spawned binary on the database in `dir` (kept after it stops).

@@ -4,6 +4,7 @@
 //! signals, start-up failures, connection resets), and a small JSON client that
 //! drives both the same way.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -44,14 +45,14 @@ impl Local {
     /// Like [`Local::in_process`] with the binary's command line flags (`--seed`,
     /// lifecycle timings, faults, rate limits), parsed as the binary parses them.
     pub fn in_process_args(args: &[&str]) -> Local {
-        Self::in_process_on(":memory:", args)
+        Self::in_process_on(Path::new(":memory:"), args)
     }
 
     /// Like [`Local::in_process_args`] over the database file `db` (which a test
     /// may open to check what the server wrote).
-    pub fn in_process_on(db: &str, args: &[&str]) -> Local {
-        let config = Config::parse_from(["palette-local", "--db", db].into_iter().chain(args.iter().copied()));
-        let state = AppState::open(&config).expect("opening an in-memory palette-local");
+    pub fn in_process_on(db: &Path, args: &[&str]) -> Local {
+        let command_line = [OsStr::new("palette-local"), OsStr::new("--db"), db.as_os_str()].into_iter().chain(args.iter().map(OsStr::new));
+        let state = AppState::open(&Config::parse_from(command_line)).expect("opening an in-process palette-local");
         Local {
             child: None,
             stdin: None,
