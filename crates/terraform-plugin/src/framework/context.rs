@@ -61,11 +61,10 @@ impl<D> Context<D> {
     /// `error` with `model` attached as the object that exists after the
     /// failure (see [`ResourceError::with_partial_state`]); should the model
     /// not fit the schema type (a provider bug), the error says that too.
-    pub fn with_partial<M: Model>(&self, error: ResourceError, model: &M) -> ResourceError {
+    pub fn with_partial<M: Model>(&self, mut error: ResourceError, model: &M) -> ResourceError {
         match self.state(model) {
             Ok(state) => error.with_partial_state(state),
             Err(problem) => {
-                let mut error = error;
                 error.diagnostics.extend(problem.diagnostics);
                 error
             }
