@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, profile_context_attribute, tags_attribute};
 use crate::domain::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
 use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
-use crate::client::models::{ManifestDocument, ManifestInput, NameValue};
+use crate::client::conventions::scope_annotation;
+use crate::client::models::{ManifestDocument, ManifestInput, NameValue, ObjectMeta};
 use crate::client::Scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
@@ -441,33 +442,48 @@ impl Resource<Palette> for ApplicationProfileResource {
             return Err(ResourceError::new(format!("Invalid application profile import ID {id:?}"), "Use UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION."));
         }
         let (key, version) = (parts[0], parts.get(2).copied());
+        // The official docs import by a bare UID; without a context a profile is
+        // looked for in the project, then in the tenant, like a cluster profile.
+        let contexts = if parts.len() > 1 { vec![context] } else { vec!["project", "tenant"] };
+        for context in contexts {
+            if let Some(uid) = self.find_for_import(ctx, context, key, version).await? {
+                return Ok(AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() });
+            }
+        }
+        Err(ResourceError::new(
+            format!("Cannot import application profile {id:?}"),
+            "No application profile matches this UID or name (and version). The import ID is UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION, with CONTEXT one of project, tenant, system.",
+        ))
+    }
+}
+
+impl ApplicationProfileResource {
+    /// The UID of the profile `key` (a UID or a name) names in `context`, the
+    /// newest version unless `version` is given; profiles of another scope that
+    /// the context can see do not count, so the imported `context` reads back.
+    async fn find_for_import(&self, ctx: &Context<Palette>, context: &str, key: &str, version: Option<&str>) -> Result<Option<String>, ResourceError> {
         let client = &ctx.data().client;
         let call = call(ctx);
         let scope = ctx.data().scope(context);
-        let found = if looks_like_uid(key) {
-            client.get_app_profile(&call, &scope, key).await?.filter(|p| version.is_none_or(|v| p.spec.version == v)).map(|p| p.metadata.uid)
-        } else {
-            None
-        };
-        let found = match found {
-            Some(uid) => Some(uid),
-            None => {
-                let profiles = client.list_app_profiles(&call, &scope).await?;
-                let mut versions: Vec<(String, String)> = profiles
-                    .iter()
-                    .filter(|p| p.metadata.name == key)
-                    .flat_map(|p| {
-                        let own = std::iter::once((p.spec.version.clone(), p.metadata.uid.clone()));
-                        own.chain(p.spec.versions.iter().map(|v| (v.version.clone(), v.uid.clone())))
-                    })
-                    .filter(|(v, _)| version.is_none_or(|wanted| crate::client::cluster_profiles::effective_version(v) == wanted))
-                    .collect();
-                versions.sort_by(|a, b| compare_versions(&b.0, &a.0));
-                versions.into_iter().next().map(|(_, uid)| uid)
+        let in_context = |meta: &ObjectMeta| scope_annotation(meta).is_none_or(|s| s == context);
+        if looks_like_uid(key) {
+            let profile = client.get_app_profile(&call, &scope, key).await?;
+            if let Some(profile) = profile.filter(|p| in_context(&p.metadata) && version.is_none_or(|v| p.spec.version == v)) {
+                return Ok(Some(profile.metadata.uid));
             }
-        };
-        let uid = found.ok_or_else(|| ResourceError::new(format!("Cannot import application profile {id:?}"), "No application profile matches this UID or name (and version) in that context."))?;
-        Ok(AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() })
+        }
+        let profiles = client.list_app_profiles(&call, &scope).await?;
+        let mut versions: Vec<(String, String)> = profiles
+            .iter()
+            .filter(|p| p.metadata.name == key && in_context(&p.metadata))
+            .flat_map(|p| {
+                let own = std::iter::once((p.spec.version.clone(), p.metadata.uid.clone()));
+                own.chain(p.spec.versions.iter().map(|v| (v.version.clone(), v.uid.clone())))
+            })
+            .filter(|(v, _)| version.is_none_or(|wanted| crate::client::cluster_profiles::effective_version(v) == wanted))
+            .collect();
+        versions.sort_by(|a, b| compare_versions(&b.0, &a.0));
+        Ok(versions.into_iter().next().map(|(_, uid)| uid))
     }
 }
 

@@ -398,3 +398,46 @@ fn tiers_without_tags_plan_clean_after_apply_and_after_import() {
         other.assert_clean_plan();
     }
 }
+
+/// The official docs' manifest example, in the tenant.
+const TENANT_MANIFEST: &str = r#"
+resource "spectrocloud_application_profile" "app" {
+  name        = "tenant-manifest"
+  description = "shared by every project"
+  context     = "tenant"
+  pack {
+    name = "manifest-3"
+    type = "manifest"
+    manifest {
+      name    = "manifest-3"
+      content = <<-EOT
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: shared
+        data:
+          team: yellow
+      EOT
+    }
+  }
+}
+"#;
+
+#[test]
+fn a_tenant_profile_imports_by_the_docs_bare_uid_and_by_name() {
+    let palette = PaletteLocal::start();
+    let tf = Terraform::new(&palette);
+    tf.config(TENANT_MANIFEST);
+    tf.apply();
+    tf.assert_clean_plan();
+    let uid = profile_uid(&tf);
+    for id in [uid.clone(), "tenant-manifest".to_string(), format!("{uid}:tenant"), "tenant-manifest:tenant:1.0.0".to_string()] {
+        let other = Terraform::new(&palette);
+        other.config(TENANT_MANIFEST);
+        other.import("spectrocloud_application_profile.app", &id);
+        let imported = other.resource("spectrocloud_application_profile.app");
+        assert_eq!(imported["id"], uid.as_str(), "{id}");
+        assert_eq!(imported["context"], "tenant", "{id}");
+        other.assert_clean_plan();
+    }
+}
