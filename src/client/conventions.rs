@@ -47,6 +47,13 @@ pub fn scope_annotation(meta: &ObjectMeta) -> Option<&str> {
     meta.annotations.get(SCOPE_ANNOTATION).map(String::as_str)
 }
 
+/// Whether an object is recorded in the scope `context` names (or records
+/// none): a project's view also holds tenant objects, which a lookup in the
+/// project context must not claim.
+pub fn in_scope(meta: &ObjectMeta, context: &str) -> bool {
+    scope_annotation(meta).is_none_or(|scope| scope == context)
+}
+
 /// The scope a resource's `context` selects. `tenant` goes without a project
 /// header; `project` and `system` (which has no header of its own) use the
 /// provider's project.

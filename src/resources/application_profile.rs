@@ -7,10 +7,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, read_description, read_tags, profile_context_attribute, tags_attribute};
+use super::common::{description_attribute, id_attribute, looks_like_uid, object_meta, parse_profile_import_id, profile_import_contexts, read_description, read_tags, profile_context_attribute, tags_attribute};
 use crate::domain::packs::{compare_versions, yaml_equal, yaml_values_equal, Resolver};
 use crate::client::app_profiles::{AppProfileEntity, AppProfileEntitySpec, AppProfileMetaEntity, AppProfileTemplateEntity, AppTier, AppTierEntity, AppTierUpdateEntity};
-use crate::client::conventions::scope_annotation;
+use crate::client::conventions::in_scope;
 use crate::client::models::{ManifestDocument, ManifestInput, NameValue, ObjectMeta};
 use crate::client::Scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
@@ -436,16 +436,8 @@ impl Resource<Palette> for ApplicationProfileResource {
     }
 
     async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<AppProfileModel, ResourceError> {
-        let parts: Vec<&str> = id.split(':').collect();
-        let context = parts.get(1).copied().unwrap_or("project");
-        if parts.len() > 3 || parts[0].is_empty() || !["project", "tenant", "system"].contains(&context) {
-            return Err(ResourceError::new(format!("Invalid application profile import ID {id:?}"), "Use UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION."));
-        }
-        let (key, version) = (parts[0], parts.get(2).copied());
-        // The official docs import by a bare UID; without a context a profile is
-        // looked for in the project, then in the tenant, like a cluster profile.
-        let contexts = if parts.len() > 1 { vec![context] } else { vec!["project", "tenant"] };
-        for context in contexts {
+        let (key, context, version) = parse_profile_import_id("application profile", id)?;
+        for context in profile_import_contexts(context) {
             if let Some(uid) = self.find_for_import(ctx, context, key, version).await? {
                 return Ok(AppProfileModel { id: Some(uid), context: Some(context.to_string()), cloud: Some("all".into()), ..AppProfileModel::default() });
             }
@@ -465,7 +457,7 @@ impl ApplicationProfileResource {
         let client = &ctx.data().client;
         let call = call(ctx);
         let scope = ctx.data().scope(context);
-        let in_context = |meta: &ObjectMeta| scope_annotation(meta).is_none_or(|s| s == context);
+        let in_context = |meta: &ObjectMeta| in_scope(meta, context);
         if looks_like_uid(key) {
             let profile = client.get_app_profile(&call, &scope, key).await?;
             if let Some(profile) = profile.filter(|p| in_context(&p.metadata) && version.is_none_or(|v| p.spec.version == v)) {

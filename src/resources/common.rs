@@ -97,6 +97,27 @@ pub fn has_tag(tags: Option<&BTreeSet<String>>, key: &str) -> bool {
     tags.into_iter().flatten().any(|tag| tag.split(':').next() == Some(key))
 }
 
+/// A profile's import ID, `NAME_OR_UID`, `NAME_OR_UID:CONTEXT` or
+/// `NAME_OR_UID:CONTEXT:VERSION`, as (key, context, version); `kind` names the
+/// resource in the error.
+pub fn parse_profile_import_id<'a>(kind: &str, id: &'a str) -> Result<(&'a str, Option<&'a str>, Option<&'a str>), ResourceError> {
+    let parts: Vec<&str> = id.split(':').collect();
+    let context = parts.get(1).copied();
+    if parts.len() > 3 || parts[0].is_empty() || context.is_some_and(|c| !["project", "tenant", "system"].contains(&c)) {
+        return Err(ResourceError::new(
+            format!("Invalid {kind} import ID {id:?}"),
+            "Use UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION, with CONTEXT one of project, tenant, system.",
+        ));
+    }
+    Ok((parts[0], context, parts.get(2).copied()))
+}
+
+/// The contexts a profile import searches, in order: the one its ID names, or
+/// the project and then the tenant (the official docs import by a bare UID).
+pub fn profile_import_contexts(context: Option<&str>) -> Vec<&str> {
+    context.map_or_else(|| vec!["project", "tenant"], |context| vec![context])
+}
+
 /// Palette UIDs are 24 lowercase hexadecimal characters.
 pub fn looks_like_uid(text: &str) -> bool {
     text.len() == 24 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

@@ -11,13 +11,13 @@ use async_trait::async_trait;
 
 use model::{read_yaml, ManifestModel, PackModel, ProfileModel, VariableModel, VariablesModel};
 use schema::{check_unique_names, pack_path};
-use super::common::{looks_like_uid, object_meta, read_description, read_tags};
+use super::common::{looks_like_uid, object_meta, parse_profile_import_id, profile_import_contexts, read_description, read_tags};
 use crate::domain::packs::{compare_versions, pack_types_equal, yaml_values_equal, PackQuery, Resolver, MANIFEST_PACK_UID};
 use crate::client::cluster_profiles::{
     ClusterProfile, ClusterProfileEntity, ClusterProfileEntitySpec, ClusterProfileTemplateEntity, CloneEntity, CloneMeta,
     PackManifestEntity, ProfileMetaEntity, ProfileMetaSpec,
 };
-use crate::client::conventions::scope_annotation;
+use crate::client::conventions::{in_scope, scope_annotation};
 use crate::client::Scope;
 use terraform_plugin::framework::context::{Context, ResourceError};
 use terraform_plugin::protocol::diagnostics::{AttributePath, Diagnostics};
@@ -450,17 +450,13 @@ impl Resource<Palette> for ClusterProfileResource {
     }
 
     async fn import(&self, ctx: &Context<Palette>, id: &str, _private: &mut PrivateState) -> Result<ProfileModel, ResourceError> {
-        let (key, context, version) = parse_import_id(id)?;
-        let contexts: Vec<&str> = match context {
-            Some(context) => vec![context],
-            None => vec!["project", "tenant"],
-        };
+        let (key, context, version) = parse_profile_import_id("cluster profile", id)?;
+        let version = version.filter(|v| !v.is_empty());
         let client = &ctx.data().client;
         let call = call(ctx);
-        for context in contexts {
+        for context in profile_import_contexts(context) {
             let scope = ctx.data().scope(context);
-            let wanted_scope = if context == "tenant" { "tenant" } else { context };
-            let matches_scope = |profile: &ClusterProfile| scope_annotation(&profile.metadata).is_none_or(|s| s == wanted_scope);
+            let matches_scope = |profile: &ClusterProfile| in_scope(&profile.metadata, context);
             if looks_like_uid(key) {
                 if let Some(profile) = client.get_cluster_profile(&call, &scope, key).await? {
                     if matches_scope(&profile) && version.is_none_or(|v| profile.version() == v) {
@@ -507,25 +503,6 @@ fn content_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// `NAME_OR_UID`, `NAME_OR_UID:CONTEXT` or `NAME_OR_UID:CONTEXT:VERSION`.
-fn parse_import_id(id: &str) -> Result<(&str, Option<&str>, Option<&str>), ResourceError> {
-    let parts: Vec<&str> = id.split(':').collect();
-    let invalid = || {
-        ResourceError::new(
-            format!("Invalid cluster profile import ID {id:?}"),
-            "Use UID_OR_NAME, UID_OR_NAME:CONTEXT or UID_OR_NAME:CONTEXT:VERSION, with CONTEXT one of project, tenant, system.",
-        )
-    };
-    if parts.len() > 3 || parts[0].is_empty() {
-        return Err(invalid());
-    }
-    let context = parts.get(1).copied();
-    if context.is_some_and(|c| !["project", "tenant", "system"].contains(&c)) {
-        return Err(invalid());
-    }
-    Ok((parts[0], context, parts.get(2).copied().filter(|v| !v.is_empty())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,12 +516,12 @@ mod tests {
 
     #[test]
     fn import_ids() {
-        assert_eq!(parse_import_id("abc").unwrap(), ("abc", None, None));
-        assert_eq!(parse_import_id("abc:tenant").unwrap(), ("abc", Some("tenant"), None));
-        assert_eq!(parse_import_id("abc:project:1.2.0").unwrap(), ("abc", Some("project"), Some("1.2.0")));
-        assert!(parse_import_id("abc:cluster").is_err());
-        assert!(parse_import_id("a:project:1:x").is_err());
-        assert!(parse_import_id(":project").is_err());
+        assert_eq!(parse_profile_import_id("cluster profile", "abc").unwrap(), ("abc", None, None));
+        assert_eq!(parse_profile_import_id("cluster profile", "abc:tenant").unwrap(), ("abc", Some("tenant"), None));
+        assert_eq!(parse_profile_import_id("cluster profile", "abc:project:1.2.0").unwrap(), ("abc", Some("project"), Some("1.2.0")));
+        assert!(parse_profile_import_id("cluster profile", "abc:cluster").is_err());
+        assert!(parse_profile_import_id("cluster profile", "a:project:1:x").is_err());
+        assert!(parse_profile_import_id("cluster profile", ":project").is_err());
     }
 
     #[test]
